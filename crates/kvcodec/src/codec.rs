@@ -1,0 +1,135 @@
+//! The [`Codec`] trait every backend implements.
+
+use std::sync::Arc;
+
+use crate::{CodecId, Error};
+
+/// How much output [`Codec::decompress`] may produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecodeBound {
+    /// The payload declared this length (see [`Codec::declared_len`]) and it is within the
+    /// limit: produce exactly this many bytes or fail with [`Error::LengthMismatch`] /
+    /// [`Error::Corrupt`]. The output `Vec` already has this much spare capacity.
+    Exact(usize),
+    /// The payload declares no length: produce at most this many bytes, or fail with
+    /// [`Error::DecodedSizeTooLarge`] without growing the output past it.
+    AtMost(usize),
+}
+
+impl DecodeBound {
+    /// The most bytes the codec may produce.
+    pub const fn limit(self) -> usize {
+        match self {
+            DecodeBound::Exact(n) | DecodeBound::AtMost(n) => n,
+        }
+    }
+
+    /// Checks a length the payload declares against this bound: `Exact(n)` needs exactly `n`,
+    /// `AtMost(n)` at most `n`. For codecs whose framing declares the length.
+    pub fn check_declared(self, codec: CodecId, declared: u64) -> Result<(), Error> {
+        match self {
+            DecodeBound::Exact(n) if declared != n as u64 => Err(Error::LengthMismatch {
+                codec,
+                expected: n as u64,
+                found: declared,
+            }),
+            DecodeBound::AtMost(n) if declared > n as u64 => Err(Error::DeclaredSizeTooLarge {
+                codec,
+                declared,
+                limit: n as u64,
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A compression algorithm and its payload framing.
+///
+/// Object-safe (`&dyn Codec`), `Send + Sync`, `&self` everywhere: a codec keeps reusable
+/// contexts inside (behind a lock or a pool) and is shared by every connection of a process.
+///
+/// The engine writes the header; a codec only sees its own payload:
+///
+/// - [`compress`](Codec::compress) *appends* the payload to `out`, after the header the engine
+///   has already written there, so one allocation holds the whole stored value.
+/// - [`declared_len`](Codec::declared_len) reads the decoded length the payload declares,
+///   without decoding, so the engine can check it against `max_decompressed_size` **before**
+///   allocating.
+/// - [`decompress`](Codec::decompress) appends the decoded bytes to `out`, within a
+///   [`DecodeBound`].
+///
+/// Every implementation should pass [`crate::conformance::check`].
+pub trait Codec: Send + Sync {
+    /// The id written in the header.
+    fn id(&self) -> CodecId;
+
+    /// A short lowercase name (`"zstd"`), used in messages and metrics labels.
+    fn name(&self) -> &str;
+
+    /// Appends the compressed payload of `input` to `out`; never touches `out[..out.len()]`.
+    fn compress(&self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error>;
+
+    /// The decoded length `payload` declares, `Ok(None)` if the format does not declare one
+    /// (a zstd frame written without content size), or an error if the payload is too short
+    /// to hold its length field.
+    fn declared_len(&self, payload: &[u8]) -> Result<Option<u64>, Error>;
+
+    /// Appends the decoded form of `payload` to `out`, within `bound`. On error, `out` may hold
+    /// partial output, which the caller discards.
+    fn decompress(&self, payload: &[u8], bound: DecodeBound, out: &mut Vec<u8>)
+    -> Result<(), Error>;
+
+    /// An upper bound on the payload size for `input_len` input bytes, used to size the output
+    /// buffer once. The default is generous; override with the library's exact bound.
+    fn max_compressed_len(&self, input_len: usize) -> usize {
+        input_len + input_len / 8 + 64
+    }
+}
+
+macro_rules! forward_codec {
+    ($($ty:ty),*) => {$(
+        impl<T: Codec + ?Sized> Codec for $ty {
+            fn id(&self) -> CodecId { (**self).id() }
+            fn name(&self) -> &str { (**self).name() }
+            fn compress(&self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+                (**self).compress(input, out)
+            }
+            fn declared_len(&self, payload: &[u8]) -> Result<Option<u64>, Error> {
+                (**self).declared_len(payload)
+            }
+            fn decompress(&self, payload: &[u8], bound: DecodeBound, out: &mut Vec<u8>) -> Result<(), Error> {
+                (**self).decompress(payload, bound, out)
+            }
+            fn max_compressed_len(&self, input_len: usize) -> usize {
+                (**self).max_compressed_len(input_len)
+            }
+        }
+    )*};
+}
+
+forward_codec!(&T, Box<T>, Arc<T>);
+
+/// Reads the 4-byte little-endian length prefix that the lz4 and deflate framings share.
+///
+/// Returns the declared length and the rest of the payload, or [`Error::Truncated`].
+pub fn read_u32_le_prefix(codec: CodecId, payload: &[u8]) -> Result<(u64, &[u8]), Error> {
+    match payload {
+        [a, b, c, d, rest @ ..] => Ok((u64::from(u32::from_le_bytes([*a, *b, *c, *d])), rest)),
+        _ => Err(Error::Truncated {
+            codec,
+            expected: 4,
+            found: payload.len(),
+        }),
+    }
+}
+
+/// Appends the 4-byte little-endian length prefix, or fails with [`Error::InputTooLarge`].
+pub fn write_u32_le_prefix(codec: CodecId, len: usize, out: &mut Vec<u8>) -> Result<(), Error> {
+    let len32 = u32::try_from(len).map_err(|_| Error::InputTooLarge {
+        codec,
+        found: len as u64,
+        limit: u64::from(u32::MAX),
+    })?;
+    out.extend_from_slice(&len32.to_le_bytes());
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! The backend id written in byte 4 of the header.
+
+use std::fmt;
+
+/// Identifies the algorithm (and framing) of a payload; written as the last header byte.
+///
+/// This is an open newtype, not an enum: an application can define its own ids without
+/// a change to this crate. The named constants are the ones kvcodec ships.
+///
+/// | id | meaning |
+/// |---|---|
+/// | `0x00` | reserved (never written) |
+/// | `0x01` | zstd frame — GLIDE's id |
+/// | `0x02` | u32 LE length + raw LZ4 block — GLIDE's id |
+/// | `0x03` | raw Snappy (kvcodec) |
+/// | `0x04` | u32 LE length + raw deflate (kvcodec) |
+/// | `0x05..=0x7F` | reserved for future kvcodec backends |
+/// | `0x80..=0xFE` | free for application codecs |
+/// | `0xFF` | reserved (never written) |
+///
+/// Only `0x01` and `0x02` are understood by Valkey GLIDE; values written with other ids are
+/// readable by kvcodec readers that register the same codec.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CodecId(pub u8);
+
+impl CodecId {
+    /// zstd (GLIDE backend id 1).
+    pub const ZSTD: CodecId = CodecId(0x01);
+    /// LZ4 block with a 4-byte little-endian length prefix (GLIDE backend id 2).
+    pub const LZ4: CodecId = CodecId(0x02);
+    /// Raw Snappy (kvcodec only).
+    pub const SNAPPY: CodecId = CodecId(0x03);
+    /// Raw deflate with a 4-byte little-endian length prefix (kvcodec only).
+    pub const DEFLATE: CodecId = CodecId(0x04);
+
+    /// First id free for application codecs.
+    pub const APPLICATION_FIRST: CodecId = CodecId(0x80);
+    /// Last id free for application codecs.
+    pub const APPLICATION_LAST: CodecId = CodecId(0xFE);
+
+    /// `true` for the two ids that are never written (`0x00` and `0xFF`).
+    pub const fn is_reserved(self) -> bool {
+        self.0 == 0x00 || self.0 == 0xFF
+    }
+
+    /// `true` for ids in `0x80..=0xFE`, which kvcodec will never assign.
+    pub const fn is_application(self) -> bool {
+        self.0 >= Self::APPLICATION_FIRST.0 && self.0 <= Self::APPLICATION_LAST.0
+    }
+
+    /// The name of a kvcodec-assigned id, if it has one.
+    pub const fn known_name(self) -> Option<&'static str> {
+        match self.0 {
+            0x01 => Some("zstd"),
+            0x02 => Some("lz4"),
+            0x03 => Some("snappy"),
+            0x04 => Some("deflate"),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Debug for CodecId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.known_name() {
+            Some(name) => write!(f, "CodecId({:#04x} {name})", self.0),
+            None => write!(f, "CodecId({:#04x})", self.0),
+        }
+    }
+}
+
+impl fmt::Display for CodecId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.known_name() {
+            Some(name) => write!(f, "{name} ({:#04x})", self.0),
+            None => write!(f, "{:#04x}", self.0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glide_ids_are_fixed() {
+        assert_eq!(CodecId::ZSTD.0, 1);
+        assert_eq!(CodecId::LZ4.0, 2);
+        assert_eq!(CodecId::SNAPPY.0, 3);
+        assert_eq!(CodecId::DEFLATE.0, 4);
+    }
+
+    #[test]
+    fn ranges() {
+        assert!(CodecId(0).is_reserved() && CodecId(0xFF).is_reserved());
+        assert!(!CodecId::ZSTD.is_reserved());
+        assert!(CodecId(0x80).is_application() && CodecId(0xFE).is_application());
+        assert!(!CodecId(0x7F).is_application() && !CodecId(0xFF).is_application());
+        assert_eq!(CodecId::LZ4.to_string(), "lz4 (0x02)");
+        assert_eq!(CodecId(0x90).to_string(), "0x90");
+    }
+}

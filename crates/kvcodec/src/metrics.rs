@@ -1,0 +1,230 @@
+//! Lock-free counters kept by every [`crate::Engine`], and their [`MetricsSnapshot`].
+//!
+//! Counting is a handful of relaxed atomic adds per value. Exporting the figures (the
+//! `metrics` facade, Prometheus) reads snapshots; it lives outside this crate's hot path.
+
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::Duration;
+
+use crate::{CodecId, FailureKind, SkipReason};
+
+#[derive(Default)]
+struct CodecCounters {
+    compressed: AtomicU64,
+    compress_bytes_in: AtomicU64,
+    compress_bytes_out: AtomicU64,
+    compress_nanos: AtomicU64,
+    decompressed: AtomicU64,
+    decompress_bytes_in: AtomicU64,
+    decompress_bytes_out: AtomicU64,
+    decompress_nanos: AtomicU64,
+    failures: [AtomicU64; FailureKind::ALL.len()],
+}
+
+/// Counters of one engine: per codec (by header id), plus skips and pass-throughs.
+pub struct Metrics {
+    codecs: Box<[CodecCounters]>,
+    skipped: [AtomicU64; SkipReason::ALL.len()],
+    passthrough: AtomicU64,
+    raw_fallbacks: AtomicU64,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            codecs: (0..256).map(|_| CodecCounters::default()).collect(),
+            skipped: Default::default(),
+            passthrough: AtomicU64::new(0),
+            raw_fallbacks: AtomicU64::new(0),
+        }
+    }
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.snapshot().fmt(f)
+    }
+}
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+impl Metrics {
+    fn codec(&self, id: CodecId) -> &CodecCounters {
+        &self.codecs[usize::from(id.0)]
+    }
+
+    /// Counts one value compressed from `bytes_in` to `bytes_out` stored bytes (header included).
+    pub fn record_compressed(&self, id: CodecId, bytes_in: usize, bytes_out: usize, took: Duration) {
+        let c = self.codec(id);
+        c.compressed.fetch_add(1, Relaxed);
+        c.compress_bytes_in.fetch_add(bytes_in as u64, Relaxed);
+        c.compress_bytes_out.fetch_add(bytes_out as u64, Relaxed);
+        c.compress_nanos.fetch_add(nanos(took), Relaxed);
+    }
+
+    /// Adds compression time for a value that was then stored plain (not counted as compressed).
+    pub fn record_compress_time(&self, id: CodecId, took: Duration) {
+        self.codec(id).compress_nanos.fetch_add(nanos(took), Relaxed);
+    }
+
+    /// Counts one stored value (header included) decoded to `bytes_out` bytes.
+    pub fn record_decompressed(&self, id: CodecId, bytes_in: usize, bytes_out: usize, took: Duration) {
+        let c = self.codec(id);
+        c.decompressed.fetch_add(1, Relaxed);
+        c.decompress_bytes_in.fetch_add(bytes_in as u64, Relaxed);
+        c.decompress_bytes_out.fetch_add(bytes_out as u64, Relaxed);
+        c.decompress_nanos.fetch_add(nanos(took), Relaxed);
+    }
+
+    /// Counts one value stored plain.
+    #[inline]
+    pub fn record_skip(&self, reason: SkipReason) {
+        self.skipped[reason.index()].fetch_add(1, Relaxed);
+    }
+
+    /// Counts one stored value that failed to decode.
+    pub fn record_failure(&self, id: CodecId, kind: FailureKind) {
+        self.codec(id).failures[kind.index()].fetch_add(1, Relaxed);
+    }
+
+    /// Counts one read of a value without header (returned as it is).
+    #[inline]
+    pub fn record_passthrough(&self) {
+        self.passthrough.fetch_add(1, Relaxed);
+    }
+
+    /// Counts one undecodable value returned as stored ([`crate::OnCorrupt::ReturnStored`]).
+    pub fn record_raw_fallback(&self) {
+        self.raw_fallbacks.fetch_add(1, Relaxed);
+    }
+
+    /// A consistent-enough copy of every counter (each counter is read once, relaxed).
+    pub fn snapshot(&self) -> MetricsSnapshot {
+        let codecs = self
+            .codecs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let s = CodecSnapshot {
+                    codec: CodecId(i as u8),
+                    compressed: c.compressed.load(Relaxed),
+                    compress_bytes_in: c.compress_bytes_in.load(Relaxed),
+                    compress_bytes_out: c.compress_bytes_out.load(Relaxed),
+                    compress_time: Duration::from_nanos(c.compress_nanos.load(Relaxed)),
+                    decompressed: c.decompressed.load(Relaxed),
+                    decompress_bytes_in: c.decompress_bytes_in.load(Relaxed),
+                    decompress_bytes_out: c.decompress_bytes_out.load(Relaxed),
+                    decompress_time: Duration::from_nanos(c.decompress_nanos.load(Relaxed)),
+                    failures: FailureKind::ALL.map(|k| (k, c.failures[k.index()].load(Relaxed))),
+                };
+                (!s.is_empty()).then_some(s)
+            })
+            .collect();
+        MetricsSnapshot {
+            codecs,
+            skipped: SkipReason::ALL.map(|r| (r, self.skipped[r.index()].load(Relaxed))),
+            passthrough: self.passthrough.load(Relaxed),
+            raw_fallbacks: self.raw_fallbacks.load(Relaxed),
+        }
+    }
+}
+
+/// The figures of one codec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodecSnapshot {
+    /// Header id of the codec.
+    pub codec: CodecId,
+    /// Values stored compressed.
+    pub compressed: u64,
+    /// Plain bytes of those values.
+    pub compress_bytes_in: u64,
+    /// Stored bytes of those values, header included.
+    pub compress_bytes_out: u64,
+    /// Time spent compressing (including values then stored plain).
+    pub compress_time: Duration,
+    /// Stored values decoded.
+    pub decompressed: u64,
+    /// Stored bytes of those values, header included.
+    pub decompress_bytes_in: u64,
+    /// Decoded bytes.
+    pub decompress_bytes_out: u64,
+    /// Time spent decoding.
+    pub decompress_time: Duration,
+    /// Decode failures by kind.
+    pub failures: [(FailureKind, u64); FailureKind::ALL.len()],
+}
+
+impl CodecSnapshot {
+    fn is_empty(&self) -> bool {
+        self.compressed == 0
+            && self.decompressed == 0
+            && self.compress_time.is_zero()
+            && self.failures.iter().all(|(_, n)| *n == 0)
+    }
+
+    /// Plain bytes / stored bytes of what this codec compressed (`None` before the first).
+    pub fn compression_ratio(&self) -> Option<f64> {
+        (self.compress_bytes_out > 0)
+            .then(|| self.compress_bytes_in as f64 / self.compress_bytes_out as f64)
+    }
+
+    /// Failures of one kind.
+    pub fn failures_of(&self, kind: FailureKind) -> u64 {
+        self.failures.iter().find(|(k, _)| *k == kind).map_or(0, |(_, n)| *n)
+    }
+}
+
+/// A copy of an engine's counters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricsSnapshot {
+    /// Codecs with any activity, by ascending id.
+    pub codecs: Vec<CodecSnapshot>,
+    /// Values stored plain, by reason.
+    pub skipped: [(SkipReason, u64); SkipReason::ALL.len()],
+    /// Reads of values without header.
+    pub passthrough: u64,
+    /// Undecodable values returned as stored.
+    pub raw_fallbacks: u64,
+}
+
+impl MetricsSnapshot {
+    /// The figures of one codec (zeros if it did nothing).
+    pub fn codec(&self, id: CodecId) -> Option<&CodecSnapshot> {
+        self.codecs.iter().find(|c| c.codec == id)
+    }
+
+    /// Values skipped for `reason`.
+    pub fn skipped_for(&self, reason: SkipReason) -> u64 {
+        self.skipped.iter().find(|(r, _)| *r == reason).map_or(0, |(_, n)| *n)
+    }
+
+    /// All values compressed, over every codec.
+    pub fn compressed(&self) -> u64 {
+        self.codecs.iter().map(|c| c.compressed).sum()
+    }
+
+    /// All values decoded, over every codec.
+    pub fn decompressed(&self) -> u64 {
+        self.codecs.iter().map(|c| c.decompressed).sum()
+    }
+
+    /// All decode failures of `kind`, over every codec.
+    pub fn failures_of(&self, kind: FailureKind) -> u64 {
+        self.codecs.iter().map(|c| c.failures_of(kind)).sum()
+    }
+
+    /// All decode failures, over every codec and kind.
+    pub fn failures(&self) -> u64 {
+        FailureKind::ALL.iter().map(|k| self.failures_of(*k)).sum()
+    }
+
+    /// Plain bytes minus stored bytes over everything compressed.
+    pub fn bytes_saved(&self) -> i64 {
+        self.codecs
+            .iter()
+            .map(|c| c.compress_bytes_in as i64 - c.compress_bytes_out as i64)
+            .sum()
+    }
+}
