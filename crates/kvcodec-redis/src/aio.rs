@@ -1,0 +1,74 @@
+//! The async side: `redis::aio::ConnectionLike` for [`Compressed`].
+
+use redis::aio::ConnectionLike;
+use redis::{Cmd, Pipeline, RedisFuture, Value};
+
+use crate::Compressed;
+use crate::connection::{cmd_args, pass_plan, rebuild};
+
+const MULTI: &[u8] = b"MULTI";
+const EXEC: &[u8] = b"EXEC";
+
+impl<C: ConnectionLike + Send> ConnectionLike for Compressed<C> {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+        Box::pin(async move {
+            let plan = match cmd_args(cmd) {
+                Some(args) => self.plan_all(std::iter::once(args))?.remove(0),
+                None => pass_plan(),
+            };
+            let reply = match &plan.args {
+                None => self.inner.req_packed_command(cmd).await?,
+                Some(args) => self.inner.req_packed_command(&rebuild(args, cmd)).await?,
+            };
+            self.compression.decode(&plan.decode, reply)
+        })
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        Box::pin(async move {
+            // An atomic pipeline is sent as MULTI, its commands, EXEC; `offset` counts those.
+            let atomic = pipeline.is_transaction();
+            let mut sent: Vec<Vec<&[u8]>> = Vec::with_capacity(pipeline.len() + 2);
+            if atomic {
+                sent.push(vec![MULTI]);
+            }
+            for cmd in pipeline.cmd_iter() {
+                sent.push(cmd_args(cmd).unwrap_or_default());
+            }
+            if atomic {
+                sent.push(vec![EXEC]);
+            }
+            let plans = self.plan_all(sent.into_iter())?;
+            let replies = if plans.iter().all(|p| p.args.is_none()) {
+                self.inner
+                    .req_packed_commands(pipeline, offset, count)
+                    .await?
+            } else {
+                let mut rebuilt = Pipeline::with_capacity(pipeline.len());
+                if atomic {
+                    rebuilt.atomic();
+                }
+                let own_plans = &plans[usize::from(atomic)..];
+                for (cmd, plan) in pipeline.cmd_iter().zip(own_plans) {
+                    match &plan.args {
+                        Some(args) => rebuilt.add_command(rebuild(args, cmd)),
+                        None => rebuilt.add_command(cmd.clone()),
+                    };
+                }
+                self.inner
+                    .req_packed_commands(&rebuilt, offset, count)
+                    .await?
+            };
+            self.decode_all(&plans, offset, replies)
+        })
+    }
+
+    fn get_db(&self) -> i64 {
+        self.inner.get_db()
+    }
+}
