@@ -76,8 +76,12 @@ pub trait Codec: Send + Sync {
 
     /// Appends the decoded form of `payload` to `out`, within `bound`. On error, `out` may hold
     /// partial output, which the caller discards.
-    fn decompress(&self, payload: &[u8], bound: DecodeBound, out: &mut Vec<u8>)
-    -> Result<(), Error>;
+    fn decompress(
+        &self,
+        payload: &[u8],
+        bound: DecodeBound,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error>;
 
     /// An upper bound on the payload size for `input_len` input bytes, used to size the output
     /// buffer once. The default is generous; override with the library's exact bound.

@@ -65,7 +65,9 @@ fn invalid(field: &'static str, found: impl ToString, expected: impl Into<String
 }
 
 fn parse_env<T: std::str::FromStr>(field: &'static str, raw: &str, what: &str) -> Result<T, Error> {
-    raw.trim().parse().map_err(|_| invalid(field, format!("{raw:?}"), what))
+    raw.trim()
+        .parse()
+        .map_err(|_| invalid(field, format!("{raw:?}"), what))
 }
 
 impl Config {
@@ -105,7 +107,13 @@ impl Config {
             c.enabled = match v.trim().to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" | "on" => true,
                 "false" | "0" | "no" | "off" | "" => false,
-                _ => return Err(invalid("COMPRESSION_ENABLED", format!("{v:?}"), "true or false")),
+                _ => {
+                    return Err(invalid(
+                        "COMPRESSION_ENABLED",
+                        format!("{v:?}"),
+                        "true or false",
+                    ));
+                }
             };
         }
         if let Some(v) = var("COMPRESSION_MODE") {
@@ -157,7 +165,10 @@ impl Config {
             return Err(invalid(
                 "max_compression_size",
                 max,
-                format!("at least min_compression_size ({})", self.min_compression_size),
+                format!(
+                    "at least min_compression_size ({})",
+                    self.min_compression_size
+                ),
             ));
         }
         if self.max_decompressed_size == 0 {
@@ -287,7 +298,12 @@ mod tests {
             max_compression_size: Some(50),
             ..Config::default()
         };
-        assert!(c.validate().unwrap_err().to_string().contains("max_compression_size"));
+        assert!(
+            c.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("max_compression_size")
+        );
         let c = Config {
             min_savings: Some(1.5),
             ..Config::default()

@@ -41,7 +41,11 @@ pub struct Rng(u64);
 impl Rng {
     /// Seeds the generator (0 is replaced by a fixed constant).
     pub fn new(seed: u64) -> Self {
-        Rng(if seed == 0 { 0x9E37_79B9_7F4A_7C15 } else { seed })
+        Rng(if seed == 0 {
+            0x9E37_79B9_7F4A_7C15
+        } else {
+            seed
+        })
     }
 
     /// The next 64 random bits.
@@ -63,8 +67,18 @@ impl Rng {
 /// Text-like compressible bytes of length `n`.
 pub fn text(n: usize, seed: u64) -> Vec<u8> {
     const WORDS: [&str; 12] = [
-        "user", "id", "\"name\":", "session", "value", "{\"a\":", "true", "null", "1234", "cache",
-        "token", "}, ",
+        "user",
+        "id",
+        "\"name\":",
+        "session",
+        "value",
+        "{\"a\":",
+        "true",
+        "null",
+        "1234",
+        "cache",
+        "token",
+        "}, ",
     ];
     let mut rng = Rng::new(seed);
     let mut out = Vec::with_capacity(n + 16);
@@ -78,13 +92,19 @@ pub fn text(n: usize, seed: u64) -> Vec<u8> {
 
 /// The inputs the suite round-trips: `(description, bytes)`.
 pub fn inputs() -> Vec<(String, Vec<u8>)> {
-    let mut v = vec![("empty".to_owned(), Vec::new()), ("1 byte".to_owned(), vec![b'x'])];
+    let mut v = vec![
+        ("empty".to_owned(), Vec::new()),
+        ("1 byte".to_owned(), vec![b'x']),
+    ];
     for n in [2, 5, 6, 63, 64, 100, 1024, 4096, 65_536, 1 << 20] {
         v.push((format!("text {n}"), text(n, n as u64)));
         v.push((format!("random {n}"), Rng::new(n as u64).bytes(n)));
     }
     v.push(("zeros 1 MiB".to_owned(), vec![0; 1 << 20]));
-    v.push(("header-like".to_owned(), [&[0u8, 1, 2, 0, 1][..], &text(200, 9)].concat()));
+    v.push((
+        "header-like".to_owned(),
+        [&[0u8, 1, 2, 0, 1][..], &text(200, 9)].concat(),
+    ));
     v
 }
 
@@ -94,7 +114,12 @@ fn compress(codec: &dyn Codec, input: &[u8], what: &str) -> Vec<u8> {
     codec
         .compress(input, &mut out)
         .unwrap_or_else(|e| panic!("{}: compress({what}) failed: {e}", codec.name()));
-    assert_eq!(&out[..prefix.len()], prefix, "{}: compress({what}) overwrote bytes already in the output", codec.name());
+    assert_eq!(
+        &out[..prefix.len()],
+        prefix,
+        "{}: compress({what}) overwrote bytes already in the output",
+        codec.name()
+    );
     out.split_off(prefix.len())
 }
 
@@ -126,8 +151,15 @@ pub fn check(codec: &dyn Codec) {
         codec
             .decompress(&payload, bound, &mut dirty)
             .unwrap_or_else(|e| panic!("{name}: decode({what}) into a used buffer failed: {e}"));
-        assert_eq!(&dirty[..3], &[0xFF; 3], "{name}: decode({what}) overwrote existing output");
-        assert!(dirty[3..] == input[..], "{name}: decode({what}) into a used buffer differs");
+        assert_eq!(
+            &dirty[..3],
+            &[0xFF; 3],
+            "{name}: decode({what}) overwrote existing output"
+        );
+        assert!(
+            dirty[3..] == input[..],
+            "{name}: decode({what}) into a used buffer differs"
+        );
 
         // 4: truncations.
         if n <= 4096 {
@@ -150,11 +182,22 @@ pub fn check(codec: &dyn Codec) {
 
         // 5: wrong bounds fail and never exceed them.
         if n > 0 {
-            for b in [DecodeBound::Exact(n - 1), DecodeBound::Exact(n + 1), DecodeBound::AtMost(n - 1)] {
+            for b in [
+                DecodeBound::Exact(n - 1),
+                DecodeBound::Exact(n + 1),
+                DecodeBound::AtMost(n - 1),
+            ] {
                 let mut out = Vec::with_capacity(b.limit());
                 let r = codec.decompress(&payload, b, &mut out);
-                assert!(r.is_err(), "{name}: decode({what}) with wrong bound {b:?} succeeded");
-                assert!(out.len() <= b.limit(), "{name}: decode({what}) with bound {b:?} produced {} bytes", out.len());
+                assert!(
+                    r.is_err(),
+                    "{name}: decode({what}) with wrong bound {b:?} succeeded"
+                );
+                assert!(
+                    out.len() <= b.limit(),
+                    "{name}: decode({what}) with bound {b:?} produced {} bytes",
+                    out.len()
+                );
             }
         }
 
@@ -166,7 +209,10 @@ pub fn check(codec: &dyn Codec) {
                 let i = (rng.next_u64() % bad.len() as u64) as usize;
                 bad[i] ^= 1 << (rng.next_u64() % 8);
                 if let Ok(out) = decode_with_limit(codec, &bad, n + 16) {
-                    assert!(out.len() <= n + 16, "{name}: corrupt payload exceeded the limit");
+                    assert!(
+                        out.len() <= n + 16,
+                        "{name}: corrupt payload exceeded the limit"
+                    );
                 }
             }
         }

@@ -7,12 +7,12 @@ use std::time::Instant;
 use crate::codec::DecodeBound;
 use crate::header::{HEADER_LEN, Header, VERSION};
 use crate::metrics::Metrics;
+use crate::observe::{Observer, RateLimiter};
 use crate::policy::{DefaultPolicy, Policy, SkipReason};
 use crate::{Codec, CodecId, Error, Registry};
 
 /// What an engine does on the write and read paths.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[derive(serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Mode {
     /// Neither compress nor decode: values pass through untouched, as with a plain client.
@@ -28,8 +28,7 @@ pub enum Mode {
 /// What `decode` does with a value that has a header but does not decode.
 ///
 /// Size-limit violations are always errors, whatever this says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[derive(serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OnCorrupt {
     /// Return the stored bytes unchanged (GLIDE's behaviour): a plain value that happens to
@@ -51,6 +50,8 @@ pub struct Engine {
     max_decompressed_size: usize,
     on_corrupt: OnCorrupt,
     metrics: Arc<Metrics>,
+    observer: Option<Arc<dyn Observer>>,
+    warn_limit: RateLimiter,
 }
 
 impl std::fmt::Debug for Engine {
@@ -109,11 +110,18 @@ impl Engine {
         }
         self.metrics
             .record_compressed(codec.id(), value.len(), out.len(), took);
+        if let Some(o) = &self.observer {
+            o.compressed(codec.id(), value.len(), out.len(), took);
+        }
         Ok(Some(out))
     }
 
     fn skip(&self, reason: SkipReason) -> Result<Option<Vec<u8>>, Error> {
         self.metrics.record_skip(reason);
+        if let Some(o) = &self.observer {
+            o.skipped(reason);
+        }
+        tracing::debug!(reason = reason.as_str(), "kvcodec: value stored plain");
         Ok(None)
     }
 
@@ -146,24 +154,47 @@ impl Engine {
         let start = Instant::now();
         match self.decode_payload(header, payload) {
             Ok(plain) => {
+                let took = start.elapsed();
                 self.metrics
-                    .record_decompressed(header.codec, stored.len(), plain.len(), start.elapsed());
+                    .record_decompressed(header.codec, stored.len(), plain.len(), took);
+                if let Some(o) = &self.observer {
+                    o.decompressed(header.codec, stored.len(), plain.len(), took);
+                }
                 Ok(Some(plain))
             }
-            Err(err) => {
-                let kind = err.failure_kind();
-                if let Some(kind) = kind {
-                    self.metrics.record_failure(header.codec, kind);
-                }
-                let size_limit = matches!(kind, Some(crate::FailureKind::SizeLimit));
-                if self.on_corrupt == OnCorrupt::ReturnStored && !size_limit {
-                    self.metrics.record_raw_fallback();
-                    Ok(None)
-                } else {
-                    Err(err)
-                }
-            }
+            Err(err) => self.failed(header, stored.len(), err),
         }
+    }
+
+    /// Counts, reports and logs a decode failure, then returns the stored value or the error.
+    fn failed(
+        &self,
+        header: Header,
+        stored_len: usize,
+        err: Error,
+    ) -> Result<Option<Vec<u8>>, Error> {
+        let kind = err.failure_kind().unwrap_or(crate::FailureKind::Corrupt);
+        let fallback =
+            self.on_corrupt == OnCorrupt::ReturnStored && kind != crate::FailureKind::SizeLimit;
+        self.metrics.record_failure(header.codec, kind);
+        if fallback {
+            self.metrics.record_raw_fallback();
+        }
+        if let Some(o) = &self.observer {
+            o.failed(header.codec, kind, fallback);
+        }
+        if let Some(suppressed) = self.warn_limit.admit() {
+            // Key-free: the codec, the kind, sizes and the error text (which never holds data).
+            tracing::warn!(
+                codec = %header.codec,
+                kind = kind.as_str(),
+                stored_len,
+                returned_as_stored = fallback,
+                similar_suppressed = suppressed,
+                "kvcodec: stored value failed to decode: {err}"
+            );
+        }
+        if fallback { Ok(None) } else { Err(err) }
     }
 
     fn decode_payload(&self, header: Header, payload: &[u8]) -> Result<Vec<u8>, Error> {
@@ -205,7 +236,11 @@ impl Engine {
 
 /// Decodes one payload with `codec`: checks the declared length against `limit` before
 /// allocating, then decodes into exactly that much, or within `limit` if none is declared.
-pub fn decode_with_limit(codec: &dyn Codec, payload: &[u8], limit: usize) -> Result<Vec<u8>, Error> {
+pub fn decode_with_limit(
+    codec: &dyn Codec,
+    payload: &[u8],
+    limit: usize,
+) -> Result<Vec<u8>, Error> {
     let id = codec.id();
     match codec.declared_len(payload)? {
         Some(declared) if declared > limit as u64 => Err(Error::DeclaredSizeTooLarge {
@@ -249,6 +284,7 @@ pub struct EngineBuilder {
     max_decompressed_size: usize,
     on_corrupt: OnCorrupt,
     metrics: Option<Arc<Metrics>>,
+    observer: Option<Arc<dyn Observer>>,
 }
 
 impl Default for EngineBuilder {
@@ -261,6 +297,7 @@ impl Default for EngineBuilder {
             max_decompressed_size: DEFAULT_MAX_DECOMPRESSED_SIZE,
             on_corrupt: OnCorrupt::default(),
             metrics: None,
+            observer: None,
         }
     }
 }
@@ -312,6 +349,12 @@ impl EngineBuilder {
         self
     }
 
+    /// Reports every value to `observer` (e.g. a metrics exporter) besides counting it.
+    pub fn observer(mut self, observer: Arc<dyn Observer>) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
     /// The engine. Fails if the writer id names no registered codec.
     pub fn build(self) -> Result<Engine, Error> {
         let writer = match self.writer {
@@ -326,6 +369,8 @@ impl EngineBuilder {
             max_decompressed_size: self.max_decompressed_size,
             on_corrupt: self.on_corrupt,
             metrics: self.metrics.unwrap_or_default(),
+            observer: self.observer,
+            warn_limit: RateLimiter::new(std::time::Duration::from_secs(10)),
         })
     }
 }

@@ -70,7 +70,9 @@ pub enum Error {
         reason: String,
     },
     /// A zstd frame references a dictionary this reader has not registered.
-    #[error("{codec}: payload needs dictionary id {found}; registered dictionary ids: {registered}")]
+    #[error(
+        "{codec}: payload needs dictionary id {found}; registered dictionary ids: {registered}"
+    )]
     UnknownDictionary {
         /// Codec of the payload.
         codec: CodecId,

@@ -93,6 +93,10 @@ mod tests {
         assert_eq!(payload, &[9, 9]);
         let (h, payload) = Header::parse(&[0, 1, 2, 7, 0x90]).unwrap();
         assert_eq!((h.version, h.codec, payload.len()), (7, CodecId(0x90), 0));
-        assert!(has_header(&[0, 1, 2, 0, 1]) && !has_header(&[0, 1, 2, 0]) && !has_header(b"\x00\x01\x03xx"));
+        assert!(
+            has_header(&[0, 1, 2, 0, 1])
+                && !has_header(&[0, 1, 2, 0])
+                && !has_header(b"\x00\x01\x03xx")
+        );
     }
 }

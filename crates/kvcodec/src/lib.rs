@@ -80,6 +80,7 @@ mod engine;
 mod error;
 pub mod header;
 pub mod metrics;
+pub mod observe;
 pub mod policy;
 mod registry;
 
@@ -93,5 +94,6 @@ pub use engine::{
 pub use error::{Error, FailureKind};
 pub use header::{HEADER_LEN, Header};
 pub use metrics::{Metrics, MetricsSnapshot};
+pub use observe::Observer;
 pub use policy::{Policy, SkipReason};
 pub use registry::Registry;

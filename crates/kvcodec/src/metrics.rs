@@ -1,8 +1,10 @@
 //! Lock-free counters kept by every [`crate::Engine`], and their [`MetricsSnapshot`].
 //!
-//! Counting is a handful of relaxed atomic adds per value. Exporting the figures (the
+//! Counting is a handful of relaxed atomic adds per value, into the engine's own set and
+//! into the process-wide set ([`process_totals`]). Exporting the figures (the
 //! `metrics` facade, Prometheus) reads snapshots; it lives outside this crate's hot path.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
@@ -50,54 +52,96 @@ fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
+/// Totals over every engine in the process, including engines already dropped.
+pub fn process_totals() -> MetricsSnapshot {
+    process().snapshot()
+}
+
+fn process() -> &'static Metrics {
+    static PROCESS: OnceLock<Metrics> = OnceLock::new();
+    PROCESS.get_or_init(Metrics::default)
+}
+
 impl Metrics {
     fn codec(&self, id: CodecId) -> &CodecCounters {
         &self.codecs[usize::from(id.0)]
     }
 
+    /// This set and, unless this is the process-wide set, the process-wide set.
+    fn with_process(&self) -> impl Iterator<Item = &Metrics> {
+        let p = process();
+        std::iter::once(self).chain((!std::ptr::eq(self, p)).then_some(p))
+    }
+
     /// Counts one value compressed from `bytes_in` to `bytes_out` stored bytes (header included).
-    pub fn record_compressed(&self, id: CodecId, bytes_in: usize, bytes_out: usize, took: Duration) {
-        let c = self.codec(id);
-        c.compressed.fetch_add(1, Relaxed);
-        c.compress_bytes_in.fetch_add(bytes_in as u64, Relaxed);
-        c.compress_bytes_out.fetch_add(bytes_out as u64, Relaxed);
-        c.compress_nanos.fetch_add(nanos(took), Relaxed);
+    pub fn record_compressed(
+        &self,
+        id: CodecId,
+        bytes_in: usize,
+        bytes_out: usize,
+        took: Duration,
+    ) {
+        for m in self.with_process() {
+            let c = m.codec(id);
+            c.compressed.fetch_add(1, Relaxed);
+            c.compress_bytes_in.fetch_add(bytes_in as u64, Relaxed);
+            c.compress_bytes_out.fetch_add(bytes_out as u64, Relaxed);
+            c.compress_nanos.fetch_add(nanos(took), Relaxed);
+        }
     }
 
     /// Adds compression time for a value that was then stored plain (not counted as compressed).
     pub fn record_compress_time(&self, id: CodecId, took: Duration) {
-        self.codec(id).compress_nanos.fetch_add(nanos(took), Relaxed);
+        for m in self.with_process() {
+            m.codec(id).compress_nanos.fetch_add(nanos(took), Relaxed);
+        }
     }
 
     /// Counts one stored value (header included) decoded to `bytes_out` bytes.
-    pub fn record_decompressed(&self, id: CodecId, bytes_in: usize, bytes_out: usize, took: Duration) {
-        let c = self.codec(id);
-        c.decompressed.fetch_add(1, Relaxed);
-        c.decompress_bytes_in.fetch_add(bytes_in as u64, Relaxed);
-        c.decompress_bytes_out.fetch_add(bytes_out as u64, Relaxed);
-        c.decompress_nanos.fetch_add(nanos(took), Relaxed);
+    pub fn record_decompressed(
+        &self,
+        id: CodecId,
+        bytes_in: usize,
+        bytes_out: usize,
+        took: Duration,
+    ) {
+        for m in self.with_process() {
+            let c = m.codec(id);
+            c.decompressed.fetch_add(1, Relaxed);
+            c.decompress_bytes_in.fetch_add(bytes_in as u64, Relaxed);
+            c.decompress_bytes_out.fetch_add(bytes_out as u64, Relaxed);
+            c.decompress_nanos.fetch_add(nanos(took), Relaxed);
+        }
     }
 
     /// Counts one value stored plain.
     #[inline]
     pub fn record_skip(&self, reason: SkipReason) {
-        self.skipped[reason.index()].fetch_add(1, Relaxed);
+        for m in self.with_process() {
+            m.skipped[reason.index()].fetch_add(1, Relaxed);
+        }
     }
 
     /// Counts one stored value that failed to decode.
     pub fn record_failure(&self, id: CodecId, kind: FailureKind) {
-        self.codec(id).failures[kind.index()].fetch_add(1, Relaxed);
+        for m in self.with_process() {
+            m.codec(id).failures[kind.index()].fetch_add(1, Relaxed);
+        }
     }
 
     /// Counts one read of a value without header (returned as it is).
     #[inline]
     pub fn record_passthrough(&self) {
-        self.passthrough.fetch_add(1, Relaxed);
+        for m in self.with_process() {
+            m.passthrough.fetch_add(1, Relaxed);
+        }
     }
 
     /// Counts one undecodable value returned as stored ([`crate::OnCorrupt::ReturnStored`]).
     pub fn record_raw_fallback(&self) {
-        self.raw_fallbacks.fetch_add(1, Relaxed);
+        for m in self.with_process() {
+            m.raw_fallbacks.fetch_add(1, Relaxed);
+        }
     }
 
     /// A consistent-enough copy of every counter (each counter is read once, relaxed).
@@ -172,7 +216,10 @@ impl CodecSnapshot {
 
     /// Failures of one kind.
     pub fn failures_of(&self, kind: FailureKind) -> u64 {
-        self.failures.iter().find(|(k, _)| *k == kind).map_or(0, |(_, n)| *n)
+        self.failures
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(0, |(_, n)| *n)
     }
 }
 
@@ -197,7 +244,10 @@ impl MetricsSnapshot {
 
     /// Values skipped for `reason`.
     pub fn skipped_for(&self, reason: SkipReason) -> u64 {
-        self.skipped.iter().find(|(r, _)| *r == reason).map_or(0, |(_, n)| *n)
+        self.skipped
+            .iter()
+            .find(|(r, _)| *r == reason)
+            .map_or(0, |(_, n)| *n)
     }
 
     /// All values compressed, over every codec.

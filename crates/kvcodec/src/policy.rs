@@ -99,7 +99,11 @@ pub struct MinSize(pub usize);
 impl Policy for MinSize {
     #[inline]
     fn admit(&self, value: &[u8]) -> Result<(), SkipReason> {
-        if value.len() < self.0 { Err(SkipReason::TooSmall) } else { Ok(()) }
+        if value.len() < self.0 {
+            Err(SkipReason::TooSmall)
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -110,7 +114,11 @@ pub struct MaxSize(pub usize);
 impl Policy for MaxSize {
     #[inline]
     fn admit(&self, value: &[u8]) -> Result<(), SkipReason> {
-        if value.len() > self.0 { Err(SkipReason::TooLarge) } else { Ok(()) }
+        if value.len() > self.0 {
+            Err(SkipReason::TooLarge)
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -121,7 +129,11 @@ pub struct NotCompressed;
 impl Policy for NotCompressed {
     #[inline]
     fn admit(&self, value: &[u8]) -> Result<(), SkipReason> {
-        if has_header(value) { Err(SkipReason::AlreadyCompressed) } else { Ok(()) }
+        if has_header(value) {
+            Err(SkipReason::AlreadyCompressed)
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -133,7 +145,11 @@ pub struct KeepIfSmaller;
 impl Policy for KeepIfSmaller {
     #[inline]
     fn keep(&self, original_len: usize, stored_len: usize) -> Result<(), SkipReason> {
-        if stored_len < original_len { Ok(()) } else { Err(SkipReason::NotSmaller) }
+        if stored_len < original_len {
+            Ok(())
+        } else {
+            Err(SkipReason::NotSmaller)
+        }
     }
 }
 

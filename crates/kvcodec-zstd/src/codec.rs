@@ -1,0 +1,182 @@
+//! [`ZstdCodec`]: the zstd [`Codec`], with pooled contexts.
+
+use std::io::Cursor;
+
+use kvcodec::codec::DecodeBound;
+use kvcodec::{Codec, CodecId, Error};
+use zstd::zstd_safe::{self, CCtx, DCtx};
+
+use crate::dictionary::{ReadDictionary, WriteDictionary, ZstdBuilder, list_ids};
+use crate::frame::FrameHeader;
+use crate::pool::{Pool, default_max_idle};
+use crate::{DEFAULT_LEVEL, MAX_LEVEL, MIN_LEVEL};
+
+/// zstd's largest input (`ZSTD_MAX_INPUT_SIZE`); `compress_bound` fails above it.
+const MAX_INPUT: u64 = if usize::BITS == 64 {
+    0xFF00_FF00_FF00_FF00
+} else {
+    0xFF00_FF00
+};
+
+/// The zstd codec: one standard zstd frame per value, header id `0x01`.
+///
+/// - Writes frames **with** the content size and without checksum, one-shot, so readers can
+///   check the size against their limit before allocating.
+/// - Reads any single zstd frame, with or without content size — GLIDE writes them without —
+///   decoding those under a bound (see [`DecodeBound::AtMost`]).
+/// - Keeps compression and decompression contexts in small pools: share one codec (in an
+///   `Arc`) across threads rather than making one per call.
+/// - Optionally compresses with a trained dictionary and decodes frames that name any
+///   registered one (see [`ZstdBuilder`]).
+pub struct ZstdCodec {
+    level: i32,
+    // The pools come before the dictionaries so that contexts are freed first (fields drop in
+    // order); a context never keeps a dictionary reference between calls anyway.
+    cctx: Pool<CCtx<'static>>,
+    dctx: Pool<DCtx<'static>>,
+    read: Vec<ReadDictionary>,
+    write: Option<WriteDictionary>,
+}
+
+/// Checks a level against zstd's range.
+pub(crate) fn check_level(level: i32) -> Result<(), Error> {
+    if (MIN_LEVEL..=MAX_LEVEL).contains(&level) {
+        Ok(())
+    } else {
+        Err(Error::InvalidConfig {
+            field: "compression_level",
+            found: level.to_string(),
+            expected: format!("a zstd level in {MIN_LEVEL}..={MAX_LEVEL}"),
+        })
+    }
+}
+
+impl ZstdCodec {
+    /// A codec compressing at `level` (zstd's range, [`MIN_LEVEL`]`..=`[`MAX_LEVEL`]; negative
+    /// levels are faster and compress less, 0 means zstd's default, 3), without dictionaries.
+    pub fn new(level: i32) -> Result<Self, Error> {
+        check_level(level)?;
+        Ok(Self::from_parts(level, Vec::new(), None))
+    }
+
+    /// A builder, for dictionaries.
+    pub fn builder() -> ZstdBuilder {
+        ZstdBuilder::default()
+    }
+
+    pub(crate) fn from_parts(
+        level: i32,
+        read: Vec<ReadDictionary>,
+        write: Option<WriteDictionary>,
+    ) -> Self {
+        let idle = default_max_idle();
+        ZstdCodec {
+            level,
+            cctx: Pool::new(CCtx::create, idle),
+            dctx: Pool::new(DCtx::create, idle),
+            read,
+            write,
+        }
+    }
+
+    /// The compression level.
+    pub fn level(&self) -> i32 {
+        self.level
+    }
+
+    pub(crate) fn read_dictionaries(&self) -> &[ReadDictionary] {
+        &self.read
+    }
+
+    pub(crate) fn write_dictionary(&self) -> Option<&WriteDictionary> {
+        self.write.as_ref()
+    }
+
+    pub(crate) fn dctx(&self) -> &Pool<DCtx<'static>> {
+        &self.dctx
+    }
+
+    /// How many compression and decompression contexts are idle in the pools.
+    pub fn idle_contexts(&self) -> (usize, usize) {
+        (self.cctx.idle(), self.dctx.idle())
+    }
+}
+
+impl Default for ZstdCodec {
+    /// Level 3, no dictionaries.
+    fn default() -> Self {
+        Self::from_parts(DEFAULT_LEVEL, Vec::new(), None)
+    }
+}
+
+impl std::fmt::Debug for ZstdCodec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ZstdCodec")
+            .field("level", &self.level)
+            .field("dictionaries", &list_ids(self.dictionary_ids()))
+            .field("write_dictionary", &self.write_dictionary_id())
+            .field("idle_contexts", &self.idle_contexts())
+            .finish()
+    }
+}
+
+/// [`Error::Corrupt`] naming what failed and zstd's error name.
+pub(crate) fn zstd_error(what: &str, code: zstd_safe::ErrorCode) -> Error {
+    Error::corrupt(
+        CodecId::ZSTD,
+        format_args!("{what}: {}", zstd_safe::get_error_name(code)),
+    )
+}
+
+impl Codec for ZstdCodec {
+    fn id(&self) -> CodecId {
+        CodecId::ZSTD
+    }
+
+    fn name(&self) -> &str {
+        "zstd"
+    }
+
+    fn compress(&self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+        let bound = zstd_safe::compress_bound(input.len());
+        if bound < input.len() {
+            return Err(Error::InputTooLarge {
+                codec: CodecId::ZSTD,
+                found: input.len() as u64,
+                limit: MAX_INPUT,
+            });
+        }
+        // Room for the worst case up front, so zstd writes straight into `out`'s spare
+        // capacity after the bytes already there (the header), without zero-filling it.
+        out.reserve(bound);
+        let start = out.len();
+        let mut cursor = Cursor::new(&mut *out);
+        cursor.set_position(start as u64);
+        let mut cctx = self.cctx.get();
+        // One-shot calls know the input size: the frame gets the content size, no checksum.
+        let written = match &self.write {
+            Some(dict) => cctx.compress_using_cdict(&mut cursor, input, &dict.cdict),
+            None => cctx.compress(&mut cursor, input, self.level),
+        };
+        written.map_err(|code| Error::compress(CodecId::ZSTD, zstd_safe::get_error_name(code)))?;
+        Ok(())
+    }
+
+    fn declared_len(&self, payload: &[u8]) -> Result<Option<u64>, Error> {
+        Ok(FrameHeader::parse(payload)?.content_size)
+    }
+
+    fn decompress(
+        &self,
+        payload: &[u8],
+        bound: DecodeBound,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        self.decode(payload, bound, out)
+    }
+
+    fn max_compressed_len(&self, input_len: usize) -> usize {
+        let bound = zstd_safe::compress_bound(input_len);
+        if bound < input_len { input_len } else { bound }
+    }
+}

@@ -1,0 +1,254 @@
+//! Trained zstd dictionaries: [`ZstdBuilder`] registers them, [`train_dictionary`] makes them.
+//!
+//! A dictionary holds content and entropy tables common to many small values, so a 200-byte
+//! JSON record compresses against what the dictionary already says instead of from nothing.
+//! Each dictionary carries a 32-bit id in its header; zstd writes that id into every frame
+//! compressed with it, and the reader picks the dictionary by that id.
+//!
+//! Values written with a dictionary can only be read by readers that registered the same
+//! dictionary bytes — **GLIDE clients cannot read them** (GLIDE has no dictionary support and
+//! returns such values as stored bytes). Readers should register a dictionary before any writer
+//! uses it, and keep old dictionaries registered while values written with them remain.
+
+use kvcodec::{CodecId, Error};
+use zstd::zstd_safe::{self, CDict, DDict};
+
+use crate::codec::{ZstdCodec, check_level};
+
+/// A dictionary prepared for decoding, with its id.
+pub(crate) struct ReadDictionary {
+    pub(crate) id: u32,
+    pub(crate) ddict: DDict<'static>,
+}
+
+/// The dictionary prepared for compressing at the codec's level, with its id.
+pub(crate) struct WriteDictionary {
+    pub(crate) id: u32,
+    pub(crate) cdict: CDict<'static>,
+}
+
+/// The id in a zstd dictionary's header, or `None` for bytes that are not a zstd dictionary
+/// with a header (raw-content dictionaries have no id and are not accepted by kvcodec).
+pub fn dictionary_id(dictionary: &[u8]) -> Option<u32> {
+    zstd_safe::get_dict_id_from_dict(dictionary).map(|id| id.get())
+}
+
+/// Builds a [`ZstdCodec`] with a level and dictionaries.
+///
+/// ```
+/// # let samples: Vec<String> = (0..500)
+/// #     .map(|i| format!(r#"{{"user":{i},"name":"user{i}","plan":"free","tags":["a","b"]}}"#))
+/// #     .collect();
+/// let dict = kvcodec_zstd::train_dictionary(&samples, 4096)?;
+/// let id = kvcodec_zstd::dictionary_id(&dict).expect("trained dictionaries have an id");
+/// let codec = kvcodec_zstd::ZstdCodec::builder()
+///     .level(3)
+///     .dictionary(&dict)?
+///     .write_with_dictionary(id)
+///     .build()?;
+/// assert_eq!(codec.dictionary_ids(), vec![id]);
+/// # Ok::<(), kvcodec::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ZstdBuilder {
+    level: i32,
+    dictionaries: Vec<(u32, Vec<u8>)>,
+    write_with: Option<u32>,
+}
+
+impl Default for ZstdBuilder {
+    fn default() -> Self {
+        ZstdBuilder {
+            level: crate::DEFAULT_LEVEL,
+            dictionaries: Vec::new(),
+            write_with: None,
+        }
+    }
+}
+
+impl ZstdBuilder {
+    /// The compression level (default 3), checked by [`build`](Self::build).
+    pub fn level(mut self, level: i32) -> Self {
+        self.level = level;
+        self
+    }
+
+    /// Registers a zstd dictionary (as written by [`train_dictionary`] or `zstd --train`) for
+    /// decoding frames that name its id. Fails if the bytes carry no dictionary id, or if
+    /// another dictionary with the same id is registered.
+    pub fn dictionary(mut self, dictionary: impl AsRef<[u8]>) -> Result<Self, Error> {
+        let bytes = dictionary.as_ref();
+        let Some(id) = dictionary_id(bytes) else {
+            return Err(Error::InvalidConfig {
+                field: "dictionary",
+                found: format!("{} bytes without a zstd dictionary header", bytes.len()),
+                expected: "a zstd dictionary starting with magic 37 a4 30 ec and a non-zero id"
+                    .to_owned(),
+            });
+        };
+        match self.dictionaries.iter().find(|(known, _)| *known == id) {
+            Some((_, known)) if known == bytes => {}
+            Some(_) => {
+                return Err(Error::InvalidConfig {
+                    field: "dictionary",
+                    found: format!("a second dictionary with id {id} and different content"),
+                    expected: "one dictionary per id".to_owned(),
+                });
+            }
+            None => self.dictionaries.push((id, bytes.to_vec())),
+        }
+        Ok(self)
+    }
+
+    /// Compresses with the registered dictionary of this id (checked by
+    /// [`build`](Self::build)). Without this, the codec writes frames without dictionary, which
+    /// GLIDE can read.
+    pub fn write_with_dictionary(mut self, id: u32) -> Self {
+        self.write_with = Some(id);
+        self
+    }
+
+    /// The codec, with every dictionary prepared once for decoding and the write dictionary
+    /// prepared for compressing at the chosen level.
+    pub fn build(mut self) -> Result<ZstdCodec, Error> {
+        check_level(self.level)?;
+        self.dictionaries.sort_by_key(|(id, _)| *id);
+        let mut read = Vec::with_capacity(self.dictionaries.len());
+        for (id, bytes) in &self.dictionaries {
+            let ddict = DDict::try_create(bytes).ok_or_else(|| bad_dictionary(*id, bytes))?;
+            read.push(ReadDictionary { id: *id, ddict });
+        }
+        let write = match self.write_with {
+            None => None,
+            Some(id) => {
+                let Some((_, bytes)) = self.dictionaries.iter().find(|(known, _)| *known == id)
+                else {
+                    return Err(Error::InvalidConfig {
+                        field: "write_with_dictionary",
+                        found: id.to_string(),
+                        expected: format!(
+                            "a registered dictionary id ({})",
+                            list_ids(self.dictionaries.iter().map(|(id, _)| *id))
+                        ),
+                    });
+                };
+                let cdict = CDict::try_create(bytes, self.level)
+                    .ok_or_else(|| bad_dictionary(id, bytes))?;
+                Some(WriteDictionary { id, cdict })
+            }
+        };
+        Ok(ZstdCodec::from_parts(self.level, read, write))
+    }
+}
+
+fn bad_dictionary(id: u32, bytes: &[u8]) -> Error {
+    Error::InvalidConfig {
+        field: "dictionary",
+        found: format!(
+            "dictionary id {id} ({} bytes) that zstd cannot load",
+            bytes.len()
+        ),
+        expected: "a well-formed zstd dictionary".to_owned(),
+    }
+}
+
+/// Formats dictionary ids as `1, 7` (or `none`) for messages.
+pub(crate) fn list_ids(ids: impl IntoIterator<Item = u32>) -> String {
+    let ids: Vec<String> = ids.into_iter().map(|id| id.to_string()).collect();
+    if ids.is_empty() {
+        "none".to_owned()
+    } else {
+        ids.join(", ")
+    }
+}
+
+/// Fewest samples accepted by [`train_dictionary`] (zstd's trainer needs at least 5; far more
+/// are needed for a useful dictionary).
+pub const MIN_TRAINING_SAMPLES: usize = 8;
+
+/// Smallest dictionary zstd can build (`ZDICT_DICTSIZE_MIN`).
+pub const MIN_DICTIONARY_SIZE: usize = 256;
+
+/// Fewest bytes accepted in the first three quarters of the samples, which zstd's trainer
+/// learns from (it tests on the rest). zstd 1.5.7 divides by zero on a handful of bytes, so
+/// this is checked before calling it.
+pub const MIN_TRAINING_BYTES: usize = 1024;
+
+/// Trains a dictionary of at most `max_size` bytes on sample values.
+///
+/// Give it many representative values — a few thousand, totalling around 100 × `max_size`
+/// (zstd's advice); 4–16 KiB dictionaries suit values of a few hundred bytes. The result
+/// starts with a random id (see [`dictionary_id`]); register the same bytes with every
+/// reader ([`ZstdBuilder::dictionary`]).
+///
+/// Fails with [`Error::InvalidConfig`] when there are fewer than [`MIN_TRAINING_SAMPLES`]
+/// samples, when the first three quarters of them hold fewer than [`MIN_TRAINING_BYTES`],
+/// when `max_size` is under [`MIN_DICTIONARY_SIZE`], or when zstd's trainer rejects the samples
+/// (nothing to learn).
+pub fn train_dictionary(samples: &[impl AsRef<[u8]>], max_size: usize) -> Result<Vec<u8>, Error> {
+    let total: usize = samples.iter().map(|s| s.as_ref().len()).sum();
+    let found = || format!("{} samples totalling {total} bytes", samples.len());
+    if samples.len() < MIN_TRAINING_SAMPLES {
+        return Err(Error::InvalidConfig {
+            field: "samples",
+            found: found(),
+            expected: format!("at least {MIN_TRAINING_SAMPLES} samples (ideally thousands)"),
+        });
+    }
+    // zstd's default trainer learns from the first floor(0.75 n) samples.
+    let learned: usize = samples[..samples.len() * 3 / 4]
+        .iter()
+        .map(|s| s.as_ref().len())
+        .sum();
+    if learned < MIN_TRAINING_BYTES {
+        return Err(Error::InvalidConfig {
+            field: "samples",
+            found: format!("{}, {learned} bytes in the first three quarters", found()),
+            expected: format!(
+                "at least {MIN_TRAINING_BYTES} bytes in the first three quarters of the samples \
+                 (ideally about 100 × max_size in all)"
+            ),
+        });
+    }
+    if max_size < MIN_DICTIONARY_SIZE {
+        return Err(Error::InvalidConfig {
+            field: "max_size",
+            found: max_size.to_string(),
+            expected: format!("at least {MIN_DICTIONARY_SIZE} bytes"),
+        });
+    }
+    zstd::dict::from_samples(samples, max_size).map_err(|e| Error::InvalidConfig {
+        field: "samples",
+        found: format!("{} (zstd: {e})", found()),
+        expected: format!("enough varied data to train a dictionary of {max_size} bytes"),
+    })
+}
+
+impl ZstdCodec {
+    /// The id of the dictionary this codec compresses with, if any.
+    pub fn write_dictionary_id(&self) -> Option<u32> {
+        self.write_dictionary().map(|d| d.id)
+    }
+
+    /// The ids of the dictionaries this codec decodes with, ascending.
+    pub fn dictionary_ids(&self) -> Vec<u32> {
+        self.read_dictionaries().iter().map(|d| d.id).collect()
+    }
+
+    /// The prepared dictionary a frame with `dict_id` needs: `None` for id 0 (no dictionary),
+    /// [`Error::UnknownDictionary`] for an id this codec has not registered.
+    pub(crate) fn ddict_for(&self, dict_id: u32) -> Result<Option<&DDict<'static>>, Error> {
+        if dict_id == 0 {
+            return Ok(None);
+        }
+        let dicts = self.read_dictionaries();
+        match dicts.binary_search_by_key(&dict_id, |d| d.id) {
+            Ok(i) => Ok(Some(&dicts[i].ddict)),
+            Err(_) => Err(Error::UnknownDictionary {
+                codec: CodecId::ZSTD,
+                found: dict_id,
+                registered: list_ids(self.dictionary_ids()),
+            }),
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! The kvcodec conformance suite, at several levels and with a dictionary.
+
+mod common;
+
+use kvcodec_zstd::{ZstdCodec, dictionary_id};
+
+#[test]
+fn conformance_at_levels() {
+    for level in [-5, 1, 3, 19] {
+        kvcodec::conformance::check(&ZstdCodec::new(level).unwrap());
+    }
+}
+
+#[test]
+fn conformance_with_a_dictionary() {
+    let dict = common::record_dictionary();
+    let id = dictionary_id(&dict).unwrap();
+    let codec = ZstdCodec::builder()
+        .level(3)
+        .dictionary(&dict)
+        .unwrap()
+        .write_with_dictionary(id)
+        .build()
+        .unwrap();
+    kvcodec::conformance::check(&codec);
+}
+
+#[test]
+fn conformance_through_box_dyn() {
+    let codec: Box<dyn kvcodec::Codec> = Box::new(ZstdCodec::default());
+    kvcodec::conformance::check(&codec);
+}

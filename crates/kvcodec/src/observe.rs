@@ -1,0 +1,108 @@
+//! [`Observer`]: per-value events for exporters (metrics facade, logs), and the rate limiter
+//! behind kvcodec's WARN logs.
+//!
+//! The engine's own [`crate::Metrics`] counters are always kept; an observer is for what
+//! counters can't give — histograms of time and ratio, and export under stable names. Every
+//! method has an empty default, so new events never break an implementation.
+
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use crate::{CodecId, FailureKind, SkipReason};
+
+/// Receives one call per value the engine handles. Must be cheap: it runs on the hot path.
+pub trait Observer: Send + Sync {
+    /// A value was stored compressed: `bytes_in` plain bytes became `bytes_out` stored bytes.
+    fn compressed(&self, codec: CodecId, bytes_in: usize, bytes_out: usize, took: Duration) {
+        let _ = (codec, bytes_in, bytes_out, took);
+    }
+
+    /// A value was stored plain.
+    fn skipped(&self, reason: SkipReason) {
+        let _ = reason;
+    }
+
+    /// A stored value of `bytes_in` bytes decoded to `bytes_out` bytes.
+    fn decompressed(&self, codec: CodecId, bytes_in: usize, bytes_out: usize, took: Duration) {
+        let _ = (codec, bytes_in, bytes_out, took);
+    }
+
+    /// A stored value with a header failed to decode; `raw_fallback` if it was returned as
+    /// stored rather than as an error.
+    fn failed(&self, codec: CodecId, kind: FailureKind, raw_fallback: bool) {
+        let _ = (codec, kind, raw_fallback);
+    }
+}
+
+impl<T: Observer + ?Sized> Observer for Arc<T> {
+    fn compressed(&self, codec: CodecId, bytes_in: usize, bytes_out: usize, took: Duration) {
+        (**self).compressed(codec, bytes_in, bytes_out, took)
+    }
+    fn skipped(&self, reason: SkipReason) {
+        (**self).skipped(reason)
+    }
+    fn decompressed(&self, codec: CodecId, bytes_in: usize, bytes_out: usize, took: Duration) {
+        (**self).decompressed(codec, bytes_in, bytes_out, took)
+    }
+    fn failed(&self, codec: CodecId, kind: FailureKind, raw_fallback: bool) {
+        (**self).failed(codec, kind, raw_fallback)
+    }
+}
+
+/// Lets one event through per interval and counts the rest, for WARN logs that must not flood.
+#[derive(Debug)]
+pub struct RateLimiter {
+    interval_ms: u64,
+    next_ms: AtomicU64,
+    suppressed: AtomicU64,
+}
+
+fn now_ms() -> u64 {
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_millis() as u64
+}
+
+impl RateLimiter {
+    /// At most one event per `interval`.
+    pub fn new(interval: Duration) -> Self {
+        RateLimiter {
+            interval_ms: interval.as_millis() as u64,
+            next_ms: AtomicU64::new(0),
+            suppressed: AtomicU64::new(0),
+        }
+    }
+
+    /// `Some(events suppressed since the last one let through)` if this event may be logged.
+    pub fn admit(&self) -> Option<u64> {
+        let now = now_ms();
+        let next = self.next_ms.load(Relaxed);
+        if now >= next
+            && self
+                .next_ms
+                .compare_exchange(next, now + self.interval_ms, Relaxed, Relaxed)
+                .is_ok()
+        {
+            Some(self.suppressed.swap(0, Relaxed))
+        } else {
+            self.suppressed.fetch_add(1, Relaxed);
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limiter_counts_what_it_drops() {
+        let limiter = RateLimiter::new(Duration::from_secs(3600));
+        assert_eq!(limiter.admit(), Some(0));
+        assert_eq!(limiter.admit(), None);
+        assert_eq!(limiter.admit(), None);
+        let zero = RateLimiter::new(Duration::ZERO);
+        assert_eq!(zero.admit(), Some(0));
+        assert_eq!(zero.admit(), Some(0));
+    }
+}
