@@ -78,6 +78,8 @@ mod config;
 pub mod conformance;
 mod engine;
 mod error;
+#[cfg(feature = "metrics")]
+pub mod export;
 pub mod header;
 pub mod metrics;
 pub mod observe;
