@@ -2,7 +2,8 @@
 //! 64 KiB JSON values. Prints ops/s, p50/p95/p99 latency of one SET+GET pair, and the server's
 //! stored bytes (STRLEN, MEMORY USAGE).
 //!
-//! Run: `cargo bench -p kvcodec-redis --bench server` (`KVCODEC_BENCH_SECONDS` per cell, default 2).
+//! Run: `cargo bench -p kvcodec-redis --bench server` (`KVCODEC_BENCH_SECONDS` per cell, default 2;
+//! under `cargo test` it runs for 0.05 s per cell as a smoke test).
 //! Configurations run interleaved, round by round, so machine noise hits them alike.
 
 use std::sync::Arc;

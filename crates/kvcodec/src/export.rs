@@ -65,7 +65,9 @@ impl Default for MetricsExporter {
 
 impl std::fmt::Debug for MetricsExporter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MetricsExporter").field("labels", &self.labels).finish_non_exhaustive()
+        f.debug_struct("MetricsExporter")
+            .field("labels", &self.labels)
+            .finish_non_exhaustive()
     }
 }
 
@@ -124,7 +126,12 @@ impl MetricsExporter {
                 decompress_out: counter!("kvcodec_bytes_out_total", op("decompress")),
                 failures: FailureKind::ALL
                     .iter()
-                    .map(|k| counter!("kvcodec_decode_failures_total", with(&[("kind", k.as_str())])))
+                    .map(|k| {
+                        counter!(
+                            "kvcodec_decode_failures_total",
+                            with(&[("kind", k.as_str())])
+                        )
+                    })
                     .collect(),
                 size_limit: counter!("kvcodec_size_limit_rejections_total", with(&[])),
                 raw_fallbacks: counter!("kvcodec_raw_fallbacks_total", with(&[])),
