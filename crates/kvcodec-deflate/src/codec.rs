@@ -1,0 +1,223 @@
+//! [`DeflateCodec`]: u32 LE length + one raw deflate stream, on flate2.
+
+use std::ops::RangeInclusive;
+
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
+use kvcodec::codec::{DecodeBound, read_u32_le_prefix, write_u32_le_prefix};
+use kvcodec::{Codec, CodecId, Error};
+
+use crate::pool::Pool;
+
+/// Accepted deflate levels: `0` stores, `1` is fastest, `9` compresses most.
+pub const LEVELS: RangeInclusive<i32> = 0..=9;
+
+/// zlib's default level.
+pub const DEFAULT_LEVEL: i32 = 6;
+
+const ID: CodecId = CodecId::DEFLATE;
+const PREFIX_LEN: usize = 4;
+
+/// The deflate codec at one level.
+///
+/// `flate2`'s [`Compress`] and [`Decompress`] need `&mut self` and are costly to create
+/// (hundreds of KiB of tables), so the codec keeps idle ones in small pools, `reset()` after
+/// each use: concurrent callers each take their own instead of queueing on one.
+pub struct DeflateCodec {
+    level: u32,
+    compressors: Pool<Compress>,
+    decompressors: Pool<Decompress>,
+}
+
+impl DeflateCodec {
+    /// A codec at `level`, which must be in [`LEVELS`].
+    pub fn new(level: i32) -> Result<Self, Error> {
+        if !LEVELS.contains(&level) {
+            return Err(Error::InvalidConfig {
+                field: "compression_level",
+                found: level.to_string(),
+                expected: format!("a deflate level in {}..={}", LEVELS.start(), LEVELS.end()),
+            });
+        }
+        Ok(DeflateCodec {
+            level: level as u32,
+            compressors: Pool::new(),
+            decompressors: Pool::new(),
+        })
+    }
+
+    /// The level this codec compresses at.
+    pub fn level(&self) -> i32 {
+        self.level as i32
+    }
+}
+
+impl Default for DeflateCodec {
+    fn default() -> Self {
+        DeflateCodec::new(DEFAULT_LEVEL).expect("the default level is valid")
+    }
+}
+
+impl std::fmt::Debug for DeflateCodec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeflateCodec")
+            .field("level", &self.level)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Worst-case raw deflate size for `n` input bytes: zlib-rs' conservative `deflateBound`
+/// (fixed-Huffman blocks can grow incompressible data by 1/8), plus slack. Compression still
+/// grows the buffer if a backend ever exceeds it.
+fn deflate_bound(n: usize) -> usize {
+    n.saturating_add(n.div_ceil(8))
+        .saturating_add(n.div_ceil(64))
+        .saturating_add(5 + 8)
+}
+
+/// Compresses all of `input` as one finished raw deflate stream into `out`'s spare capacity.
+fn deflate_into(c: &mut Compress, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+    let (in0, out0) = (c.total_in(), c.total_out());
+    out.reserve(deflate_bound(input.len()));
+    loop {
+        let consumed = (c.total_in() - in0) as usize;
+        let before = (c.total_in(), c.total_out());
+        let status = c
+            .compress_vec(&input[consumed..], out, FlushCompress::Finish)
+            .map_err(|e| Error::compress(ID, e))?;
+        match status {
+            Status::StreamEnd => return Ok(()),
+            _ if out.len() < out.capacity() && before == (c.total_in(), c.total_out()) => {
+                return Err(Error::compress(
+                    ID,
+                    format!(
+                        "no progress after {} of {} input bytes, {} output bytes",
+                        consumed,
+                        input.len(),
+                        c.total_out() - out0
+                    ),
+                ));
+            }
+            _ => out.reserve(64 + input.len() / 16),
+        }
+    }
+}
+
+/// Inflates `body` into exactly `dst`: the stream must end, fill `dst`, and use all of `body`.
+fn inflate_exact(d: &mut Decompress, body: &[u8], dst: &mut [u8]) -> Result<(), Error> {
+    let n = dst.len();
+    let mut status = d
+        .decompress(body, dst, FlushDecompress::Finish)
+        .map_err(|e| Error::corrupt(ID, format!("invalid deflate stream: {e}")))?;
+    if status != Status::StreamEnd && d.total_out() as usize == n {
+        // `dst` is full but the stream has not ended: it ends now, or holds more bytes.
+        let mut probe = [0u8; 1];
+        let rest = &body[d.total_in() as usize..];
+        // miniz_oxide refuses to continue after a first `Finish` call that ran out of
+        // output, so its answer here is an error whatever the rest holds.
+        status = d
+            .decompress(rest, &mut probe, FlushDecompress::Finish)
+            .map_err(|e| {
+                Error::corrupt(
+                    ID,
+                    format!(
+                        "expected the deflate stream to end after the declared {n} bytes; it \
+                         did not ({e})"
+                    ),
+                )
+            })?;
+        if d.total_out() as usize > n {
+            return Err(Error::LengthMismatch {
+                codec: ID,
+                expected: n as u64,
+                found: d.total_out(), // a lower bound: decoding stopped here
+            });
+        }
+    }
+    let (consumed, produced) = (d.total_in() as usize, d.total_out() as usize);
+    if status != Status::StreamEnd {
+        return Err(Error::corrupt(
+            ID,
+            format!(
+                "deflate stream truncated: no final block after all {} bytes; {produced} of \
+                 {n} declared bytes decoded",
+                body.len()
+            ),
+        ));
+    }
+    if produced != n {
+        return Err(Error::LengthMismatch {
+            codec: ID,
+            expected: n as u64,
+            found: produced as u64,
+        });
+    }
+    if consumed != body.len() {
+        return Err(Error::corrupt(
+            ID,
+            format!(
+                "expected the deflate stream to end the payload; found {} bytes after it",
+                body.len() - consumed
+            ),
+        ));
+    }
+    Ok(())
+}
+
+impl Codec for DeflateCodec {
+    fn id(&self) -> CodecId {
+        ID
+    }
+
+    fn name(&self) -> &str {
+        "deflate"
+    }
+
+    fn compress(&self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+        let start = out.len();
+        write_u32_le_prefix(ID, input.len(), out)?;
+        let make = || Compress::new(Compression::new(self.level), false);
+        let result = self.compressors.with(make, |c| {
+            let result = deflate_into(c, input, out);
+            c.reset();
+            result
+        });
+        if result.is_err() {
+            out.truncate(start);
+        }
+        result
+    }
+
+    fn declared_len(&self, payload: &[u8]) -> Result<Option<u64>, Error> {
+        Ok(Some(read_u32_le_prefix(ID, payload)?.0))
+    }
+
+    fn decompress(
+        &self,
+        payload: &[u8],
+        bound: DecodeBound,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        let (declared, body) = read_u32_le_prefix(ID, payload)?;
+        bound.check_declared(ID, declared)?; // before allocating
+        // `check_declared` bounded `declared` by a `usize` limit.
+        let n = declared as usize;
+        let start = out.len();
+        out.resize(start + n, 0);
+        let result = self.decompressors.with(
+            || Decompress::new(false),
+            |d| {
+                let result = inflate_exact(d, body, &mut out[start..]);
+                d.reset(false);
+                result
+            },
+        );
+        if result.is_err() {
+            out.truncate(start);
+        }
+        result
+    }
+
+    fn max_compressed_len(&self, input_len: usize) -> usize {
+        PREFIX_LEN + deflate_bound(input_len)
+    }
+}

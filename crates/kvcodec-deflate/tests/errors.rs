@@ -1,0 +1,145 @@
+//! Streams that are cut short, too long, too short, or followed by extra bytes are errors;
+//! size limits apply to the declared length before anything is allocated.
+
+use kvcodec::codec::DecodeBound;
+use kvcodec::{Codec, CodecId, DEFAULT_MAX_DECOMPRESSED_SIZE, Engine, Error, OnCorrupt};
+use kvcodec_deflate::{BACKEND, DeflateCodec};
+
+fn payload(input: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    DeflateCodec::default().compress(input, &mut out).unwrap();
+    out
+}
+
+fn decode(payload: &[u8], bound: DecodeBound) -> (Result<(), Error>, Vec<u8>) {
+    let mut out = b"kept".to_vec();
+    let r = DeflateCodec::default().decompress(payload, bound, &mut out);
+    (r, out)
+}
+
+#[test]
+fn truncated_streams_fail() {
+    let input = kvcodec::conformance::text(10_000, 1);
+    let full = payload(&input);
+    for cut in [4, 5, full.len() / 2, full.len() - 1] {
+        let (r, out) = decode(&full[..cut], DecodeBound::Exact(input.len()));
+        let err = r.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Corrupt {
+                    codec: CodecId::DEFLATE,
+                    ..
+                }
+            ),
+            "cut {cut}: {err}"
+        );
+        assert_eq!(out, b"kept", "cut {cut}: partial output is removed");
+    }
+    let (r, _) = decode(&full[..full.len() - 1], DecodeBound::Exact(input.len()));
+    assert!(r.unwrap_err().to_string().contains("truncated"));
+}
+
+#[test]
+fn trailing_bytes_after_the_stream_fail() {
+    let input = kvcodec::conformance::text(1000, 2);
+    let mut p = payload(&input);
+    p.push(0);
+    let (r, out) = decode(&p, DecodeBound::Exact(1000));
+    let err = r.unwrap_err();
+    assert!(err.to_string().contains("found 1 bytes after it"), "{err}");
+    assert_eq!(out, b"kept");
+}
+
+#[test]
+fn a_lying_length_is_a_length_mismatch() {
+    let input = kvcodec::conformance::text(1000, 3);
+    let mut p = payload(&input);
+    p[..4].copy_from_slice(&1200u32.to_le_bytes());
+    let (r, _) = decode(&p, DecodeBound::Exact(1200));
+    assert_eq!(
+        r.unwrap_err(),
+        Error::LengthMismatch {
+            codec: CodecId::DEFLATE,
+            expected: 1200,
+            found: 1000
+        }
+    );
+    p[..4].copy_from_slice(&900u32.to_le_bytes());
+    let (r, out) = decode(&p, DecodeBound::Exact(900));
+    let err = r.unwrap_err();
+    if kvcodec_deflate::FLATE2_BACKEND == "zlib-rs" {
+        // zlib-rs decodes one byte past the declared length and reports it.
+        assert!(
+            matches!(
+                err,
+                Error::LengthMismatch {
+                    expected: 900,
+                    found: 901,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    } else {
+        // miniz_oxide cannot continue after its output filled up without the stream ending.
+        assert!(
+            err.to_string()
+                .contains("to end after the declared 900 bytes"),
+            "{err}"
+        );
+    }
+    assert_eq!(out, b"kept");
+}
+
+#[test]
+fn a_zlib_stream_is_not_raw_deflate() {
+    use std::io::Write;
+    let input = kvcodec::conformance::text(1000, 5);
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(&input).unwrap();
+    let p = [&1000u32.to_le_bytes()[..], &enc.finish().unwrap()].concat();
+    let (r, _) = decode(&p, DecodeBound::Exact(1000));
+    assert!(r.is_err());
+}
+
+#[test]
+fn engine_refuses_a_declared_4_gib() {
+    let engine = Engine::builder()
+        .codec(BACKEND.codec(None).unwrap())
+        .unwrap()
+        .on_corrupt(OnCorrupt::ReturnStored)
+        .build()
+        .unwrap();
+    let stored = [&[0, 1, 2, 0, 4][..], &u32::MAX.to_le_bytes(), &[0x03, 0x00]].concat();
+    assert_eq!(
+        engine.decode(&stored).unwrap_err(),
+        Error::DeclaredSizeTooLarge {
+            codec: CodecId::DEFLATE,
+            declared: u64::from(u32::MAX),
+            limit: DEFAULT_MAX_DECOMPRESSED_SIZE as u64,
+        }
+    );
+}
+
+#[test]
+fn codec_refuses_before_growing_the_output() {
+    let p = [&u32::MAX.to_le_bytes()[..], &[0x03, 0x00]].concat();
+    let mut out = Vec::new();
+    let err = DeflateCodec::default()
+        .decompress(&p, DecodeBound::AtMost(1 << 20), &mut out)
+        .unwrap_err();
+    assert!(matches!(err, Error::DeclaredSizeTooLarge { .. }), "{err}");
+    assert_eq!(out.capacity(), 0, "nothing was allocated");
+}
+
+#[test]
+fn empty_input_round_trips_and_prefix_only_fails() {
+    let p = payload(b"");
+    assert_eq!(&p[..4], &[0; 4]);
+    let (r, out) = decode(&p, DecodeBound::Exact(0));
+    r.unwrap();
+    assert_eq!(out, b"kept");
+    let (r, _) = decode(&p[..4], DecodeBound::Exact(0));
+    assert!(r.is_err(), "a prefix without a stream is truncated");
+}

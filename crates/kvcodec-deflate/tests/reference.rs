@@ -1,0 +1,60 @@
+//! The body after the length prefix is plain raw deflate: `flate2::read::DeflateDecoder`
+//! reads it, and the codec reads what `flate2::write::DeflateEncoder` writes.
+
+use std::io::{Read, Write};
+
+use kvcodec::{Codec, Engine, OnCorrupt, decode_with_limit};
+use kvcodec_deflate::{BACKEND, DeflateCodec};
+
+fn reference_inflate(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::DeflateDecoder::new(body)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+#[test]
+fn bodies_decode_with_flate2_deflate_decoder() {
+    for level in [0, 1, 6, 9] {
+        let codec = DeflateCodec::new(level).unwrap();
+        for (what, input) in kvcodec::conformance::inputs() {
+            let mut payload = Vec::new();
+            codec.compress(&input, &mut payload).unwrap();
+            assert_eq!(&payload[..4], &(input.len() as u32).to_le_bytes(), "{what}");
+            assert!(
+                reference_inflate(&payload[4..]) == input,
+                "level {level}, {what}: differs"
+            );
+        }
+    }
+}
+
+#[test]
+fn flate2_deflate_encoder_output_decodes_with_the_codec() {
+    let input = kvcodec::conformance::text(20_000, 3);
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(&input).unwrap();
+    let body = enc.finish().unwrap();
+    let payload = [&(input.len() as u32).to_le_bytes()[..], &body].concat();
+    assert_eq!(
+        decode_with_limit(&DeflateCodec::default(), &payload, 20_000).unwrap(),
+        input
+    );
+}
+
+#[test]
+fn engine_values_carry_the_deflate_id() {
+    let engine = Engine::builder()
+        .codec(BACKEND.codec(None).unwrap())
+        .unwrap()
+        .on_corrupt(OnCorrupt::Error)
+        .build()
+        .unwrap();
+    let value = kvcodec::conformance::text(4096, 8);
+    let stored = engine.encode(&value).unwrap();
+    assert_eq!(&stored[..5], &[0, 1, 2, 0, 4]);
+    assert_eq!(&stored[5..9], &4096u32.to_le_bytes());
+    assert_eq!(reference_inflate(&stored[9..]), value);
+    assert_eq!(&*engine.decode(&stored).unwrap(), &value[..]);
+}

@@ -1,0 +1,46 @@
+//! Property tests: any input round-trips at any level, and inflates with flate2's reference
+//! `DeflateDecoder`.
+
+use std::io::Read;
+
+use kvcodec::codec::DecodeBound;
+use kvcodec::{Codec, decode_with_limit};
+use kvcodec_deflate::DeflateCodec;
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn round_trips(
+        level in 0i32..=9,
+        input in prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..5000),
+            proptest::collection::vec(0u8..4, 0..70_000),
+        ],
+        existing in proptest::collection::vec(any::<u8>(), 0..16),
+    ) {
+        let codec = DeflateCodec::new(level).unwrap();
+        let mut out = existing.clone();
+        codec.compress(&input, &mut out).unwrap();
+        prop_assert_eq!(&out[..existing.len()], &existing[..]);
+        let payload = &out[existing.len()..];
+        prop_assert!(payload.len() <= codec.max_compressed_len(input.len()));
+        prop_assert_eq!(&decode_with_limit(&codec, payload, input.len()).unwrap(), &input);
+        let mut reference = Vec::new();
+        flate2::read::DeflateDecoder::new(&payload[4..]).read_to_end(&mut reference).unwrap();
+        prop_assert_eq!(&reference, &input);
+
+        let mut decoded = existing.clone();
+        codec.decompress(payload, DecodeBound::Exact(input.len()), &mut decoded).unwrap();
+        prop_assert_eq!(&decoded[..existing.len()], &existing[..]);
+        prop_assert_eq!(&decoded[existing.len()..], &input[..]);
+    }
+
+    #[test]
+    fn garbage_never_exceeds_the_bound(payload in proptest::collection::vec(any::<u8>(), 0..200)) {
+        if let Ok(out) = decode_with_limit(&DeflateCodec::default(), &payload, 1000) {
+            prop_assert!(out.len() <= 1000);
+        }
+    }
+}
