@@ -49,6 +49,7 @@
 mod aio;
 mod compression;
 mod connection;
+pub mod migrate;
 pub mod resp;
 pub mod table;
 

@@ -39,6 +39,15 @@ pub enum OnCorrupt {
     Error,
 }
 
+/// What [`Engine::encode_outcome`] decided for one value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Encoded {
+    /// Header and payload, to store instead of the value.
+    Compressed(Vec<u8>),
+    /// Store the value as it is, for this reason.
+    Plain(SkipReason),
+}
+
 /// Encodes values for storage and decodes stored values.
 ///
 /// Cheap to share: wrap it in an `Arc` and use it from every connection and thread.
@@ -92,12 +101,20 @@ impl Engine {
 
     /// `Some(stored form)` if `value` is to be stored compressed, `None` if plain.
     pub fn compress(&self, value: &[u8]) -> Result<Option<Vec<u8>>, Error> {
+        Ok(match self.encode_outcome(value)? {
+            Encoded::Compressed(stored) => Some(stored),
+            Encoded::Plain(_) => None,
+        })
+    }
+
+    /// Like [`compress`](Self::compress), saying why a value is stored plain.
+    pub fn encode_outcome(&self, value: &[u8]) -> Result<Encoded, Error> {
         let codec = match (&self.writer, self.mode) {
             (Some(codec), Mode::On) => codec,
-            _ => return self.skip(SkipReason::Disabled),
+            _ => return Ok(self.skip(SkipReason::Disabled)),
         };
         if let Err(reason) = self.policy.admit(value) {
-            return self.skip(reason);
+            return Ok(self.skip(reason));
         }
         let start = Instant::now();
         let mut out = Vec::with_capacity(HEADER_LEN + codec.max_compressed_len(value.len()));
@@ -106,23 +123,23 @@ impl Engine {
         let took = start.elapsed();
         if let Err(reason) = self.policy.keep(value.len(), out.len()) {
             self.metrics.record_compress_time(codec.id(), took);
-            return self.skip(reason);
+            return Ok(self.skip(reason));
         }
         self.metrics
             .record_compressed(codec.id(), value.len(), out.len(), took);
         if let Some(o) = &self.observer {
             o.compressed(codec.id(), value.len(), out.len(), took);
         }
-        Ok(Some(out))
+        Ok(Encoded::Compressed(out))
     }
 
-    fn skip(&self, reason: SkipReason) -> Result<Option<Vec<u8>>, Error> {
+    fn skip(&self, reason: SkipReason) -> Encoded {
         self.metrics.record_skip(reason);
         if let Some(o) = &self.observer {
             o.skipped(reason);
         }
         tracing::debug!(reason = reason.as_str(), "kvcodec: value stored plain");
-        Ok(None)
+        Encoded::Plain(reason)
     }
 
     /// The original of a stored value. A value without header is returned as it is

@@ -91,7 +91,8 @@ pub use codec::Codec;
 pub use codec_id::CodecId;
 pub use config::{Config, DEFAULT_MIN_COMPRESSION_SIZE, MIN_MIN_COMPRESSION_SIZE};
 pub use engine::{
-    DEFAULT_MAX_DECOMPRESSED_SIZE, Engine, EngineBuilder, Mode, OnCorrupt, decode_with_limit,
+    DEFAULT_MAX_DECOMPRESSED_SIZE, Encoded, Engine, EngineBuilder, Mode, OnCorrupt,
+    decode_with_limit,
 };
 pub use error::{Error, FailureKind};
 pub use header::{HEADER_LEN, Header};

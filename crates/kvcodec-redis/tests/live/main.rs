@@ -3,6 +3,7 @@
 
 mod commands;
 mod glide;
+mod migrate;
 mod modes;
 mod pipelines;
 mod scale;

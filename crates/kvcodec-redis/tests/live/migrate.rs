@@ -1,0 +1,304 @@
+//! In-place migrate and rollback against live servers, with a concurrent writer, resumption
+//! from a checkpoint, and a cluster.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use kvcodec::Mode;
+use kvcodec_redis::migrate::{Direction, Migration, Summary};
+use kvcodec_tests::{Cluster, Server, ServerKind, json_value};
+use redis::Commands;
+
+use crate::{engine, is_compressed};
+
+fn doc(seed: u64) -> Vec<u8> {
+    json_value(800 + (seed as usize * 37) % 2000, seed)
+}
+
+/// Fills the keyspace: strings (some with TTLs, some short), hashes, lists and a set.
+fn populate(con: &mut impl redis::ConnectionLike) {
+    for i in 0..120u64 {
+        let key = format!("s:{i}");
+        match i % 4 {
+            0 => redis::cmd("SET")
+                .arg(&key)
+                .arg(doc(i))
+                .arg("EX")
+                .arg(5000 + i)
+                .exec(con)
+                .unwrap(),
+            1 => redis::cmd("SET").arg(&key).arg(b"short").exec(con).unwrap(),
+            _ => redis::cmd("SET").arg(&key).arg(doc(i)).exec(con).unwrap(),
+        }
+    }
+    for h in 0..8u64 {
+        for f in 0..6u64 {
+            redis::cmd("HSET")
+                .arg(format!("h:{h}"))
+                .arg(format!("f{f}"))
+                .arg(doc(1000 + h * 10 + f))
+                .exec(con)
+                .unwrap();
+        }
+        redis::cmd("EXPIRE")
+            .arg(format!("h:{h}"))
+            .arg(7000)
+            .exec(con)
+            .unwrap();
+    }
+    for l in 0..8u64 {
+        for e in 0..6u64 {
+            redis::cmd("RPUSH")
+                .arg(format!("l:{l}"))
+                .arg(doc(2000 + l * 10 + e))
+                .exec(con)
+                .unwrap();
+        }
+    }
+    redis::cmd("SADD")
+        .arg("set:1")
+        .arg("member")
+        .exec(con)
+        .unwrap();
+}
+
+/// Every string key's decoded value, every hash's and list's decoded contents, and every
+/// key's absolute expiry, read through `engine` from a plain connection.
+fn state(con: &mut redis::Connection, keys: &[String]) -> HashMap<String, (Vec<Vec<u8>>, i64)> {
+    let reader = engine("zstd", Mode::DecompressOnly);
+    let dec = |v: Vec<u8>| reader.decode_vec(v).unwrap();
+    keys.iter()
+        .map(|k| {
+            let kind: String = redis::cmd("TYPE").arg(k).query(con).unwrap();
+            let values: Vec<Vec<u8>> = match kind.as_str() {
+                "string" => vec![dec(con.get(k).unwrap())],
+                "hash" => {
+                    let mut pairs: Vec<(Vec<u8>, Vec<u8>)> = con.hgetall(k).unwrap();
+                    pairs.sort();
+                    pairs.into_iter().flat_map(|(f, v)| [f, dec(v)]).collect()
+                }
+                "list" => con
+                    .lrange::<_, Vec<Vec<u8>>>(k, 0, -1)
+                    .unwrap()
+                    .into_iter()
+                    .map(dec)
+                    .collect(),
+                _ => vec![kind.into_bytes()],
+            };
+            let expiry: i64 = redis::cmd("PEXPIRETIME").arg(k).query(con).unwrap();
+            (k.clone(), (values, expiry))
+        })
+        .collect()
+}
+
+fn all_keys(con: &mut redis::Connection) -> Vec<String> {
+    let mut keys: Vec<String> = con.keys("*").unwrap();
+    keys.sort();
+    keys
+}
+
+fn migration(direction: Direction, checkpoint: Option<std::path::PathBuf>) -> Migration {
+    let mode = if direction == Direction::Compress {
+        Mode::On
+    } else {
+        Mode::DecompressOnly
+    };
+    Migration {
+        engine: engine("zstd", mode),
+        direction,
+        pattern: None,
+        rate: None,
+        dry_run: false,
+        batch: 10,
+        checkpoint,
+    }
+}
+
+fn run(m: &Migration, url: &str) -> Summary {
+    let outcome = m.run(url, &AtomicBool::new(false), &mut |_, _| {}).unwrap();
+    assert!(outcome.completed);
+    outcome.summary
+}
+
+fn migrate_with_writer(kind: ServerKind) {
+    let server = Server::start(kind);
+    let mut plain = server.connection();
+    populate(&mut plain);
+    let keys = all_keys(&mut plain);
+
+    // A writer rewrites 30 string keys (plain, KEEPTTL) and a hash field the whole time.
+    let stop = Arc::new(AtomicBool::new(false));
+    let last: Arc<Mutex<HashMap<String, Vec<u8>>>> = Arc::default();
+    let rounds = Arc::new(AtomicUsize::new(0));
+    let writer = {
+        let (stop, last, rounds, mut con) = (
+            stop.clone(),
+            last.clone(),
+            rounds.clone(),
+            server.connection(),
+        );
+        std::thread::spawn(move || {
+            let mut n = 0u64;
+            while !stop.load(Ordering::Relaxed) || rounds.load(Ordering::Relaxed) < 3 {
+                for i in (0..120u64).step_by(4) {
+                    n += 1;
+                    let key = format!("s:{i}");
+                    let value = doc(10_000 + n);
+                    redis::cmd("SET")
+                        .arg(&key)
+                        .arg(&value)
+                        .arg("KEEPTTL")
+                        .exec(&mut con)
+                        .unwrap();
+                    last.lock().unwrap().insert(key, value);
+                }
+                rounds.fetch_add(1, Ordering::Relaxed);
+            }
+        })
+    };
+    let before = state(&mut plain, &keys);
+    let first = run(&migration(Direction::Compress, None), &server.url());
+    stop.store(true, Ordering::Relaxed);
+    writer.join().unwrap();
+
+    let after = state(&mut plain, &keys);
+    let last = last.lock().unwrap();
+    for k in &keys {
+        let (values, expiry) = &after[k];
+        assert_eq!(*expiry, before[k].1, "{kind}: {k} expiry changed");
+        match last.get(k) {
+            Some(v) => assert!(values[0] == *v, "{kind}: {k} lost the writer's last value"),
+            None => assert!(*values == before[k].0, "{kind}: {k} changed"),
+        }
+    }
+    assert!(first.rewritten > 100, "{kind}: {first:?}");
+    assert_eq!(first.skipped_for("too_small"), 30, "{kind}: {first:?}");
+    assert_eq!(first.skipped_for("unsupported_type"), 1);
+    for k in ["s:2", "h:0", "l:0"] {
+        let raw: Vec<u8> = match &k[..1] {
+            "s" => plain.get(k).unwrap(),
+            "h" => plain.hget(k, "f0").unwrap(),
+            _ => plain.lindex(k, 0).unwrap(),
+        };
+        assert!(is_compressed(&raw), "{kind}: {k} not compressed");
+    }
+
+    // A second run finds at most the writer's 30 last values plain (those written after the
+    // first run passed their key); a third finds nothing.
+    let second = run(&migration(Direction::Compress, None), &server.url());
+    assert!(second.rewritten <= 30, "{kind}: {second:?}");
+    let third = run(&migration(Direction::Compress, None), &server.url());
+    assert_eq!(third.rewritten, 0, "{kind}: {third:?}");
+    assert_eq!(state(&mut plain, &keys), after);
+
+    // Rollback restores every value byte-exact for a plain client, TTLs intact.
+    let rolled = run(&migration(Direction::Decompress, None), &server.url());
+    assert!(rolled.rewritten > 100);
+    let raw_state = state(&mut plain, &keys);
+    for k in &keys {
+        let kind_of: String = redis::cmd("TYPE").arg(k).query(&mut plain).unwrap();
+        if kind_of == "string" {
+            let raw: Vec<u8> = plain.get(k).unwrap();
+            assert!(
+                !is_compressed(&raw) && raw == after[k].0[0],
+                "{kind}: {k} not restored byte-exact"
+            );
+        }
+    }
+    assert_eq!(raw_state, after);
+    let again = run(&migration(Direction::Decompress, None), &server.url());
+    assert_eq!(again.rewritten, 0);
+}
+
+fn stop_and_resume(kind: ServerKind) {
+    let server = Server::start(kind);
+    let mut plain = server.connection();
+    populate(&mut plain);
+    let keys = all_keys(&mut plain);
+    let before = state(&mut plain, &keys);
+    let dir = tempfile::tempdir().unwrap();
+    let cp = dir.path().join("migrate.checkpoint");
+    let m = migration(Direction::Compress, Some(cp.clone()));
+
+    let stop = AtomicBool::new(false);
+    let outcome = m
+        .run(&server.url(), &stop, &mut |s, _| {
+            if s.keys_scanned >= 40 {
+                stop.store(true, Ordering::Relaxed);
+            }
+        })
+        .unwrap();
+    assert!(
+        !outcome.completed && cp.exists(),
+        "{kind}: the first run should stop early"
+    );
+    let resumed = m
+        .run(&server.url(), &AtomicBool::new(false), &mut |_, _| {})
+        .unwrap();
+    assert!(resumed.completed);
+    assert!(
+        resumed.summary.keys_scanned >= 137,
+        "{kind}: every key scanned over both runs: {:?}",
+        resumed.summary
+    );
+    assert_eq!(state(&mut plain, &keys), before, "{kind}: values changed");
+    let left = run(&migration(Direction::Compress, None), &server.url());
+    assert_eq!(
+        left.rewritten, 0,
+        "{kind}: the resumed run left values behind: {left:?}"
+    );
+
+    // A checkpoint of another job is refused.
+    let other = migration(Direction::Decompress, Some(cp));
+    let err = other
+        .run(&server.url(), &AtomicBool::new(false), &mut |_, _| {})
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("expected `rollback match=*`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn migrate_with_writer_redis() {
+    migrate_with_writer(ServerKind::Redis);
+}
+#[test]
+fn migrate_with_writer_valkey() {
+    migrate_with_writer(ServerKind::Valkey);
+}
+#[test]
+fn stop_and_resume_redis() {
+    stop_and_resume(ServerKind::Redis);
+}
+#[test]
+fn stop_and_resume_valkey() {
+    stop_and_resume(ServerKind::Valkey);
+}
+
+#[test]
+fn cluster_migrate_and_rollback() {
+    let cluster = Cluster::start(ServerKind::Valkey);
+    let mut con = cluster.connection();
+    for i in 0..60u64 {
+        let _: () = con.set_ex(format!("k:{i}"), doc(i), 3000).unwrap();
+    }
+    let url = &cluster.urls()[0];
+    let summary = run(&migration(Direction::Compress, None), url);
+    assert_eq!(
+        (summary.keys_scanned, summary.rewritten),
+        (60, 60),
+        "{summary:?}"
+    );
+    for i in 0..60u64 {
+        let raw: Vec<u8> = con.get(format!("k:{i}")).unwrap();
+        assert!(is_compressed(&raw));
+        assert!(con.ttl::<_, i64>(format!("k:{i}")).unwrap() > 2900);
+    }
+    let summary = run(&migration(Direction::Decompress, None), url);
+    assert_eq!(summary.rewritten, 60);
+    for i in 0..60u64 {
+        assert_eq!(con.get::<_, Vec<u8>>(format!("k:{i}")).unwrap(), doc(i));
+    }
+}
