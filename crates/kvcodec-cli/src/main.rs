@@ -1,1 +1,39 @@
-fn main() {}
+#![forbid(unsafe_code)]
+//! `kvcodec`: encode, decode and inspect kvcodec/GLIDE values; assess codecs on your data.
+//!
+//! Every error is one line on stderr, `kvcodec: error: …`; exit codes are 0 on success,
+//! 1 for a failure while running, 2 for bad usage or bad input.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use clap::error::ErrorKind;
+use kvcodec_cli::commands::{self, Cli, clap_error_line};
+use kvcodec_cli::error::EXIT_USAGE;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => match e.kind() {
+            // Help and version go to stdout with status 0; a missing subcommand prints help.
+            ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+            _ => {
+                eprintln!("kvcodec: error: {}", clap_error_line(&e));
+                return ExitCode::from(EXIT_USAGE);
+            }
+        },
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match commands::run(cli, &mut out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = out.flush();
+            eprintln!("kvcodec: error: {e}");
+            ExitCode::from(e.code)
+        }
+    }
+}

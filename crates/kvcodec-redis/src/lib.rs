@@ -49,6 +49,7 @@
 mod aio;
 mod compression;
 mod connection;
+pub mod dictionaries;
 pub mod migrate;
 pub mod resp;
 pub mod table;

@@ -24,7 +24,7 @@ impl ValueArgs {
             ValueArgs::None => false,
             ValueArgs::At(at) => i == at,
             ValueArgs::From(from) => i >= from,
-            ValueArgs::EverySecondFrom(from) => i >= from && (i - from) % 2 == 0,
+            ValueArgs::EverySecondFrom(from) => i >= from && (i - from).is_multiple_of(2),
         }
     }
 }

@@ -12,6 +12,9 @@ use super::cas::{Cas, Swap};
 use super::nodes::{Node, primaries};
 use super::{Checkpoint, Direction, Step, Summary, step};
 
+/// One hash field and its value, as HSCAN returns them.
+type FieldValue = (Vec<u8>, Vec<u8>);
+
 /// Why a run could not go on.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -159,7 +162,11 @@ impl Migration {
                     }
                     pace.wait();
                     batch.keys_scanned += 1;
-                    self.key(node, &cas, &key, &mut batch)?;
+                    if key.starts_with(crate::dictionaries::RESERVED_PREFIX) {
+                        batch.skip("reserved_key");
+                    } else {
+                        self.key(node, &cas, &key, &mut batch)?;
+                    }
                     progress(&batch, total);
                 }
                 cp.summary = batch;
@@ -200,7 +207,7 @@ impl Migration {
             "hash" => {
                 let mut cursor = 0u64;
                 loop {
-                    let (next, pairs): (u64, Vec<(Vec<u8>, Vec<u8>)>) = redis::cmd("HSCAN")
+                    let (next, pairs): (u64, Vec<FieldValue>) = redis::cmd("HSCAN")
                         .arg(key)
                         .arg(cursor)
                         .arg("COUNT")

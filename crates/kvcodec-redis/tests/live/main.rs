@@ -2,6 +2,7 @@
 //! ports, and real 3-master clusters, started and stopped by `kvcodec-tests`.
 
 mod commands;
+mod dictionaries;
 mod glide;
 mod migrate;
 mod modes;

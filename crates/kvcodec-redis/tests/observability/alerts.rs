@@ -9,6 +9,7 @@ use std::process::Command;
 
 use kvcodec::export::MetricsExporter;
 use kvcodec_tests::{incompressible, json_value};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusRecorder};
 use serde_yaml::Value;
 
 use crate::{Scrape, engine, lookalike, lz4_stored, recorder, serial};
@@ -17,9 +18,12 @@ fn docs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs")
 }
 
-/// Renders a recorder after encoding and decoding values that reach every metric.
+/// Renders `recorder` after encoding and decoding values that reach every metric.
 fn scrape_after_full_workload() -> Scrape {
-    let recorder = recorder();
+    scrape_after_workload_with(recorder())
+}
+
+fn scrape_after_workload_with(recorder: PrometheusRecorder) -> Scrape {
     metrics::with_local_recorder(&recorder, || {
         let engine = engine("zstd", 64 * 1024, MetricsExporter::new());
         let doc = json_value(4096, 1);
@@ -220,6 +224,19 @@ fn observability_doc_lists_exactly_the_exported_families() {
     let scrape = scrape_after_full_workload();
     let exported: BTreeSet<&str> = scrape.types.keys().map(String::as_str).collect();
     assert_eq!(documented, exported);
+}
+
+#[test]
+fn names_survive_recommended_naming() {
+    let _serial = serial();
+    let plain = scrape_after_full_workload();
+    let recommended = PrometheusBuilder::new()
+        .with_recommended_naming(true)
+        .build_recorder();
+    let recommended = scrape_after_workload_with(recommended);
+    // Without buckets the histograms render as summaries; the family names must not change.
+    let names = |s: &Scrape| s.types.keys().cloned().collect::<BTreeSet<_>>();
+    assert_eq!(names(&recommended), names(&plain));
 }
 
 /// `promtool`, if installed (Debian package `prometheus`). `KVCODEC_REQUIRE_PROMTOOL=1` makes

@@ -103,6 +103,16 @@ fn two_engines_keep_separate_figures() {
         scrape.value("kvcodec_skipped_total", &labels)
     };
     assert_eq!((skipped("orders"), skipped("sessions")), (2.0, 1.0));
+    // Labelled exporters leave no series without their label behind.
+    let unlabelled: Vec<_> = scrape
+        .samples
+        .iter()
+        .filter(|s| !s.labels.contains_key("client"))
+        .collect();
+    assert!(
+        unlabelled.is_empty(),
+        "series without `client`: {unlabelled:?}"
+    );
     let zstd_series_of_sessions = scrape
         .samples
         .iter()

@@ -1,0 +1,90 @@
+//! `kvcodec assess`: which codec, level and minimum size suit a set of values.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::assess::{AssessOptions, assess};
+use crate::backends::{CodecSpec, DEFAULT_CANDIDATES};
+use crate::commands::{check_min_size, write_out};
+use crate::corpus::{Builtin, DEFAULT_SEED};
+use crate::error::CliError;
+use crate::source::{Corpus, DirSource};
+use crate::{report, text};
+
+/// Arguments of `kvcodec assess`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AssessArgs {
+    /// Assess the files of this directory, one value per file (default: the built-in
+    /// synthetic corpus).
+    #[arg(long, value_name = "PATH")]
+    pub dir: Option<PathBuf>,
+    /// Print JSON instead of the text tables.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write a self-contained HTML report (tables and SVG charts) to this file.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
+    /// `min_compression_size` of the candidates (the recommendation picks its own).
+    #[arg(long, value_name = "BYTES", default_value_t = kvcodec::DEFAULT_MIN_COMPRESSION_SIZE)]
+    pub min_size: usize,
+    /// Candidate codec specs, comma-separated.
+    #[arg(long, value_name = "SPECS", value_delimiter = ',', default_values_t = DEFAULT_CANDIDATES.map(String::from))]
+    pub levels: Vec<String>,
+    /// Timed passes per candidate; the fastest counts.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub passes: u16,
+}
+
+impl AssessArgs {
+    /// The corpus named by the arguments.
+    pub fn corpus(&self) -> Result<Corpus, CliError> {
+        match &self.dir {
+            Some(dir) => Corpus::collect(DirSource::open(dir)?),
+            None => Corpus::collect(Builtin::new(DEFAULT_SEED)),
+        }
+    }
+
+    /// The options named by the arguments.
+    pub fn options(&self) -> Result<AssessOptions, CliError> {
+        check_min_size(self.min_size)?;
+        let candidates = self
+            .levels
+            .iter()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| CodecSpec::parse(s))
+            .collect::<Result<Vec<_>, _>>()?;
+        if candidates.is_empty() {
+            return Err(CliError::usage(
+                "--levels names no codec: expected specs such as zstd:3,lz4",
+            ));
+        }
+        Ok(AssessOptions {
+            min_size: self.min_size,
+            candidates,
+            passes: usize::from(self.passes),
+        })
+    }
+}
+
+/// Measures, prints, and writes the report if asked.
+pub fn run(args: &AssessArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let options = args.options()?;
+    let corpus = args.corpus()?;
+    let assessment = assess(&corpus, &options)?;
+    if let Some(path) = &args.report {
+        report::write(path, &assessment)?;
+    }
+    let rendered = if args.json {
+        let mut s = serde_json::to_string_pretty(&assessment)
+            .map_err(|e| CliError::failure(format!("cannot format JSON: {e}")))?;
+        s.push('\n');
+        s
+    } else {
+        let mut s = text::render(&assessment);
+        if let Some(path) = &args.report {
+            s.push_str(&format!("\nReport written to {}\n", path.display()));
+        }
+        s
+    };
+    write_out(out, rendered.as_bytes())
+}

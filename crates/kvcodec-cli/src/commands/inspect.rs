@@ -1,0 +1,251 @@
+//! `kvcodec inspect`: what a stored value is, without changing it.
+
+use std::io::Write;
+
+use kvcodec::header::{HEADER_LEN, MAGIC, VERSION};
+use kvcodec::{FailureKind, Header, decode_with_limit};
+use serde::Serialize;
+
+use crate::backends;
+use crate::commands::{Input, write_out};
+use crate::error::CliError;
+use crate::stats::human_bytes;
+
+/// Arguments of `kvcodec inspect`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct InspectArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Largest decoded size to attempt.
+    #[arg(long, value_name = "BYTES", default_value_t = kvcodec::DEFAULT_MAX_DECOMPRESSED_SIZE)]
+    pub max_size: usize,
+    /// The stored value.
+    #[command(flatten)]
+    pub input: Input,
+}
+
+/// What a stored value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// No header: a plain value, read as it is.
+    Plain,
+    /// A header and a payload that decodes.
+    Compressed,
+    /// A header, but the payload does not decode.
+    Corrupt,
+    /// A header naming a codec this binary does not have.
+    UnknownCodec,
+    /// A header with a version other than 0.
+    UnsupportedVersion,
+    /// Decodes past `--max-size`.
+    TooLarge,
+}
+
+impl Status {
+    /// The kebab-case name, as in the JSON output.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Status::Plain => "plain",
+            Status::Compressed => "compressed",
+            Status::Corrupt => "corrupt",
+            Status::UnknownCodec => "unknown-codec",
+            Status::UnsupportedVersion => "unsupported-version",
+            Status::TooLarge => "too-large",
+        }
+    }
+}
+
+/// The findings of `inspect`; what `--json` prints.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Inspection {
+    /// Overall verdict.
+    pub status: Status,
+    /// `true` if the value starts with a kvcodec/GLIDE header.
+    pub header: bool,
+    /// Header version byte.
+    pub version: Option<u8>,
+    /// Header codec id.
+    pub codec_id: Option<u8>,
+    /// Codec name, when known.
+    pub codec: Option<String>,
+    /// Bytes as stored.
+    pub stored_size: usize,
+    /// Decoded size the payload declares (`None`: not declared or unreadable).
+    pub declared_size: Option<u64>,
+    /// Decoded size, when it decodes.
+    pub decoded_size: Option<usize>,
+    /// Decoded size / stored size.
+    pub ratio: Option<f64>,
+    /// Why it does not decode.
+    pub error: Option<String>,
+    /// One sentence for people.
+    pub description: String,
+}
+
+/// Inspects `stored`, decoding at most `max_size` bytes.
+pub fn inspect(stored: &[u8], max_size: usize) -> Inspection {
+    let mut found = Inspection {
+        status: Status::Plain,
+        header: false,
+        version: None,
+        codec_id: None,
+        codec: None,
+        stored_size: stored.len(),
+        declared_size: None,
+        decoded_size: None,
+        ratio: None,
+        error: None,
+        description: String::new(),
+    };
+    let Some((header, payload)) = Header::parse(stored) else {
+        found.description = if stored.starts_with(&MAGIC) {
+            format!(
+                "plain value: starts like a header but is shorter than its {HEADER_LEN} bytes; read as it is"
+            )
+        } else {
+            "plain value: no kvcodec/GLIDE header (00 01 02 …); read as it is".to_owned()
+        };
+        return found;
+    };
+    found.header = true;
+    found.version = Some(header.version);
+    found.codec_id = Some(header.codec.0);
+    let backend = backends::by_id(header.codec);
+    found.codec = backend
+        .map(|b| b.name.to_owned())
+        .or(header.codec.known_name().map(str::to_owned));
+    let fail = |mut f: Inspection, status, error: String| {
+        f.description = format!("header present, but the value does not decode: {error}");
+        f.status = status;
+        f.error = Some(error);
+        f
+    };
+    if header.version != VERSION {
+        let e = format!(
+            "unsupported header version {:#04x}; expected {VERSION:#04x}",
+            header.version
+        );
+        return fail(found, Status::UnsupportedVersion, e);
+    }
+    let Some(codec) = backend.and_then(|b| b.codec(None).ok()) else {
+        let names: Vec<_> = backends::ALL.iter().map(|b| b.id.to_string()).collect();
+        let e = format!(
+            "no codec for header codec id {}; this binary has {}",
+            header.codec,
+            names.join(", ")
+        );
+        return fail(found, Status::UnknownCodec, e);
+    };
+    found.declared_size = codec.declared_len(payload).ok().flatten();
+    match decode_with_limit(&*codec, payload, max_size) {
+        Ok(plain) => {
+            found.status = Status::Compressed;
+            found.decoded_size = Some(plain.len());
+            found.ratio = (!stored.is_empty()).then(|| plain.len() as f64 / stored.len() as f64);
+            found.description = format!(
+                "{} value: {} stored, {} decoded",
+                header.codec,
+                human_bytes(stored.len() as u64),
+                human_bytes(plain.len() as u64)
+            );
+            found
+        }
+        Err(e) if e.failure_kind() == Some(FailureKind::SizeLimit) => {
+            fail(found, Status::TooLarge, format!("{e} (raise --max-size)"))
+        }
+        Err(e) => fail(found, Status::Corrupt, e.to_string()),
+    }
+}
+
+/// `"22 bytes"` or `"20480 bytes (20 KiB)"`.
+fn size(n: u64) -> String {
+    if n < 1024 {
+        format!("{n} bytes")
+    } else {
+        format!("{n} bytes ({})", human_bytes(n))
+    }
+}
+
+/// The text form.
+pub fn render(f: &Inspection) -> String {
+    let mut lines = Vec::new();
+    let header = match f.version {
+        Some(v) => format!("yes (magic 00 01 02, version {v})"),
+        None => "no".to_owned(),
+    };
+    lines.push(("status", f.status.as_str().to_owned()));
+    lines.push(("header", header));
+    if let Some(id) = f.codec_id {
+        let name = f.codec.as_deref().unwrap_or("unknown");
+        lines.push(("codec", format!("{name} (id {id:#04x})")));
+    }
+    lines.push(("stored size", size(f.stored_size as u64)));
+    if f.header {
+        let declared = f.declared_size.map_or("not declared".to_owned(), size);
+        lines.push(("declared size", declared));
+        let decoded = f.decoded_size.map_or("-".to_owned(), |n| size(n as u64));
+        lines.push(("decoded size", decoded));
+    }
+    if let (Some(ratio), Some(decoded)) = (f.ratio, f.decoded_size) {
+        let saved = 100.0 * (1.0 - f.stored_size as f64 / decoded.max(1) as f64);
+        lines.push(("ratio", format!("{ratio:.2}x ({saved:.1} % saved)")));
+    }
+    if let Some(e) = &f.error {
+        lines.push(("error", e.clone()));
+    }
+    lines.push(("description", f.description.clone()));
+    lines
+        .iter()
+        .map(|(k, v)| format!("{:<14} {v}\n", format!("{k}:")))
+        .collect()
+}
+
+/// Prints the inspection of the input.
+pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let stored = args.input.read()?;
+    let found = inspect(&stored, args.max_size);
+    let text = if args.json {
+        let mut s = serde_json::to_string_pretty(&found)
+            .map_err(|e| CliError::failure(format!("cannot format JSON: {e}")))?;
+        s.push('\n');
+        s
+    } else {
+        render(&found)
+    };
+    write_out(out, text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdicts() {
+        let lz4 = [
+            0, 1, 2, 0, 2, 100, 0, 0, 0, 0x1f, 0x61, 1, 0, 0x4b, 0x50, 0x61, 0x61, 0x61, 0x61, 0x61,
+        ];
+        let found = inspect(&lz4, 1 << 20);
+        assert_eq!(
+            (found.status, found.declared_size, found.decoded_size),
+            (Status::Compressed, Some(100), Some(100))
+        );
+        assert_eq!(found.ratio, Some(5.0));
+        assert!(render(&found).contains("ratio:         5.00x (80.0 % saved)"));
+
+        let mut future = lz4;
+        future[3] = 1;
+        let found = inspect(&future, 1 << 20);
+        assert_eq!(found.status, Status::UnsupportedVersion);
+        assert!(found.error.unwrap().contains("version 0x01"));
+
+        let found = inspect(&[0, 1, 2, 0], 1 << 20);
+        assert_eq!(found.status, Status::Plain);
+        assert!(found.description.contains("shorter than its 5 bytes"));
+
+        let found = inspect(&lz4, 99);
+        assert_eq!(found.status, Status::TooLarge);
+        assert_eq!(found.status.as_str(), "too-large");
+    }
+}

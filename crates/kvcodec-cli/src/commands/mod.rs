@@ -1,0 +1,150 @@
+//! The subcommands: their clap arguments and what they do.
+
+pub mod assess;
+pub mod decode;
+pub mod encode;
+pub mod inspect;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+
+use crate::error::CliError;
+
+/// `kvcodec`: read and write Redis/Valkey values in kvcodec's (and Valkey GLIDE's)
+/// compressed format, and assess which codec suits a data set.
+#[derive(Debug, Parser)]
+#[command(
+    name = "kvcodec",
+    version,
+    about = "Encode, decode and inspect kvcodec/GLIDE compressed values; assess codecs on your data.",
+    after_help = "Exit codes: 0 success, 1 failure while running, 2 bad usage or bad input."
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compress a value as a client would store it (header + payload, or the value unchanged
+    /// when the write policy skips it).
+    Encode(encode::EncodeArgs),
+    /// Decode a stored value (any compiled-in backend); plain values pass through.
+    Decode(decode::DecodeArgs),
+    /// Describe a stored value: header, codec, sizes, ratio.
+    Inspect(inspect::InspectArgs),
+    /// Measure every backend and level on a set of values and recommend a configuration.
+    Assess(assess::AssessArgs),
+}
+
+/// Runs `cli`, writing the command's output to `stdout` (warnings go to stderr).
+pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<(), CliError> {
+    match cli.command {
+        Command::Encode(args) => encode::run(&args, stdout),
+        Command::Decode(args) => decode::run(&args, stdout),
+        Command::Inspect(args) => inspect::run(&args, stdout),
+        Command::Assess(args) => assess::run(&args, stdout),
+    }
+}
+
+/// A positional input: a file, or standard input when absent or `-`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Input {
+    /// File holding the value (default: standard input).
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+impl Input {
+    /// All bytes of the file or of standard input.
+    pub fn read(&self) -> Result<Vec<u8>, CliError> {
+        match self.file.as_deref() {
+            Some(path) if path != Path::new("-") => {
+                std::fs::read(path).map_err(|e| CliError::unreadable("file", path, &e))
+            }
+            _ => {
+                let mut buf = Vec::new();
+                std::io::stdin()
+                    .lock()
+                    .read_to_end(&mut buf)
+                    .map_err(|e| CliError::usage(format!("cannot read standard input: {e}")))?;
+                Ok(buf)
+            }
+        }
+    }
+}
+
+/// Writes `bytes` to `out` and flushes.
+pub fn write_out(out: &mut dyn Write, bytes: &[u8]) -> Result<(), CliError> {
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError::failure(format!("cannot write to standard output: {e}")))
+}
+
+/// A clap error as one line (its first, without clap's `error: ` prefix).
+pub fn clap_error_line(err: &clap::Error) -> String {
+    let rendered = err.render().to_string();
+    let first = rendered
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("invalid arguments");
+    let first = first.trim().strip_prefix("error: ").unwrap_or(first.trim());
+    format!("{first} (see `kvcodec --help`)")
+}
+
+/// `"--min-size"` must be at least GLIDE's minimum.
+pub fn check_min_size(min_size: usize) -> Result<(), CliError> {
+    if min_size < kvcodec::MIN_MIN_COMPRESSION_SIZE {
+        return Err(CliError::usage(format!(
+            "--min-size {min_size} is too small: expected at least {} (below it no value can shrink past the 5-byte header)",
+            kvcodec::MIN_MIN_COMPRESSION_SIZE
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn clap_errors_fit_one_line() {
+        let err = Cli::try_parse_from(["kvcodec", "encode", "--bogus"]).unwrap_err();
+        let line = clap_error_line(&err);
+        assert!(line.starts_with("unexpected argument '--bogus'"), "{line}");
+        assert!(!line.contains('\n'));
+        let err = Cli::try_parse_from(["kvcodec", "encode", "--level", "x"]).unwrap_err();
+        assert!(clap_error_line(&err).contains("invalid value 'x'"));
+    }
+
+    #[test]
+    fn negative_levels_parse() {
+        let cli =
+            Cli::try_parse_from(["kvcodec", "encode", "--codec", "lz4", "--level", "-4"]).unwrap();
+        let Command::Encode(args) = cli.command else {
+            panic!("not encode")
+        };
+        assert_eq!(args.level, Some(-4));
+    }
+
+    #[test]
+    fn min_size_floor() {
+        assert!(check_min_size(6).is_ok());
+        assert!(
+            check_min_size(5)
+                .unwrap_err()
+                .message
+                .contains("at least 6")
+        );
+    }
+}

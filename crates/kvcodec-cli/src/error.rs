@@ -1,0 +1,67 @@
+//! [`CliError`]: one line for stderr and the process exit code.
+
+use std::fmt;
+use std::path::Path;
+
+/// Exit code for a failure while running (writing the output, a codec failing to compress).
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code for bad usage or bad input: an unknown codec, a level out of range, an
+/// unreadable file, a value that does not decode under `--strict`.
+pub const EXIT_USAGE: u8 = 2;
+
+/// An error the binary reports as `kvcodec: error: <message>` and exits with [`code`](Self::code).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliError {
+    /// Process exit code ([`EXIT_USAGE`] or [`EXIT_FAILURE`]).
+    pub code: u8,
+    /// One line, without the `kvcodec: error:` prefix.
+    pub message: String,
+}
+
+impl CliError {
+    /// Bad arguments or bad input (exit code 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::with_code(EXIT_USAGE, message)
+    }
+
+    /// A failure while running (exit code 1).
+    pub fn failure(message: impl Into<String>) -> Self {
+        Self::with_code(EXIT_FAILURE, message)
+    }
+
+    /// An input file or directory that cannot be read (exit code 2).
+    pub fn unreadable(what: &str, path: &Path, err: &std::io::Error) -> Self {
+        Self::usage(format!("cannot read {what} `{}`: {err}", path.display()))
+    }
+
+    fn with_code(code: u8, message: impl Into<String>) -> Self {
+        // Keep the report to one line whatever the message holds.
+        let message = message.into().replace(['\n', '\r'], " ");
+        CliError { code, message }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CliError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_stay_on_one_line() {
+        let e = CliError::failure("a\nb");
+        assert_eq!((e.code, e.to_string().as_str()), (EXIT_FAILURE, "a b"));
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
+        let e = CliError::unreadable("file", Path::new("x.bin"), &io);
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (EXIT_USAGE, "cannot read file `x.bin`: gone")
+        );
+    }
+}

@@ -1,0 +1,299 @@
+//! The configuration `assess` recommends, and the rule that picks it.
+//!
+//! # The rule
+//!
+//! 1. **Speed floors.** Keep the candidates that compress at ≥ [`MIN_COMPRESS_MB_S`] and
+//!    decompress at ≥ [`MIN_DECOMPRESS_MB_S`] on this machine: a cache client should not spend
+//!    more time compressing than the network round trip it saves. If none passes, every
+//!    candidate is kept and the recommendation says so (`met_speed_floors: false`).
+//! 2. **Savings.** Among those, take the best savings. If a codec Valkey GLIDE clients can
+//!    read (zstd, lz4) comes within [`GLIDE_MARGIN_PP`] percentage points of it, only those
+//!    codecs stay in: sharing keys with GLIDE clients is worth that much. Every remaining
+//!    candidate within [`SAVINGS_TIE_PP`] points of the best is as good, and the fastest
+//!    compressor of them wins.
+//! 3. **Minimum size.** With that codec, every value from 6 bytes up is tried and the values
+//!    are grouped in size bands between the steps of [`MIN_SIZE_STEPS`]. The minimum size is
+//!    the lower edge of the first band whose values save at least [`MIN_BAND_SAVINGS_PCT`] % of
+//!    their bytes: below it, compression rarely pays for its header and its CPU time. If no band
+//!    does, it is the last step.
+//! 4. **Projection.** A real engine with that codec and minimum size encodes the corpus again;
+//!    its savings are the projected savings.
+
+use serde::Serialize;
+
+use crate::assess::{self, CandidateResult};
+use crate::backends::CodecSpec;
+use crate::error::CliError;
+use crate::source::Corpus;
+use crate::stats::pct;
+
+/// Rule 1: slowest acceptable compression, plain MB/s.
+pub const MIN_COMPRESS_MB_S: f64 = 50.0;
+/// Rule 1: slowest acceptable decompression, plain MB/s.
+pub const MIN_DECOMPRESS_MB_S: f64 = 200.0;
+/// Rule 2: GLIDE-readable codecs are preferred when this close to the best savings.
+pub const GLIDE_MARGIN_PP: f64 = 2.0;
+/// Rule 2: savings within this many percentage points of the best count as a tie.
+pub const SAVINGS_TIE_PP: f64 = 0.5;
+/// Rule 3: minimum sizes tried, ascending; the first is GLIDE's smallest allowed.
+pub const MIN_SIZE_STEPS: [usize; 10] = [6, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
+/// Rule 3: savings a size band must reach for its values to be worth compressing.
+pub const MIN_BAND_SAVINGS_PCT: f64 = 10.0;
+
+/// The suggested configuration, as GLIDE-style settings plus what it is projected to save.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recommendation {
+    /// Codec spec (`"zstd:3"`).
+    pub codec: String,
+    /// `backend` setting.
+    pub backend: &'static str,
+    /// `compression_level` setting (`None`: the backend takes none).
+    pub level: Option<i32>,
+    /// `min_compression_size` setting.
+    pub min_size: usize,
+    /// Savings of a real engine with these settings over the corpus, in percent.
+    pub projected_savings_pct: f64,
+    /// Values it stores compressed, in percent.
+    pub projected_compressed_pct: f64,
+    /// `true` if GLIDE clients can read what it writes.
+    pub glide_compatible: bool,
+    /// Savings of this codec per size band (rule 3's input).
+    pub bands: Vec<Band>,
+    /// `false` if no candidate met the speed floors (rule 1 was dropped).
+    pub met_speed_floors: bool,
+    /// The rule, in one sentence.
+    pub rule: String,
+}
+
+/// Rules 1 and 2: the index of the chosen candidate and whether it met the floors.
+pub fn choose(candidates: &[CandidateResult]) -> Option<(usize, bool)> {
+    let fast = |c: &CandidateResult| {
+        c.compress_mb_s >= MIN_COMPRESS_MB_S && c.decompress_mb_s >= MIN_DECOMPRESS_MB_S
+    };
+    let met = candidates.iter().any(fast);
+    let mut eligible: Vec<&CandidateResult> =
+        candidates.iter().filter(|c| !met || fast(c)).collect();
+    let best = |set: &[&CandidateResult]| {
+        set.iter()
+            .map(|c| c.savings_pct)
+            .fold(f64::NEG_INFINITY, f64::max)
+    };
+    let overall = best(&eligible);
+    if eligible
+        .iter()
+        .any(|c| c.glide_compatible && c.savings_pct >= overall - GLIDE_MARGIN_PP)
+    {
+        eligible.retain(|c| c.glide_compatible);
+    }
+    let top = best(&eligible);
+    let chosen = eligible
+        .into_iter()
+        .filter(|c| c.savings_pct >= top - SAVINGS_TIE_PP)
+        .max_by(|a, b| a.compress_mb_s.total_cmp(&b.compress_mb_s))?;
+    let index = candidates.iter().position(|c| std::ptr::eq(c, chosen))?;
+    Some((index, met))
+}
+
+/// Savings of the recommended codec on the values of one size band, everything from 6 bytes
+/// up tried.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Band {
+    /// Smallest size in the band.
+    pub lo: usize,
+    /// First size past the band (`None`: no upper edge).
+    pub hi: Option<usize>,
+    /// Values in the band.
+    pub values: usize,
+    /// Their plain bytes.
+    pub plain_bytes: u64,
+    /// Bytes saved on them, in percent of `plain_bytes`.
+    pub savings_pct: f64,
+}
+
+/// The bands between the steps of [`MIN_SIZE_STEPS`], from `(plain length, stored length)`
+/// per value; empty bands are left out.
+pub fn bands(lengths: &[(usize, usize)]) -> Vec<Band> {
+    let mut out = Vec::new();
+    for (i, &lo) in MIN_SIZE_STEPS.iter().enumerate() {
+        let hi = MIN_SIZE_STEPS.get(i + 1).copied();
+        let inside = lengths
+            .iter()
+            .filter(|(p, _)| *p >= lo && hi.is_none_or(|h| *p < h));
+        let (values, plain, saved) = inside.fold((0, 0u64, 0u64), |(n, plain, saved), &(p, s)| {
+            (n + 1, plain + p as u64, saved + p.saturating_sub(s) as u64)
+        });
+        if values > 0 {
+            let savings_pct = pct(saved as f64, plain as f64);
+            out.push(Band {
+                lo,
+                hi,
+                values,
+                plain_bytes: plain,
+                savings_pct,
+            });
+        }
+    }
+    out
+}
+
+/// Rule 3: the lower edge of the first band of `bands` that saves enough, else the last step.
+pub fn choose_min_size(bands: &[Band]) -> usize {
+    bands
+        .iter()
+        .find(|b| b.savings_pct >= MIN_BAND_SAVINGS_PCT)
+        .map_or(MIN_SIZE_STEPS[MIN_SIZE_STEPS.len() - 1], |b| b.lo)
+}
+
+/// Applies the whole rule (module docs) to measured `candidates` of `specs` over `corpus`.
+pub fn recommend(
+    corpus: &Corpus,
+    specs: &[CodecSpec],
+    candidates: &[CandidateResult],
+) -> Result<Recommendation, CliError> {
+    let (index, met_speed_floors) =
+        choose(candidates).ok_or_else(|| CliError::usage("no candidate codecs to assess"))?;
+    let (spec, chosen) = (&specs[index], &candidates[index]);
+    let tried = assess::encode_all(spec, corpus, MIN_SIZE_STEPS[0])?;
+    let lengths: Vec<(usize, usize)> = corpus
+        .samples
+        .iter()
+        .zip(&tried)
+        .map(|(plain, stored)| (plain.bytes.len(), stored.len()))
+        .collect();
+    let bands = bands(&lengths);
+    let min_size = choose_min_size(&bands);
+    let projected = assess::encode_all(spec, corpus, min_size)?;
+    let (stored_bytes, compressed) = assess::stored_totals(corpus, &projected);
+    let plain = corpus.total_bytes() as f64;
+    Ok(Recommendation {
+        codec: chosen.codec.clone(),
+        backend: chosen.backend,
+        level: chosen.level,
+        min_size,
+        projected_savings_pct: pct(plain - stored_bytes as f64, plain),
+        projected_compressed_pct: pct(compressed as f64, corpus.samples.len() as f64),
+        glide_compatible: chosen.glide_compatible,
+        bands,
+        met_speed_floors,
+        rule: format!(
+            "best savings among codecs compressing ≥ {MIN_COMPRESS_MB_S} MB/s and decompressing ≥ \
+             {MIN_DECOMPRESS_MB_S} MB/s, GLIDE-readable ones preferred within {GLIDE_MARGIN_PP} pp, \
+             ties within {SAVINGS_TIE_PP} pp to the fastest compressor; min size: first size band \
+             saving ≥ {MIN_BAND_SAVINGS_PCT} %"
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(
+        codec: &str,
+        savings: f64,
+        compress: f64,
+        decompress: f64,
+        glide: bool,
+    ) -> CandidateResult {
+        CandidateResult {
+            codec: codec.into(),
+            backend: "x",
+            level: None,
+            glide_compatible: glide,
+            min_size: 64,
+            plain_bytes: 100,
+            stored_bytes: 100,
+            savings_pct: savings,
+            compressed_values: 0,
+            compressed_pct: 0.0,
+            compress_mb_s: compress,
+            decompress_mb_s: decompress,
+            dictionary: None,
+        }
+    }
+
+    #[test]
+    fn floors_then_savings_then_speed() {
+        let rows = [
+            row("slow-best", 80.0, 5.0, 900.0, true),
+            row("good", 70.0, 100.0, 900.0, true),
+            row("good-faster", 69.8, 300.0, 900.0, true),
+            row("fast-poor", 50.0, 900.0, 2000.0, true),
+            row("slow-decode", 75.0, 400.0, 100.0, true),
+        ];
+        assert_eq!(choose(&rows), Some((2, true)));
+        let slow = [
+            row("a", 60.0, 1.0, 1.0, true),
+            row("b", 70.0, 2.0, 2.0, true),
+        ];
+        assert_eq!(choose(&slow), Some((1, false)));
+        assert_eq!(choose(&[]), None);
+    }
+
+    #[test]
+    fn glide_readable_codecs_win_when_close() {
+        let close = [
+            row("other", 60.0, 100.0, 900.0, false),
+            row("glide", 58.5, 90.0, 900.0, true),
+        ];
+        assert_eq!(choose(&close), Some((1, true)));
+        let far = [
+            row("other", 60.0, 100.0, 900.0, false),
+            row("glide", 57.0, 90.0, 900.0, true),
+        ];
+        assert_eq!(choose(&far), Some((0, true)));
+    }
+
+    #[test]
+    fn min_size_is_where_compression_starts_to_pay() {
+        // Tiny values do not shrink, 40-byte ones save 7.5 %, 100-byte ones 50 %.
+        let mut lengths = vec![(10, 10); 50];
+        lengths.extend(vec![(40, 37); 50]);
+        lengths.extend(vec![(100, 50); 5]);
+        lengths.extend(vec![(5000, 4000); 5]);
+        let b = bands(&lengths);
+        assert_eq!(
+            b.iter().map(|b| (b.lo, b.values)).collect::<Vec<_>>(),
+            [(6, 50), (32, 50), (64, 5), (4096, 5)]
+        );
+        assert_eq!((b[1].savings_pct, b[3].hi), (7.5, None));
+        assert_eq!(choose_min_size(&b), 64);
+        lengths.push((20, 10));
+        assert_eq!(choose_min_size(&bands(&lengths)), 16);
+        assert_eq!(choose_min_size(&bands(&[(10, 10), (9000, 9000)])), 4096);
+        assert_eq!(choose_min_size(&[]), 4096);
+    }
+
+    #[test]
+    fn builtin_corpus_gets_a_useful_recommendation() {
+        let corpus = crate::corpus::builtin();
+        // The default candidates but zstd:19, which is slow in unoptimised test builds.
+        let candidates = [
+            "zstd:1",
+            "zstd:3",
+            "zstd:9",
+            "lz4",
+            "snappy",
+            "deflate:1",
+            "deflate:6",
+        ];
+        let options = assess::AssessOptions {
+            passes: 1,
+            candidates: candidates
+                .iter()
+                .map(|s| CodecSpec::parse(s).unwrap())
+                .collect(),
+            ..Default::default()
+        };
+        let a = assess::assess(&corpus, &options).unwrap();
+        let r = &a.recommendation;
+        assert!(r.projected_savings_pct > 30.0, "{r:?}");
+        assert!(r.min_size >= 6, "{r:?}");
+        assert!(a.candidates.iter().any(|c| c.codec == r.codec));
+        // Random binary and tiny values stay plain: not every value is compressed.
+        assert!(r.projected_compressed_pct < 100.0, "{r:?}");
+        for c in &a.candidates {
+            assert!(c.savings_pct > 0.0 && c.compress_mb_s > 0.0, "{c:?}");
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! Inline SVG charts for the HTML report: no scripts, no external assets.
+
+use std::fmt::Write as _;
+
+use crate::assess::CandidateResult;
+use crate::stats::Bucket;
+
+const W: f64 = 640.0;
+const H: f64 = 300.0;
+const LEFT: f64 = 56.0;
+const RIGHT: f64 = 16.0;
+const TOP: f64 = 16.0;
+const BOTTOM: f64 = 48.0;
+
+/// Colours per backend, in [`crate::backends::ALL`] order; others get grey.
+fn colour(backend: &str) -> &'static str {
+    match backend {
+        "zstd" => "#2563eb",
+        "lz4" => "#16a34a",
+        "snappy" => "#d97706",
+        "deflate" => "#9333ea",
+        _ => "#6b7280",
+    }
+}
+
+/// Escapes text for HTML and SVG.
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn open(out: &mut String, title: &str) {
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" aria-label=\"{}\" font-family=\"sans-serif\" font-size=\"11\">",
+        esc(title)
+    );
+    let (x0, y0, y1) = (LEFT, TOP, H - BOTTOM);
+    let _ = write!(
+        out,
+        "<line x1=\"{x0}\" y1=\"{y1}\" x2=\"{}\" y2=\"{y1}\" stroke=\"#444\"/><line x1=\"{x0}\" y1=\"{y0}\" x2=\"{x0}\" y2=\"{y1}\" stroke=\"#444\"/>",
+        W - RIGHT
+    );
+}
+
+/// A round step for about four intervals up to `max`: 1, 2 or 5 times a power of ten.
+fn nice_step(max: f64) -> f64 {
+    let raw = (max / 4.0).max(1e-9);
+    let power = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * power)
+}
+
+/// Draws grid lines and labels from 0 to the returned top (a multiple of a round step ≥ `max`).
+fn y_axis(out: &mut String, max: f64, min_step: f64, fmt: impl Fn(f64) -> String) -> f64 {
+    let step = nice_step(max).max(min_step);
+    let intervals = (max / step).ceil().max(1.0);
+    let top = step * intervals;
+    for i in 0..=(intervals as u32) {
+        let v = step * f64::from(i);
+        let y = H - BOTTOM - (H - TOP - BOTTOM) * v / top;
+        let _ = write!(
+            out,
+            "<line x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"#ddd\"/><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            W - RIGHT,
+            LEFT - 4.0,
+            y + 4.0,
+            esc(&fmt(v))
+        );
+    }
+    top
+}
+
+/// Bar chart of values per size bucket.
+pub fn histogram(buckets: &[Bucket]) -> String {
+    let mut out = String::new();
+    open(&mut out, "Values per size bucket");
+    let most = buckets.iter().map(|b| b.values).max().unwrap_or(0).max(1) as f64;
+    let max = y_axis(&mut out, most, 1.0, |v| format!("{v:.0}"));
+    let slot = (W - LEFT - RIGHT) / buckets.len().max(1) as f64;
+    for (i, b) in buckets.iter().enumerate() {
+        let h = (H - TOP - BOTTOM) * b.values as f64 / max;
+        let x = LEFT + slot * i as f64 + slot * 0.15;
+        let y = H - BOTTOM - h;
+        let _ = write!(
+            out,
+            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"#2563eb\"><title>{}: {} values</title></rect>",
+            slot * 0.7,
+            esc(&b.label),
+            b.values
+        );
+        let cx = x + slot * 0.35;
+        let _ = write!(
+            out,
+            "<text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text><text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            y - 3.0,
+            b.values,
+            H - BOTTOM + 16.0,
+            esc(&b.label)
+        );
+    }
+    let _ = write!(
+        out,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">value size</text></svg>",
+        W / 2.0,
+        H - 8.0
+    );
+    out
+}
+
+/// Picks a label position next to the point `(x, y)` that does not overlap the labels in
+/// `placed` (left edge, baseline, width), records it, and returns its left edge and baseline.
+fn place_label(placed: &mut Vec<(f64, f64, f64)>, x: f64, y: f64, label: &str) -> (f64, f64) {
+    let width = 6.5 * label.chars().count() as f64;
+    let overlaps = |left: f64, base: f64| {
+        placed
+            .iter()
+            .any(|&(l, b, w)| left < l + w && l < left + width && (base - b).abs() < 12.0)
+    };
+    let tries = [
+        (8.0, -6.0),
+        (8.0, 16.0),
+        (-8.0 - width, -6.0),
+        (-8.0 - width, 16.0),
+        (8.0, -20.0),
+        (8.0, 30.0),
+    ];
+    let (dx, dy) = tries
+        .into_iter()
+        .find(|&(dx, dy)| x + dx + width <= W && x + dx >= 0.0 && !overlaps(x + dx, y + dy))
+        .unwrap_or(tries[0]);
+    placed.push((x + dx, y + dy, width));
+    (x + dx, y + dy)
+}
+
+/// Savings (y) against a speed (x, log scale) per candidate, one colour per backend; the
+/// recommended codec is ringed.
+pub fn scatter(
+    candidates: &[CandidateResult],
+    speed: fn(&CandidateResult) -> f64,
+    x_label: &str,
+    recommended: &str,
+) -> String {
+    let mut out = String::new();
+    open(&mut out, &format!("Savings against {x_label}"));
+    let max_savings = candidates.iter().map(|c| c.savings_pct).fold(0.0, f64::max);
+    let y_max = y_axis(&mut out, max_savings.clamp(1.0, 100.0), 1.0, |v| {
+        format!("{v:.0} %")
+    });
+    let speeds = candidates.iter().map(|c| speed(c).max(0.01));
+    let lo = speeds.clone().fold(f64::INFINITY, f64::min).log10().floor();
+    let hi = speeds.fold(0.0, f64::max).log10().ceil().max(lo + 1.0);
+    let x_of = |v: f64| LEFT + (W - LEFT - RIGHT) * (v.max(0.01).log10() - lo) / (hi - lo);
+    let y_of = |p: f64| H - BOTTOM - (H - TOP - BOTTOM) * p.clamp(0.0, y_max) / y_max;
+    for decade in (lo as i32)..=(hi as i32) {
+        let x = x_of(10f64.powi(decade));
+        let _ = write!(
+            out,
+            "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            H - BOTTOM + 16.0,
+            match decade {
+                3.. => format!("{}k", 10u64.pow(decade as u32 - 3)),
+                0.. => 10u64.pow(decade as u32).to_string(),
+                _ => 10f64.powi(decade).to_string(),
+            }
+        );
+    }
+    let mut placed: Vec<(f64, f64, f64)> = Vec::new();
+    for c in candidates {
+        let (x, y) = (x_of(speed(c)), y_of(c.savings_pct));
+        let fill = colour(c.backend);
+        if c.codec == recommended {
+            let _ = write!(
+                out,
+                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"10\" fill=\"none\" stroke=\"#111\" stroke-width=\"2\"/>"
+            );
+        }
+        let _ = write!(
+            out,
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"{fill}\"><title>{}: {:.1} % saved, {:.1} MB/s</title></circle>",
+            esc(&c.codec),
+            c.savings_pct,
+            speed(c),
+        );
+        let (lx, ly) = place_label(&mut placed, x, y, &c.codec);
+        let _ = write!(
+            out,
+            "<text x=\"{lx:.1}\" y=\"{ly:.1}\" fill=\"{fill}\">{}</text>",
+            esc(&c.codec)
+        );
+    }
+    let _ = write!(
+        out,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{} (MB/s, log scale)</text></svg>",
+        W / 2.0,
+        H - 8.0,
+        esc(x_label)
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_axis_steps() {
+        assert_eq!(nice_step(124.0), 50.0);
+        assert_eq!(nice_step(60.3), 20.0);
+        assert_eq!(nice_step(4.0), 1.0);
+        let mut out = String::new();
+        assert_eq!(y_axis(&mut out, 124.0, 1.0, |v| v.to_string()), 150.0);
+        assert_eq!(out.matches("<line").count(), 4);
+    }
+
+    #[test]
+    fn labels_do_not_overlap() {
+        let mut placed = Vec::new();
+        let a = place_label(&mut placed, 100.0, 100.0, "zstd:3");
+        let b = place_label(&mut placed, 102.0, 101.0, "zstd:1");
+        assert_ne!(a, b);
+        assert!((a.1 - b.1).abs() >= 12.0 || (a.0 - b.0).abs() >= 39.0);
+    }
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn histogram_has_one_bar_per_bucket() {
+        let buckets = crate::stats::SizeStats::of(&[1, 100, 1000, 5000]).buckets;
+        let svg = histogram(&buckets);
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert_eq!(svg.matches("<rect").count(), buckets.len());
+    }
+}
