@@ -28,8 +28,8 @@
 //!
 //! A command table ([`table`]) says, per command, which arguments are values and which
 //! replies hold values: strings (SET and its options, SETEX, PSETEX, SETNX, MSET, MSETNX,
-//! GETSET; GET, MGET, GETEX, GETDEL, SET … GET), hashes (HSET, HSETNX, HMSET; HGET, HMGET,
-//! HGETALL, HVALS, HRANDFIELD … WITHVALUES) and lists (LPUSH, RPUSH, LPUSHX, RPUSHX, LSET;
+//! MSETEX, GETSET; GET, MGET, GETEX, GETDEL, SET … GET), hashes (HSET, HSETNX, HMSET, HSETEX;
+//! HGET, HMGET, HGETALL, HVALS, HGETEX, HGETDEL, HRANDFIELD … WITHVALUES) and lists (LPUSH, RPUSH, LPUSHX, RPUSHX, LSET;
 //! LRANGE, LINDEX, LPOP, RPOP, BLPOP, BRPOP, LMPOP, BLMPOP, LMOVE, BLMOVE, RPOPLPUSH).
 //! Keys, fields, set members, stream entries and script arguments are never touched; other
 //! commands pass through unchanged. Each command in a pipeline or MULTI/EXEC transaction is
@@ -39,6 +39,14 @@
 //! STRLEN, LCS, INCR/DECR and friends, bit commands, HINCRBY, HINCRBYFLOAT, HSTRLEN, LREM,
 //! LPOS, LINSERT, SET IFEQ/IFNE, DELIFEQ) are refused with an error naming the command,
 //! before anything is sent; [`Compression::allow_incompatible`] lets chosen ones through.
+//!
+//! # Limits
+//!
+//! - The sync cluster client's `cluster::ClusterPipeline` takes the concrete
+//!   `ClusterConnection` rather than a `ConnectionLike`, so it cannot pass through a wrapper:
+//!   use `redis::pipe()` over the async cluster connection (wrapped) for cluster pipelines.
+//! - Commands missing from the table pass through untouched: a value written by one of them is
+//!   stored plain (still readable), and a value read by one of them comes back as stored.
 //!
 //! # Modes
 //!

@@ -13,8 +13,14 @@ pub enum ValueArgs {
     At(usize),
     /// Every argument from this index on (LPUSH key e1 e2 …).
     From(usize),
-    /// Every second argument from this index on (MSET k v k v …, HSET key f v f v …).
-    EverySecondFrom(usize),
+    /// Every second argument from `from` up to (not including) `end`
+    /// (MSET k v k v …, HSET key f v f v …, HSETEX … FIELDS n f v …).
+    EverySecond {
+        /// First value index.
+        from: usize,
+        /// One past the last argument that can be a value.
+        end: usize,
+    },
 }
 
 impl ValueArgs {
@@ -24,7 +30,9 @@ impl ValueArgs {
             ValueArgs::None => false,
             ValueArgs::At(at) => i == at,
             ValueArgs::From(from) => i >= from,
-            ValueArgs::EverySecondFrom(from) => i >= from && (i - from).is_multiple_of(2),
+            ValueArgs::EverySecond { from, end } => {
+                i >= from && i < end && (i - from).is_multiple_of(2)
+            }
         }
     }
 }
@@ -113,11 +121,23 @@ pub fn classify(args: &[&[u8]]) -> Entry {
         b"SETEX" | b"PSETEX" => Entry::new(V::At(3), R::None),
         b"SETNX" => Entry::new(V::At(2), R::None),
         b"GETSET" => Entry::new(V::At(2), R::Value),
-        b"MSET" | b"MSETNX" => Entry::new(V::EverySecondFrom(2), R::None),
+        b"MSET" | b"MSETNX" => Entry::new(every_second(2), R::None),
+        b"MSETEX" => classify_msetex(args),
         b"GET" | b"GETEX" | b"GETDEL" => Entry::new(V::None, R::Value),
         b"MGET" => Entry::new(V::None, R::Values),
 
-        b"HSET" | b"HMSET" => Entry::new(V::EverySecondFrom(3), R::None),
+        b"HSET" | b"HMSET" => Entry::new(every_second(3), R::None),
+        b"HSETEX" => match fields_at(args) {
+            Some((first, n)) => Entry::new(
+                V::EverySecond {
+                    from: first + 1,
+                    end: first + 2 * n,
+                },
+                R::None,
+            ),
+            None => Entry::PASS, // malformed: the server will answer with the error
+        },
+        b"HGETEX" | b"HGETDEL" => Entry::new(V::None, R::Values),
         b"HSETNX" => Entry::new(V::At(3), R::None),
         b"HGET" => Entry::new(V::None, R::Value),
         b"HMGET" | b"HVALS" => Entry::new(V::None, R::Values),
@@ -141,6 +161,47 @@ pub fn classify(args: &[&[u8]]) -> Entry {
         | b"HINCRBYFLOAT" => Entry::refuse(NUMERIC),
         b"LREM" | b"LPOS" | b"LINSERT" | b"DELIFEQ" => Entry::refuse(COMPARES),
         _ => Entry::PASS,
+    }
+}
+
+const fn every_second(from: usize) -> ValueArgs {
+    ValueArgs::EverySecond {
+        from,
+        end: usize::MAX,
+    }
+}
+
+/// Where the fields of `HSETEX key [options] FIELDS n f v …` start, and `n`.
+fn fields_at(args: &[&[u8]]) -> Option<(usize, usize)> {
+    let mut i = 2;
+    while i < args.len() {
+        if eq(args[i], "FIELDS") {
+            let n = std::str::from_utf8(args.get(i + 1)?).ok()?.parse().ok()?;
+            return Some((i + 2, n));
+        }
+        if ["EX", "PX", "EXAT", "PXAT"].iter().any(|o| eq(args[i], o)) {
+            i += 1;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `MSETEX numkeys k v [k v …] [options]`: values at 3, 5, … up to the `numkeys` pairs.
+fn classify_msetex(args: &[&[u8]]) -> Entry {
+    let n: Option<usize> = args
+        .get(1)
+        .and_then(|a| std::str::from_utf8(a).ok())
+        .and_then(|a| a.parse().ok());
+    match n {
+        Some(n) => Entry::new(
+            ValueArgs::EverySecond {
+                from: 3,
+                end: 2 + 2 * n,
+            },
+            ReplyShape::None,
+        ),
+        None => Entry::PASS,
     }
 }
 
@@ -197,6 +258,13 @@ mod tests {
         );
         assert_eq!(c("HRANDFIELD h 2").reply, ReplyShape::None);
         assert_eq!(c("SADD s m").values, ValueArgs::None);
+        let hsetex = c("HSETEX h FNX EX 10 FIELDS 2 f1 v1 f2 v2").values;
+        let picked: Vec<usize> = (0..12).filter(|i| hsetex.contains(*i)).collect();
+        assert_eq!(picked, [8, 10]);
+        let msetex = c("MSETEX 2 a 1 b 2 EX 10").values;
+        let picked: Vec<usize> = (0..9).filter(|i| msetex.contains(*i)).collect();
+        assert_eq!(picked, [3, 5]);
+        assert_eq!(c("HGETDEL h FIELDS 1 f").reply, ReplyShape::Values);
         assert_eq!(c("EVAL script 1 k v"), Entry::PASS);
     }
 

@@ -346,3 +346,68 @@ fn refused_redis() {
 fn refused_valkey() {
     refused(ServerKind::Valkey);
 }
+
+/// Valkey 9 adds hash-field-expiry and multi-key-expiry commands; they follow the same table.
+#[test]
+fn valkey9_commands() {
+    let server = Server::start(ServerKind::Valkey);
+    let mut plain = server.connection();
+    let mut con = wrap(server.connection());
+    let _: i64 = redis::cmd("HSETEX")
+        .arg("hx")
+        .arg("EX")
+        .arg(100)
+        .arg("FIELDS")
+        .arg(2)
+        .arg("a")
+        .arg(big(40))
+        .arg("b")
+        .arg(SMALL)
+        .query(&mut con)
+        .unwrap();
+    let raw: Vec<u8> = plain.hget("hx", "a").unwrap();
+    assert!(is_compressed(&raw));
+    assert_eq!(plain.hget::<_, _, Vec<u8>>("hx", "b").unwrap(), SMALL);
+    let ttl: Vec<i64> = redis::cmd("HTTL")
+        .arg("hx")
+        .arg("FIELDS")
+        .arg(1)
+        .arg("a")
+        .query(&mut plain)
+        .unwrap();
+    assert!(ttl[0] > 90, "field TTL kept: {ttl:?}");
+    let got: Vec<Vec<u8>> = redis::cmd("HGETEX")
+        .arg("hx")
+        .arg("PERSIST")
+        .arg("FIELDS")
+        .arg(2)
+        .arg("b")
+        .arg("a")
+        .query(&mut con)
+        .unwrap();
+    assert!(got == vec![SMALL.to_vec(), big(40)], "HGETEX decoded");
+    let got: Vec<Vec<u8>> = redis::cmd("HGETDEL")
+        .arg("hx")
+        .arg("FIELDS")
+        .arg(1)
+        .arg("a")
+        .query(&mut con)
+        .unwrap();
+    assert!(got == vec![big(40)], "HGETDEL decoded");
+    let _: i64 = redis::cmd("MSETEX")
+        .arg(2)
+        .arg("mx:1")
+        .arg(big(41))
+        .arg("mx:2")
+        .arg(big(42))
+        .arg("EX")
+        .arg(100)
+        .query(&mut con)
+        .unwrap();
+    assert!(
+        is_compressed(&raw_get(&mut plain, "mx:1")) && is_compressed(&raw_get(&mut plain, "mx:2"))
+    );
+    assert!(plain.ttl::<_, i64>("mx:2").unwrap() > 90);
+    let both: Vec<Vec<u8>> = con.mget(&["mx:1", "mx:2"]).unwrap();
+    assert!(both == vec![big(41), big(42)]);
+}
