@@ -1,0 +1,91 @@
+//! Helpers shared by `format.rs` and `look_alikes.rs`: the four backends, engines built from a
+//! [`Config`], hex parsing and GLIDE 2.6.0's vectors (from `/work/shared/wire-format.md`).
+
+// Each test file is its own crate and uses a subset of these.
+#![allow(dead_code)]
+
+use kvcodec::{Backend, Config, Engine, OnCorrupt};
+
+/// Every backend kvcodec ships.
+pub const ALL: [&Backend; 4] = [
+    &kvcodec_zstd::BACKEND,
+    &kvcodec_lz4::BACKEND,
+    &kvcodec_snappy::BACKEND,
+    &kvcodec_deflate::BACKEND,
+];
+
+/// `(backend name, header id)` of every backend, in id order.
+pub const IDS: [(&str, u8); 4] = [("zstd", 1), ("lz4", 2), ("snappy", 3), ("deflate", 4)];
+
+/// Bytes from hex digits; whitespace is ignored.
+pub fn hex(s: &str) -> Vec<u8> {
+    let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    assert!(
+        digits.len().is_multiple_of(2),
+        "odd number of hex digits in {s:?}"
+    );
+    digits
+        .chunks(2)
+        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap())
+        .collect()
+}
+
+/// `header(version, id)` + `payload`.
+pub fn with_header(version: u8, id: u8, payload: &[u8]) -> Vec<u8> {
+    [&[0x00, 0x01, 0x02, version, id][..], payload].concat()
+}
+
+/// `config` built with every backend.
+pub fn build(config: Config) -> Engine {
+    config
+        .build(&ALL)
+        .unwrap_or_else(|e| panic!("building {config:?}: {e}"))
+}
+
+/// The default config, writing with `backend`.
+pub fn engine(backend: &str) -> Engine {
+    build(Config {
+        backend: backend.into(),
+        ..Config::default()
+    })
+}
+
+/// The default config, writing with `backend`, with `on_corrupt`.
+pub fn engine_with(backend: &str, on_corrupt: OnCorrupt) -> Engine {
+    build(Config {
+        backend: backend.into(),
+        on_corrupt,
+        ..Config::default()
+    })
+}
+
+/// One value GLIDE 2.6.0 wrote.
+pub struct Vector {
+    pub what: &'static str,
+    pub stored: Vec<u8>,
+    pub original: Vec<u8>,
+}
+
+/// GLIDE 2.6.0's vectors: zstd `a`×100, lz4 `a`×100, lz4 "quick brown fox"×4.
+pub fn glide_vectors() -> [Vector; 3] {
+    [
+        Vector {
+            what: "a*100 zstd level 3",
+            stored: hex("0001020001 28b52ffd0058450000106161 01003f012c"),
+            original: b"a".repeat(100),
+        },
+        Vector {
+            what: "a*100 lz4 level 0",
+            stored: hex("0001020002 64000000 1f6101004b506161616161"),
+            original: b"a".repeat(100),
+        },
+        Vector {
+            what: "quick brown fox *4 lz4",
+            stored: hex(
+                "0001020002 b4000000 ff1e54686520717569636b2062726f776e20666f78206a756d7073206f7665\
+                 7220746865206c617a7920646f672e202d006f50646f672e20",
+            ),
+            original: b"The quick brown fox jumps over the lazy dog. ".repeat(4),
+        },
+    ]
+}
