@@ -291,3 +291,51 @@ fn zstd_header_declaring_4_gib_is_refused_before_allocating() {
         println!("zstd header declaring {declared}: largest allocation {largest} bytes");
     }
 }
+
+/// A tiny value declaring a length just under the limit used to make readers allocate (and
+/// zero-fill) the whole limit before decoding failed. The length a payload can stand for is
+/// bounded by the format ([`kvcodec::Codec::max_expansion`]), so it is refused up front.
+#[test]
+fn tiny_payloads_declaring_the_whole_limit_allocate_nothing() {
+    let limit = kvcodec::DEFAULT_MAX_DECOMPRESSED_SIZE;
+    let declared = (limit as u32 - 1).to_le_bytes();
+    let zstd_frame = {
+        // Frame header: magic, descriptor 0xC0 (8-byte content size, not single-segment),
+        // window byte, content size; then one last raw block of 1 byte.
+        let mut f = vec![0x28, 0xb5, 0x2f, 0xfd, 0xc0, 0x58];
+        f.extend_from_slice(&((limit - 1) as u64).to_le_bytes());
+        f.extend_from_slice(&[0x09, 0x00, 0x00, b'a']);
+        f
+    };
+    let cases: [(&str, Vec<u8>); 4] = [
+        ("lz4", declaring(2, &declared)),
+        ("deflate", declaring(4, &declared)),
+        ("snappy", declaring(3, &[0xff, 0xff, 0xff, 0xff, 0x01])),
+        (
+            "zstd",
+            [&[0x00, 0x01, 0x02, 0x00, 0x01][..], &zstd_frame].concat(),
+        ),
+    ];
+    for (name, stored) in cases {
+        for on_corrupt in [OnCorrupt::ReturnStored, OnCorrupt::Error] {
+            let engine = engine(limit, on_corrupt);
+            let (result, largest) = largest_allocation(|| engine.decode(&stored).map(|v| v.len()));
+            match (on_corrupt, result) {
+                (OnCorrupt::ReturnStored, Ok(len)) => assert_eq!(len, stored.len(), "{name}"),
+                (OnCorrupt::Error, Err(e)) => {
+                    assert_eq!(e.failure_kind(), Some(FailureKind::Corrupt), "{name}: {e}");
+                    assert!(
+                        e.to_string().contains("the format holds at most"),
+                        "{name}: {e}"
+                    );
+                }
+                (_, other) => panic!("{name} {on_corrupt:?}: unexpected {other:?}"),
+            }
+            assert!(
+                largest < 64 * 1024,
+                "{name}: allocated {largest} bytes for a {}-byte value",
+                stored.len()
+            );
+        }
+    }
+}

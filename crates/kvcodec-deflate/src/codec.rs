@@ -187,6 +187,11 @@ impl Codec for DeflateCodec {
         result
     }
 
+    /// Deflate's maximum ratio is 1032:1.
+    fn max_expansion(&self) -> Option<u64> {
+        Some(1032)
+    }
+
     fn declared_len(&self, payload: &[u8]) -> Result<Option<u64>, Error> {
         Ok(Some(read_u32_le_prefix(ID, payload)?.0))
     }

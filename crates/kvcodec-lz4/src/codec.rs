@@ -49,6 +49,12 @@ impl Default for Lz4Codec {
     }
 }
 
+/// lz4_flex's worst-case block size (`16 + 4 + n × 110 / 100`), computed without the
+/// overflow lz4_flex 0.11's own formula has on 32-bit targets above ~39 MB.
+fn max_block_len(n: usize) -> usize {
+    n.saturating_add(n / 10).saturating_add(20)
+}
+
 impl Codec for Lz4Codec {
     fn id(&self) -> CodecId {
         ID
@@ -62,7 +68,7 @@ impl Codec for Lz4Codec {
         let start = out.len();
         write_u32_le_prefix(ID, input.len(), out)?;
         let body = out.len();
-        out.resize(body + block::get_maximum_output_size(input.len()), 0);
+        out.resize(body + max_block_len(input.len()), 0);
         match block::compress_into(input, &mut out[body..]) {
             Ok(written) => {
                 out.truncate(body + written);
@@ -73,6 +79,11 @@ impl Codec for Lz4Codec {
                 Err(Error::compress(ID, e))
             }
         }
+    }
+
+    /// An LZ4 match extension byte adds at most 255 bytes.
+    fn max_expansion(&self) -> Option<u64> {
+        Some(255)
     }
 
     fn declared_len(&self, payload: &[u8]) -> Result<Option<u64>, Error> {
@@ -111,7 +122,7 @@ impl Codec for Lz4Codec {
     }
 
     fn max_compressed_len(&self, input_len: usize) -> usize {
-        PREFIX_LEN + block::get_maximum_output_size(input_len)
+        PREFIX_LEN.saturating_add(max_block_len(input_len))
     }
 }
 

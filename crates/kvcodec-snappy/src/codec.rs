@@ -96,6 +96,11 @@ impl Codec for SnappyCodec {
         }
     }
 
+    /// A 3-byte snappy copy op yields at most 64 bytes (21.3 per byte).
+    fn max_expansion(&self) -> Option<u64> {
+        Some(22)
+    }
+
     fn declared_len(&self, payload: &[u8]) -> Result<Option<u64>, Error> {
         read_len(payload).map(Some)
     }

@@ -162,6 +162,11 @@ impl Codec for ZstdCodec {
         Ok(())
     }
 
+    /// A 4-byte RLE block (3-byte header + 1 byte) stands for up to 128 KiB.
+    fn max_expansion(&self) -> Option<u64> {
+        Some(32_768)
+    }
+
     fn declared_len(&self, payload: &[u8]) -> Result<Option<u64>, Error> {
         Ok(FrameHeader::parse(payload)?.content_size)
     }

@@ -86,7 +86,15 @@ pub trait Codec: Send + Sync {
     /// An upper bound on the payload size for `input_len` input bytes, used to size the output
     /// buffer once. The default is generous; override with the library's exact bound.
     fn max_compressed_len(&self, input_len: usize) -> usize {
-        input_len + input_len / 8 + 64
+        input_len.saturating_add(input_len / 8).saturating_add(64)
+    }
+
+    /// The most decoded bytes one payload byte can stand for in this format (lz4: 255,
+    /// deflate: 1032, …), or `None` if unknown. The engine rejects a payload that declares
+    /// more than `payload.len() × this` as corrupt *before* allocating, so a 10-byte value
+    /// cannot make a reader allocate `max_decompressed_size`.
+    fn max_expansion(&self) -> Option<u64> {
+        None
     }
 }
 
@@ -106,6 +114,9 @@ macro_rules! forward_codec {
             }
             fn max_compressed_len(&self, input_len: usize) -> usize {
                 (**self).max_compressed_len(input_len)
+            }
+            fn max_expansion(&self) -> Option<u64> {
+                (**self).max_expansion()
             }
         }
     )*};

@@ -117,9 +117,13 @@ impl Engine {
             return Ok(self.skip(reason));
         }
         let start = Instant::now();
-        let mut out = Vec::with_capacity(HEADER_LEN + codec.max_compressed_len(value.len()));
+        let mut out =
+            Vec::with_capacity(HEADER_LEN.saturating_add(codec.max_compressed_len(value.len())));
         Header::new(codec.id()).write(&mut out);
-        codec.compress(value, &mut out)?;
+        if let Err(err) = codec.compress(value, &mut out) {
+            tracing::warn!(codec = %codec.id(), value_len = value.len(), "kvcodec: compression failed: {err}");
+            return Err(err);
+        }
         let took = start.elapsed();
         if let Err(reason) = self.policy.keep(value.len(), out.len()) {
             self.metrics.record_compress_time(codec.id(), took);
@@ -251,8 +255,9 @@ impl Engine {
     }
 }
 
-/// Decodes one payload with `codec`: checks the declared length against `limit` before
-/// allocating, then decodes into exactly that much, or within `limit` if none is declared.
+/// Decodes one payload with `codec`: checks the declared length against `limit` and against
+/// what the payload can hold ([`Codec::max_expansion`]) before allocating, then decodes into
+/// exactly that much, or within `limit` if none is declared.
 pub fn decode_with_limit(
     codec: &dyn Codec,
     payload: &[u8],
@@ -266,8 +271,27 @@ pub fn decode_with_limit(
             limit: limit as u64,
         }),
         Some(declared) => {
+            if let Some(per_byte) = codec.max_expansion() {
+                let most = (payload.len() as u64)
+                    .saturating_mul(per_byte)
+                    .saturating_add(EXPANSION_SLACK);
+                if declared > most {
+                    return Err(Error::corrupt(
+                        id,
+                        format_args!(
+                            "payload of {} bytes declares {declared} decoded bytes; the format holds at most {most}",
+                            payload.len()
+                        ),
+                    ));
+                }
+            }
             let n = declared as usize;
-            let mut out = Vec::with_capacity(n);
+            let mut out = Vec::new();
+            out.try_reserve_exact(n)
+                .map_err(|_| Error::AllocationFailed {
+                    codec: id,
+                    bytes: declared,
+                })?;
             codec.decompress(payload, DecodeBound::Exact(n), &mut out)?;
             if out.len() != n {
                 return Err(Error::LengthMismatch {
@@ -291,6 +315,9 @@ pub fn decode_with_limit(
         }
     }
 }
+
+/// Allowance over `payload.len() × max_expansion` for fixed framing bytes.
+const EXPANSION_SLACK: u64 = 64;
 
 /// Builds an [`Engine`].
 pub struct EngineBuilder {

@@ -41,6 +41,14 @@ pub enum Error {
         /// `max_decompressed_size`.
         limit: u64,
     },
+    /// Memory for a declared, within-limit decoded size could not be reserved.
+    #[error("{codec}: could not allocate {bytes} bytes for the decoded value")]
+    AllocationFailed {
+        /// Codec of the payload.
+        codec: CodecId,
+        /// Bytes requested.
+        bytes: u64,
+    },
     /// The payload decoded to a different length than it declared.
     #[error("{codec}: payload declares {expected} decoded bytes but decodes to {found}")]
     LengthMismatch {
@@ -175,9 +183,9 @@ impl Error {
         Some(match self {
             Error::UnknownCodec { .. } => FailureKind::UnknownCodec,
             Error::UnsupportedVersion { .. } => FailureKind::UnsupportedVersion,
-            Error::DeclaredSizeTooLarge { .. } | Error::DecodedSizeTooLarge { .. } => {
-                FailureKind::SizeLimit
-            }
+            Error::DeclaredSizeTooLarge { .. }
+            | Error::DecodedSizeTooLarge { .. }
+            | Error::AllocationFailed { .. } => FailureKind::SizeLimit,
             Error::LengthMismatch { .. } => FailureKind::LengthMismatch,
             Error::Truncated { .. } => FailureKind::Truncated,
             Error::Corrupt { .. } => FailureKind::Corrupt,

@@ -18,13 +18,17 @@
 //! `codec` is the backend name (`zstd`, `lz4`, `snappy`, `deflate`) or the id in hex
 //! (`0x80`). Extra constant labels (say `client="orders"`) tell several engines apart.
 //!
-//! Install the recorder (e.g. `metrics-exporter-prometheus`) **before** creating the exporter:
-//! handles are resolved once, so the per-value cost is a few atomic operations.
+//! Install the recorder (e.g. `metrics-exporter-prometheus`) **before** the engine handles its
+//! first value: handles are resolved once, on first use (per codec; the skip counters on the
+//! first skip), so the per-value cost is a few atomic operations. Under
+//! `metrics::with_local_recorder`, create the exporter and run the engine inside the closure.
 
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use metrics::{Counter, Histogram, Label, counter, histogram};
+use metrics::{
+    Counter, Histogram, Label, counter, describe_counter, describe_histogram, histogram,
+};
 
 use crate::{CodecId, FailureKind, Observer, SkipReason};
 
@@ -54,7 +58,7 @@ struct CodecHandles {
 pub struct MetricsExporter {
     labels: Vec<Label>,
     codecs: Box<[OnceLock<CodecHandles>]>,
-    skipped: Vec<Counter>,
+    skipped: OnceLock<Vec<Counter>>,
 }
 
 impl Default for MetricsExporter {
@@ -79,33 +83,35 @@ fn codec_label(id: CodecId) -> String {
 }
 
 impl MetricsExporter {
-    /// An exporter with no extra labels, registering with the installed recorder.
+    /// An exporter with no extra labels. Describes the metrics (`# HELP`) to the current
+    /// recorder; registers series on first use.
     pub fn new() -> Self {
-        let mut exporter = MetricsExporter {
+        describe();
+        MetricsExporter {
             labels: Vec::new(),
             codecs: (0..256).map(|_| OnceLock::new()).collect(),
-            skipped: Vec::new(),
-        };
-        exporter.register_skips();
-        exporter
+            skipped: OnceLock::new(),
+        }
     }
 
     /// Adds a constant label to every metric (call before use).
     pub fn with_label(mut self, key: &'static str, value: impl Into<String>) -> Self {
         self.labels.push(Label::new(key, value.into()));
-        self.register_skips();
         self
     }
 
-    fn register_skips(&mut self) {
-        self.skipped = SkipReason::ALL
-            .iter()
-            .map(|r| {
-                let mut labels = self.labels.clone();
-                labels.push(Label::new("reason", r.as_str()));
-                counter!("kvcodec_skipped_total", labels)
-            })
-            .collect();
+    fn skipped(&self, reason: SkipReason) -> &Counter {
+        let all = self.skipped.get_or_init(|| {
+            SkipReason::ALL
+                .iter()
+                .map(|r| {
+                    let mut labels = self.labels.clone();
+                    labels.push(Label::new("reason", r.as_str()));
+                    counter!("kvcodec_skipped_total", labels)
+                })
+                .collect()
+        });
+        &all[reason.index()]
     }
 
     fn codec(&self, id: CodecId) -> &CodecHandles {
@@ -143,6 +149,44 @@ impl MetricsExporter {
     }
 }
 
+/// The `# HELP` text of every metric. No units: an exporter that appends unit suffixes (say
+/// `with_recommended_naming`) would otherwise rename `kvcodec_bytes_in_total`.
+fn describe() {
+    let help = [
+        ("kvcodec_values_total", "Values compressed or decoded."),
+        (
+            "kvcodec_bytes_in_total",
+            "Bytes into compress (plain) or decompress (stored).",
+        ),
+        (
+            "kvcodec_bytes_out_total",
+            "Bytes out of compress (stored) or decompress (plain).",
+        ),
+        ("kvcodec_skipped_total", "Values stored plain, by reason."),
+        (
+            "kvcodec_decode_failures_total",
+            "Stored values with a header that failed to decode.",
+        ),
+        (
+            "kvcodec_size_limit_rejections_total",
+            "Values refused for max_decompressed_size.",
+        ),
+        (
+            "kvcodec_raw_fallbacks_total",
+            "Undecodable values returned as stored.",
+        ),
+    ];
+    for (name, text) in help {
+        describe_counter!(name, text);
+    }
+    describe_histogram!("kvcodec_compress_seconds", "Time to compress one value.");
+    describe_histogram!("kvcodec_decompress_seconds", "Time to decode one value.");
+    describe_histogram!(
+        "kvcodec_compression_ratio",
+        "Plain / stored bytes per compressed value."
+    );
+}
+
 impl Observer for MetricsExporter {
     fn compressed(&self, codec: CodecId, bytes_in: usize, bytes_out: usize, took: Duration) {
         let h = self.codec(codec);
@@ -154,7 +198,7 @@ impl Observer for MetricsExporter {
     }
 
     fn skipped(&self, reason: SkipReason) {
-        self.skipped[reason.index()].increment(1);
+        MetricsExporter::skipped(self, reason).increment(1);
     }
 
     fn decompressed(&self, codec: CodecId, bytes_in: usize, bytes_out: usize, took: Duration) {

@@ -60,14 +60,14 @@ pub struct RateLimiter {
 
 fn now_ms() -> u64 {
     static START: OnceLock<Instant> = OnceLock::new();
-    START.get_or_init(Instant::now).elapsed().as_millis() as u64
+    u64::try_from(START.get_or_init(Instant::now).elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
 impl RateLimiter {
     /// At most one event per `interval`.
     pub fn new(interval: Duration) -> Self {
         RateLimiter {
-            interval_ms: interval.as_millis() as u64,
+            interval_ms: u64::try_from(interval.as_millis()).unwrap_or(u64::MAX),
             next_ms: AtomicU64::new(0),
             suppressed: AtomicU64::new(0),
         }
@@ -80,7 +80,7 @@ impl RateLimiter {
         if now >= next
             && self
                 .next_ms
-                .compare_exchange(next, now + self.interval_ms, Relaxed, Relaxed)
+                .compare_exchange(next, now.saturating_add(self.interval_ms), Relaxed, Relaxed)
                 .is_ok()
         {
             Some(self.suppressed.swap(0, Relaxed))

@@ -25,7 +25,7 @@ use crate::header::has_header;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SkipReason {
-    /// The engine's mode is `Off` or `DecompressOnly`.
+    /// The engine's mode is `Off` or `DecompressOnly`, or it has no writer codec.
     Disabled,
     /// Shorter than the minimum size.
     TooSmall,
