@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::backends::{self, CodecSpec};
+pub use crate::dictionary::DictionaryResult;
+use crate::dictionary::{self, DEFAULT_DICT_SIZE};
 use crate::error::CliError;
 use crate::recommend::{self, Recommendation};
 use crate::source::Corpus;
@@ -26,6 +28,8 @@ pub struct AssessOptions {
     pub candidates: Vec<CodecSpec>,
     /// Timed passes per candidate and direction; the fastest counts.
     pub passes: usize,
+    /// Largest zstd dictionary to train and measure ([`crate::dictionary`]); `None`: none.
+    pub dictionary_size: Option<usize>,
 }
 
 impl Default for AssessOptions {
@@ -37,6 +41,7 @@ impl Default for AssessOptions {
                 .filter_map(|s| CodecSpec::parse(s).ok())
                 .collect(),
             passes: 3,
+            dictionary_size: Some(DEFAULT_DICT_SIZE),
         }
     }
 }
@@ -56,6 +61,9 @@ pub struct Assessment {
     pub passes: usize,
     /// One row per candidate, in the order given.
     pub candidates: Vec<CandidateResult>,
+    /// Why the zstd rows have no dictionary figures, when a dictionary was asked for but could
+    /// not be trained.
+    pub dictionary_note: Option<String>,
     /// The suggested configuration.
     pub recommendation: Recommendation,
 }
@@ -98,18 +106,9 @@ pub struct CandidateResult {
     pub compress_mb_s: f64,
     /// Plain MB/s through `Engine::decode`.
     pub decompress_mb_s: f64,
-    /// Extension point for zstd dictionary training: savings with a trained dictionary.
-    /// `None` until dictionary training exists; reports show the column only when set.
+    /// zstd only: savings with a dictionary trained on the other half of the corpus
+    /// ([`crate::dictionary`]); reports show the column only when set.
     pub dictionary: Option<DictionaryResult>,
-}
-
-/// Savings of a candidate with a dictionary trained on the corpus (not computed yet).
-#[derive(Debug, Clone, Serialize)]
-pub struct DictionaryResult {
-    /// Size of the trained dictionary.
-    pub dict_bytes: usize,
-    /// Savings with it, in percent.
-    pub savings_pct: f64,
 }
 
 /// Runs every candidate over `corpus` and recommends one.
@@ -118,11 +117,12 @@ pub fn assess(corpus: &Corpus, options: &AssessOptions) -> Result<Assessment, Cl
         return Err(CliError::usage("no candidate codecs to assess"));
     }
     let passes = options.passes.max(1);
-    let candidates = options
+    let mut candidates = options
         .candidates
         .iter()
         .map(|spec| measure(spec, corpus, options.min_size, passes))
         .collect::<Result<Vec<_>, _>>()?;
+    let dictionary_note = with_dictionaries(corpus, options, &mut candidates)?;
     let recommendation = recommend::recommend(corpus, &options.candidates, &candidates)?;
     let lengths = corpus.lengths();
     Ok(Assessment {
@@ -140,8 +140,39 @@ pub fn assess(corpus: &Corpus, options: &AssessOptions) -> Result<Assessment, Cl
         below_min: BelowMin::of(&lengths, options.min_size),
         passes,
         candidates,
+        dictionary_note,
         recommendation,
     })
+}
+
+/// Fills the dictionary figures of the zstd candidates; returns why there are none when a
+/// dictionary cannot be trained on this corpus.
+fn with_dictionaries(
+    corpus: &Corpus,
+    options: &AssessOptions,
+    rows: &mut [CandidateResult],
+) -> Result<Option<String>, CliError> {
+    let Some(size) = options.dictionary_size else {
+        return Ok(None);
+    };
+    if !options.candidates.iter().any(dictionary::applies) {
+        return Ok(None);
+    }
+    let trained = match dictionary::train(corpus, size) {
+        Ok(t) => t,
+        Err(why) => return Ok(Some(format!("no zstd dictionary could be trained: {why}"))),
+    };
+    for (spec, row) in options.candidates.iter().zip(rows) {
+        if dictionary::applies(spec) {
+            row.dictionary = Some(dictionary::measure(
+                &trained,
+                spec,
+                corpus,
+                options.min_size,
+            )?);
+        }
+    }
+    Ok(None)
 }
 
 /// The stored form of every value of `corpus` under `spec` at `min_size`, checked to decode

@@ -8,8 +8,12 @@ pub const EXIT_FAILURE: u8 = 1;
 /// Exit code for bad usage or bad input: an unknown codec, a level out of range, an
 /// unreadable file, a value that does not decode under `--strict`.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit code of a `migrate` or `rollback` stopped by Ctrl-C or SIGTERM (128 + SIGINT, as a
+/// shell reports it): its checkpoint is saved and the same command resumes it.
+pub const EXIT_STOPPED: u8 = 130;
 
-/// An error the binary reports as `kvcodec: error: <message>` and exits with [`code`](Self::code).
+/// An error the binary reports as `kvcodec: error: <message>` and exits with [`code`](Self::code)
+/// (a clean stop, [`CliError::stopped`], as `kvcodec: <message>`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CliError {
     /// Process exit code ([`EXIT_USAGE`] or [`EXIT_FAILURE`]).
@@ -27,6 +31,17 @@ impl CliError {
     /// A failure while running (exit code 1).
     pub fn failure(message: impl Into<String>) -> Self {
         Self::with_code(EXIT_FAILURE, message)
+    }
+
+    /// A run stopped on request (exit code [`EXIT_STOPPED`]); printed as `kvcodec: <message>`,
+    /// without `error:`.
+    pub fn stopped(message: impl Into<String>) -> Self {
+        Self::with_code(EXIT_STOPPED, message)
+    }
+
+    /// `true` for [`CliError::stopped`]: not a failure, a clean stop.
+    pub fn is_stop(&self) -> bool {
+        self.code == EXIT_STOPPED
     }
 
     /// An input file or directory that cannot be read (exit code 2).

@@ -11,6 +11,14 @@
 //! kvcodec decode value.bin             # the original bytes (any backend, plain passes)
 //! kvcodec assess                       # measure every codec on a built-in corpus
 //! kvcodec assess --dir dump/ --report assess.html
+//!
+//! # against a live server (any node of a cluster)
+//! kvcodec assess --url redis://cache:6379 --match 'user:*' --sample 5000
+//! kvcodec migrate --url redis://cache:6379 --to zstd:3 --rate 2000   # Ctrl-C, then resume
+//! kvcodec get user:42 --url redis://cache:6379                       # the decoded value
+//! kvcodec inspect user:42 --url redis://cache:6379
+//! kvcodec rollback --url redis://cache:6379                          # everything plain again
+//! kvcodec dict train --url redis://cache:6379 --out users.dict && kvcodec dict push users.dict --url …
 //! ```
 //!
 //! # Modules
@@ -20,19 +28,34 @@
 //!   seam for new sources), and the deterministic built-in corpus.
 //! - [`assess`] and [`recommend`]: the measurements and the recommendation rule.
 //! - [`text`], [`report`] ([`svg`]): plain-text and HTML renderings.
+//! - [`server`], [`key`], [`live_source`]: talking to a live server — checked URLs, cluster
+//!   connections, one key's value, sampled values for `assess --url`.
+//! - [`dictionary`]: what a trained zstd dictionary saves on held-out values.
+//! - [`checkpoint_file`], [`interrupt`], [`progress`], [`run_report`]: the checkpoint file,
+//!   stop flag, progress bar and summary of `migrate` and `rollback` (the migration itself is
+//!   `kvcodec_redis::migrate`).
 //! - [`commands`]: one module per subcommand.
 //!
 //! Errors are [`error::CliError`]s: one line, printed as `kvcodec: error: …`, exit code 2 for
-//! bad usage or input and 1 for failures while running.
+//! bad usage or input and 1 for failures while running; a migration stopped by a signal exits
+//! 130.
 
 pub mod assess;
 pub mod backends;
+pub mod checkpoint_file;
 pub mod commands;
 pub mod corpus;
+pub mod dictionary;
 pub mod error;
+pub mod interrupt;
+pub mod key;
+pub mod live_source;
+pub mod progress;
 pub mod recommend;
 pub mod report;
 pub mod rng;
+pub mod run_report;
+pub mod server;
 pub mod source;
 pub mod stats;
 pub mod svg;

@@ -2,7 +2,9 @@
 //! `kvcodec`: encode, decode and inspect kvcodec/GLIDE values; assess codecs on your data.
 //!
 //! Every error is one line on stderr, `kvcodec: error: …`; exit codes are 0 on success,
-//! 1 for a failure while running, 2 for bad usage or bad input.
+//! 1 for a failure while running (an unreachable server included), 2 for bad usage or bad
+//! input, 130 for a `migrate`/`rollback` stopped by Ctrl-C or SIGTERM (resume it with the same
+//! command).
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -32,7 +34,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = out.flush();
-            eprintln!("kvcodec: error: {e}");
+            if e.is_stop() {
+                eprintln!("kvcodec: {e}");
+            } else {
+                eprintln!("kvcodec: error: {e}");
+            }
             ExitCode::from(e.code)
         }
     }

@@ -18,11 +18,15 @@
 //!    does, it is the last step.
 //! 4. **Projection.** A real engine with that codec and minimum size encodes the corpus again;
 //!    its savings are the projected savings.
+//! 5. **Dictionary.** When a zstd dictionary trained on half the corpus saves at least
+//!    [`crate::dictionary::ADVANTAGE_PP`] points more on the other half's small values, the
+//!    recommendation says so ([`crate::dictionary::advice`]).
 
 use serde::Serialize;
 
 use crate::assess::{self, CandidateResult};
 use crate::backends::CodecSpec;
+use crate::dictionary;
 use crate::error::CliError;
 use crate::source::Corpus;
 use crate::stats::pct;
@@ -61,6 +65,8 @@ pub struct Recommendation {
     pub bands: Vec<Band>,
     /// `false` if no candidate met the speed floors (rule 1 was dropped).
     pub met_speed_floors: bool,
+    /// Rule 5: a trained zstd dictionary, when it would save ≥ 10 points more on small values.
+    pub dictionary: Option<String>,
     /// The rule, in one sentence.
     pub rule: String,
 }
@@ -165,6 +171,11 @@ pub fn recommend(
     let projected = assess::encode_all(spec, corpus, min_size)?;
     let (stored_bytes, compressed) = assess::stored_totals(corpus, &projected);
     let plain = corpus.total_bytes() as f64;
+    let zstd_rows: Vec<_> = candidates
+        .iter()
+        .filter_map(|c| Some((c.codec.as_str(), c.dictionary.as_ref()?)))
+        .collect();
+    let dictionary = dictionary::advice(chosen.dictionary.as_ref(), &zstd_rows, chosen.min_size);
     Ok(Recommendation {
         codec: chosen.codec.clone(),
         backend: chosen.backend,
@@ -175,6 +186,7 @@ pub fn recommend(
         glide_compatible: chosen.glide_compatible,
         bands,
         met_speed_floors,
+        dictionary,
         rule: format!(
             "best savings among codecs compressing ≥ {MIN_COMPRESS_MB_S} MB/s and decompressing ≥ \
              {MIN_DECOMPRESS_MB_S} MB/s, GLIDE-readable ones preferred within {GLIDE_MARGIN_PP} pp, \

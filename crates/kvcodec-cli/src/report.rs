@@ -8,7 +8,7 @@ use crate::assess::Assessment;
 use crate::error::CliError;
 use crate::stats::human_bytes;
 use crate::svg::{self, esc};
-use crate::text::{band_label, passes, percent, speed};
+use crate::text::{band_label, dict_cell, dictionary_line, passes, percent, speed};
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#111}\
 table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{padding:.3em .8em;border-bottom:1px solid #ddd}\
@@ -67,7 +67,7 @@ pub fn render(a: &Assessment) -> String {
         .map_or(String::new(), |l| format!(" compression_level={l}"));
     let _ = writeln!(
         out,
-        "<div class=\"rec\"><h2>Recommended: {} with min size {}</h2><p>Projected savings <b>{}</b>, {} of values compressed; {}.</p><p>Settings: <code>backend={}{} min_compression_size={}</code></p>{}<p><small>Rule: {}</small></p></div>",
+        "<div class=\"rec\"><h2>Recommended: {} with min size {}</h2><p>Projected savings <b>{}</b>, {} of values compressed; {}.</p><p>Settings: <code>backend={}{} min_compression_size={}</code></p>{}{}<p><small>Rule: {}</small></p></div>",
         esc(&r.codec),
         esc(&human_bytes(r.min_size as u64)),
         esc(&percent(r.projected_savings_pct)),
@@ -85,6 +85,9 @@ pub fn render(a: &Assessment) -> String {
         } else {
             "<p>No candidate met the speed floors on this machine.</p>"
         },
+        r.dictionary
+            .as_ref()
+            .map_or(String::new(), |d| format!("<p>Dictionary: {}.</p>", esc(d))),
         esc(&r.rule)
     );
 
@@ -123,7 +126,7 @@ pub fn render(a: &Assessment) -> String {
         "decompress MB/s",
     ];
     if with_dict {
-        headers.push("dict savings");
+        headers.push("held-out: no dict → dict");
     }
     let rows: Vec<(Vec<String>, bool)> = a
         .candidates
@@ -139,11 +142,7 @@ pub fn render(a: &Assessment) -> String {
                 speed(c.decompress_mb_s),
             ];
             if with_dict {
-                row.push(
-                    c.dictionary
-                        .as_ref()
-                        .map_or("-".into(), |d| percent(d.savings_pct)),
-                );
+                row.push(c.dictionary.as_ref().map_or("-".into(), dict_cell));
             }
             (row, c.codec == r.codec)
         })
@@ -154,6 +153,9 @@ pub fn render(a: &Assessment) -> String {
         &rows,
         &[false, false, true, true, true, true, true, true],
     );
+    if let Some(line) = dictionary_line(a) {
+        let _ = writeln!(out, "<p>{}.</p>", esc(&line));
+    }
 
     let _ = writeln!(
         out,

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::assess::Assessment;
+use crate::assess::{Assessment, DictionaryResult};
 use crate::stats::human_bytes;
 
 /// Lays out `rows` under `headers`, columns separated by two spaces; columns flagged in
@@ -58,6 +58,45 @@ pub fn passes(n: usize) -> String {
 pub fn band_label(lo: usize, hi: Option<usize>) -> String {
     let hi = hi.map_or("∞".to_owned(), |h| human_bytes(h as u64));
     format!("{}–{hi}", human_bytes(lo as u64))
+}
+
+/// `"61.0 % → 74.2 %"`: savings on the held-out values without and with the dictionary.
+pub fn dict_cell(d: &DictionaryResult) -> String {
+    format!(
+        "{} → {}",
+        percent(d.plain_savings_pct),
+        percent(d.savings_pct)
+    )
+}
+
+/// One sentence on the trained dictionary of `a`, or why there is none.
+pub fn dictionary_line(a: &Assessment) -> Option<String> {
+    if let Some(note) = &a.dictionary_note {
+        return Some(note.clone());
+    }
+    let rows: Vec<(&str, &DictionaryResult)> = a
+        .candidates
+        .iter()
+        .filter_map(|c| Some((c.codec.as_str(), c.dictionary.as_ref()?)))
+        .collect();
+    let (_, d) = rows.first()?;
+    let min_size = a.candidates.first().map_or(0, |c| c.min_size);
+    let small: Vec<String> = rows
+        .iter()
+        .map(|(codec, d)| {
+            let (no, yes) = (d.small_plain_savings_pct, d.small_savings_pct);
+            format!("{codec} {} → {}", percent(no), percent(yes))
+        })
+        .collect();
+    Some(format!(
+        "zstd dictionary ({}) trained on {} values, measured on the {} others; on their {} small values ({}–1 KiB), no dict → dict: {}",
+        human_bytes(d.dict_bytes as u64),
+        d.trained_on,
+        d.tested_on,
+        d.small_values,
+        human_bytes(min_size as u64),
+        small.join(", ")
+    ))
 }
 
 /// The full plain-text report.
@@ -141,7 +180,7 @@ pub fn render(a: &Assessment) -> String {
         "decompress MB/s",
     ];
     if with_dict {
-        headers.push("dict savings");
+        headers.push("held-out: no dict → dict");
     }
     let rows: Vec<Vec<String>> = a
         .candidates
@@ -157,17 +196,16 @@ pub fn render(a: &Assessment) -> String {
                 speed(c.decompress_mb_s),
             ];
             if with_dict {
-                row.push(
-                    c.dictionary
-                        .as_ref()
-                        .map_or("-".into(), |d| percent(d.savings_pct)),
-                );
+                row.push(c.dictionary.as_ref().map_or("-".into(), dict_cell));
             }
             row
         })
         .collect();
     let right = [false, false, true, true, true, true, true, true];
     out.push_str(&table(&headers, &rows, &right));
+    if let Some(line) = dictionary_line(a) {
+        let _ = writeln!(out, "  {line}");
+    }
 
     let r = &a.recommendation;
     let _ = writeln!(
@@ -215,6 +253,9 @@ pub fn render(a: &Assessment) -> String {
         &rows,
         &[false, true, true, true],
     ));
+    if let Some(advice) = &r.dictionary {
+        let _ = writeln!(out, "  dictionary: {advice}");
+    }
     if !r.met_speed_floors {
         let _ = writeln!(
             out,

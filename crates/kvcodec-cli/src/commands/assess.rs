@@ -7,7 +7,10 @@ use crate::assess::{AssessOptions, assess};
 use crate::backends::{CodecSpec, DEFAULT_CANDIDATES};
 use crate::commands::{check_min_size, write_out};
 use crate::corpus::{Builtin, DEFAULT_SEED};
+use crate::dictionary::DEFAULT_DICT_SIZE;
 use crate::error::CliError;
+use crate::live_source::LiveSource;
+use crate::server::ServerUrl;
 use crate::source::{Corpus, DirSource};
 use crate::{report, text};
 
@@ -16,8 +19,25 @@ use crate::{report, text};
 pub struct AssessArgs {
     /// Assess the files of this directory, one value per file (default: the built-in
     /// synthetic corpus).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "url")]
     pub dir: Option<PathBuf>,
+    /// Assess values sampled from this server (`redis://host:port[/db]`; any node of a
+    /// cluster: every primary is sampled): strings, hash values and list elements, via SCAN,
+    /// HSCAN and LRANGE (never KEYS). Compressed values are decoded first.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// With `--url`: only keys matching this glob pattern (SCAN MATCH).
+    #[arg(long = "match", value_name = "PATTERN", requires = "url")]
+    pub pattern: Option<String>,
+    /// With `--url`: stop after this many values.
+    #[arg(long, value_name = "N", default_value_t = 10_000, requires = "url")]
+    pub sample: usize,
+    /// Largest zstd dictionary to train (on half the values) and measure (on the other half).
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_DICT_SIZE)]
+    pub dict_size: usize,
+    /// Do not train or measure a zstd dictionary.
+    #[arg(long)]
+    pub no_dictionary: bool,
     /// Print JSON instead of the text tables.
     #[arg(long)]
     pub json: bool,
@@ -38,9 +58,21 @@ pub struct AssessArgs {
 impl AssessArgs {
     /// The corpus named by the arguments.
     pub fn corpus(&self) -> Result<Corpus, CliError> {
-        match &self.dir {
-            Some(dir) => Corpus::collect(DirSource::open(dir)?),
-            None => Corpus::collect(Builtin::new(DEFAULT_SEED)),
+        match (&self.dir, &self.url) {
+            (Some(dir), _) => Corpus::collect(DirSource::open(dir)?),
+            (None, Some(url)) => {
+                if self.sample == 0 {
+                    return Err(CliError::usage("--sample 0: expected at least 1 value"));
+                }
+                let server = ServerUrl::parse(url)?;
+                Corpus::collect(LiveSource::open(
+                    &server,
+                    self.pattern.clone(),
+                    self.sample,
+                    100,
+                )?)
+            }
+            (None, None) => Corpus::collect(Builtin::new(DEFAULT_SEED)),
         }
     }
 
@@ -62,6 +94,7 @@ impl AssessArgs {
             min_size: self.min_size,
             candidates,
             passes: usize::from(self.passes),
+            dictionary_size: (!self.no_dictionary).then_some(self.dict_size),
         })
     }
 }

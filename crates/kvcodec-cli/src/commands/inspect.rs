@@ -1,14 +1,17 @@
 //! `kvcodec inspect`: what a stored value is, without changing it.
 
 use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use kvcodec::header::{HEADER_LEN, MAGIC, VERSION};
-use kvcodec::{FailureKind, Header, decode_with_limit};
+use kvcodec::{Codec, CodecId, FailureKind, Header, decode_with_limit};
 use serde::Serialize;
 
 use crate::backends;
 use crate::commands::{Input, write_out};
 use crate::error::CliError;
+use crate::key::{self, LocationArgs};
 use crate::stats::human_bytes;
 
 /// Arguments of `kvcodec inspect`.
@@ -20,9 +23,17 @@ pub struct InspectArgs {
     /// Largest decoded size to attempt.
     #[arg(long, value_name = "BYTES", default_value_t = kvcodec::DEFAULT_MAX_DECOMPRESSED_SIZE)]
     pub max_size: usize,
-    /// The stored value.
+    /// Read the value of KEY from this server instead of a file (`redis://host:port[/db]`;
+    /// any node of a cluster). zstd values written with the server's shared dictionaries
+    /// decode too.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// With `--url`: which value of the key.
     #[command(flatten)]
-    pub input: Input,
+    pub location: LocationArgs,
+    /// File holding the stored value (default: standard input); with `--url`, the key.
+    #[arg(value_name = "FILE|KEY")]
+    pub target: Option<PathBuf>,
 }
 
 /// What a stored value is.
@@ -84,8 +95,20 @@ pub struct Inspection {
     pub description: String,
 }
 
-/// Inspects `stored`, decoding at most `max_size` bytes.
+/// Inspects `stored`, decoding at most `max_size` bytes with the compiled-in backends.
 pub fn inspect(stored: &[u8], max_size: usize) -> Inspection {
+    inspect_with(stored, max_size, &|id| {
+        backends::by_id(id).and_then(|b| b.codec(None).ok())
+    })
+}
+
+/// Inspects `stored`, decoding at most `max_size` bytes with the codec `codec_for` gives for
+/// the header's id (a reader engine's registry, say, with dictionaries loaded).
+pub fn inspect_with(
+    stored: &[u8],
+    max_size: usize,
+    codec_for: &dyn Fn(CodecId) -> Option<Arc<dyn Codec>>,
+) -> Inspection {
     let mut found = Inspection {
         status: Status::Plain,
         header: false,
@@ -129,7 +152,7 @@ pub fn inspect(stored: &[u8], max_size: usize) -> Inspection {
         );
         return fail(found, Status::UnsupportedVersion, e);
     }
-    let Some(codec) = backend.and_then(|b| b.codec(None).ok()) else {
+    let Some(codec) = codec_for(header.codec) else {
         let names: Vec<_> = backends::ALL.iter().map(|b| b.id.to_string()).collect();
         let e = format!(
             "no codec for header codec id {}; this binary has {}",
@@ -202,19 +225,38 @@ pub fn render(f: &Inspection) -> String {
         .collect()
 }
 
-/// Prints the inspection of the input.
+/// Prints the inspection of the input (a file, standard input, or a key with `--url`).
 pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let stored = args.input.read()?;
-    let found = inspect(&stored, args.max_size);
-    let text = if args.json {
-        let mut s = serde_json::to_string_pretty(&found)
-            .map_err(|e| CliError::failure(format!("cannot format JSON: {e}")))?;
-        s.push('\n');
-        s
-    } else {
-        render(&found)
+    let (json, text) = match &args.url {
+        None => {
+            if args.location.field.is_some() || args.location.index.is_some() {
+                return Err(CliError::usage(
+                    "--field and --index need --url: they pick a value of a live key",
+                ));
+            }
+            let input = Input {
+                file: args.target.clone(),
+            };
+            let found = inspect(&input.read()?, args.max_size);
+            (to_json(&found)?, render(&found))
+        }
+        Some(url) => {
+            let Some(key) = &args.target else {
+                return Err(CliError::usage("inspect --url needs a KEY"));
+            };
+            let key = key.to_string_lossy();
+            let found = key::inspect_key(url, &key, &args.location, args.max_size)?;
+            (to_json(&found)?, found.render())
+        }
     };
-    write_out(out, text.as_bytes())
+    write_out(out, if args.json { json } else { text }.as_bytes())
+}
+
+fn to_json(value: &impl Serialize) -> Result<String, CliError> {
+    let mut s = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::failure(format!("cannot format JSON: {e}")))?;
+    s.push('\n');
+    Ok(s)
 }
 
 #[cfg(test)]

@@ -2,8 +2,11 @@
 
 pub mod assess;
 pub mod decode;
+pub mod dict;
 pub mod encode;
+pub mod get;
 pub mod inspect;
+pub mod migrate;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -18,8 +21,11 @@ use crate::error::CliError;
 #[command(
     name = "kvcodec",
     version,
-    about = "Encode, decode and inspect kvcodec/GLIDE compressed values; assess codecs on your data.",
-    after_help = "Exit codes: 0 success, 1 failure while running, 2 bad usage or bad input."
+    about = "Encode, decode and inspect kvcodec/GLIDE compressed values; assess codecs on your data; \
+             migrate, roll back and read the values of a live Redis/Valkey server.",
+    after_help = "Exit codes: 0 success, 1 failure while running (unreachable server included), \
+                  2 bad usage or bad input, 130 migrate/rollback stopped by Ctrl-C or SIGTERM \
+                  (resume with the same command)."
 )]
 pub struct Cli {
     /// What to do.
@@ -35,10 +41,20 @@ pub enum Command {
     Encode(encode::EncodeArgs),
     /// Decode a stored value (any compiled-in backend); plain values pass through.
     Decode(decode::DecodeArgs),
-    /// Describe a stored value: header, codec, sizes, ratio.
+    /// Describe a stored value (a file, or a live key with --url): header, codec, sizes, ratio.
     Inspect(inspect::InspectArgs),
-    /// Measure every backend and level on a set of values and recommend a configuration.
+    /// Measure every backend and level on a set of values (built-in, a directory, or sampled
+    /// from a server) and recommend a configuration.
     Assess(assess::AssessArgs),
+    /// Print the decoded value of a live key (a string, a hash field, a list element).
+    Get(get::GetArgs),
+    /// Compress the plain values of a live server in place (strings, hash values, list
+    /// elements), safe against concurrent writes, resumable.
+    Migrate(migrate::MigrateArgs),
+    /// Decode every compressed value of a live server back to plain, in place.
+    Rollback(migrate::RollbackArgs),
+    /// Train, push and pull shared zstd dictionaries.
+    Dict(dict::DictArgs),
 }
 
 /// Runs `cli`, writing the command's output to `stdout` (warnings go to stderr).
@@ -48,6 +64,10 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<(), CliError> {
         Command::Decode(args) => decode::run(&args, stdout),
         Command::Inspect(args) => inspect::run(&args, stdout),
         Command::Assess(args) => assess::run(&args, stdout),
+        Command::Get(args) => get::run(&args, stdout),
+        Command::Migrate(args) => migrate::migrate(&args, stdout),
+        Command::Rollback(args) => migrate::rollback(&args, stdout),
+        Command::Dict(args) => dict::run(&args, stdout),
     }
 }
 
@@ -85,15 +105,21 @@ pub fn write_out(out: &mut dyn Write, bytes: &[u8]) -> Result<(), CliError> {
         .map_err(|e| CliError::failure(format!("cannot write to standard output: {e}")))
 }
 
-/// A clap error as one line (its first, without clap's `error: ` prefix).
+/// A clap error as one line (its first, without clap's `error: ` prefix; a first line ending
+/// in `:` gets the indented lines under it, such as the missing arguments).
 pub fn clap_error_line(err: &clap::Error) -> String {
     let rendered = err.render().to_string();
-    let first = rendered
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("invalid arguments");
-    let first = first.trim().strip_prefix("error: ").unwrap_or(first.trim());
-    format!("{first} (see `kvcodec --help`)")
+    let mut lines = rendered.lines().filter(|l| !l.trim().is_empty());
+    let first = lines.next().unwrap_or("invalid arguments").trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let mut line = first.to_owned();
+    if first.ends_with(':') {
+        for more in lines.take_while(|l| l.starts_with(' ')) {
+            line.push(' ');
+            line.push_str(more.trim());
+        }
+    }
+    format!("{line} (see `kvcodec --help`)")
 }
 
 /// `"--min-size"` must be at least GLIDE's minimum.
@@ -125,6 +151,11 @@ mod tests {
         assert!(!line.contains('\n'));
         let err = Cli::try_parse_from(["kvcodec", "encode", "--level", "x"]).unwrap_err();
         assert!(clap_error_line(&err).contains("invalid value 'x'"));
+        let err = Cli::try_parse_from(["kvcodec", "migrate", "--url", "redis://h"]).unwrap_err();
+        assert_eq!(
+            clap_error_line(&err),
+            "the following required arguments were not provided: --to <SPEC> (see `kvcodec --help`)"
+        );
     }
 
     #[test]

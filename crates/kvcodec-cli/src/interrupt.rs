@@ -1,0 +1,39 @@
+//! Stopping a long run cleanly: Ctrl-C (SIGINT), SIGTERM or SIGHUP set a stop flag that
+//! `migrate` and `rollback` check between keys, so the run saves its checkpoint and exits 130.
+//! A second signal exits at once (the checkpoint of the last completed batch stays valid).
+//!
+//! The handler comes from the `ctrlc` crate (feature `termination` adds SIGTERM and SIGHUP):
+//! one call covers all three signals on Unix and Ctrl-C on Windows, and the handler runs on its
+//! own thread, so it may print and exit — no async-signal-safety rules to follow.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use crate::error::{CliError, EXIT_STOPPED};
+
+static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+static SIGNALS: AtomicUsize = AtomicUsize::new(0);
+
+/// The process-wide stop flag, cleared, with the signal handler installed on first use.
+pub fn stop_flag() -> Result<Arc<AtomicBool>, CliError> {
+    if let Some(flag) = FLAG.get() {
+        flag.store(false, Ordering::SeqCst);
+        SIGNALS.store(0, Ordering::SeqCst);
+        return Ok(flag.clone());
+    }
+    let flag = Arc::new(AtomicBool::new(false));
+    let handler_flag = flag.clone();
+    ctrlc::set_handler(move || {
+        if SIGNALS.fetch_add(1, Ordering::SeqCst) == 0 {
+            handler_flag.store(true, Ordering::SeqCst);
+            eprintln!(
+                "\nkvcodec: stopping after the current key and saving the checkpoint (signal again to quit at once)"
+            );
+        } else {
+            eprintln!("kvcodec: stopped at once; the checkpoint of the last completed batch is kept");
+            std::process::exit(i32::from(EXIT_STOPPED));
+        }
+    })
+    .map_err(|e| CliError::failure(format!("cannot install the Ctrl-C handler: {e}")))?;
+    Ok(FLAG.get_or_init(|| flag).clone())
+}

@@ -1,0 +1,180 @@
+//! The summary `migrate` and `rollback` print at the end (or when stopped): text, or JSON
+//! with `--json`.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use kvcodec_redis::migrate::Summary;
+use serde::Serialize;
+
+use crate::stats::{human_bytes, pct};
+
+/// What a run did; what `--json` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunReport {
+    /// `"migrate"` or `"rollback"`.
+    pub command: &'static str,
+    /// The job (`compress zstd match=*`, `rollback match=user:*`), as in the checkpoint.
+    pub job: String,
+    /// `host:port[/db]` of the URL given.
+    pub server: String,
+    /// `true` if nothing was written (`--dry-run`): `rewritten` counts what would be.
+    pub dry_run: bool,
+    /// `false` if stopped before every primary was scanned.
+    pub completed: bool,
+    /// The checkpoint file (`None` in a dry run). Removed when the run completes.
+    pub checkpoint: Option<PathBuf>,
+    /// `true` if this run resumed from the checkpoint: the figures include earlier runs.
+    pub resumed: bool,
+    /// The figures.
+    pub summary: Summary,
+    /// Bytes of the rewritten values before minus after (negative when they grew: rollback).
+    pub bytes_saved: i64,
+    /// `bytes_saved` in percent of the bytes before.
+    pub savings_pct: f64,
+}
+
+impl RunReport {
+    /// The report of a run with these figures.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        command: &'static str,
+        job: String,
+        server: String,
+        dry_run: bool,
+        completed: bool,
+        checkpoint: Option<PathBuf>,
+        resumed: bool,
+        summary: Summary,
+    ) -> Self {
+        let bytes_saved = summary.bytes_before as i64 - summary.bytes_after as i64;
+        RunReport {
+            command,
+            job,
+            server,
+            dry_run,
+            completed,
+            checkpoint,
+            resumed,
+            savings_pct: pct(bytes_saved as f64, summary.bytes_before as f64),
+            bytes_saved,
+            summary,
+        }
+    }
+
+    /// The text form.
+    pub fn render(&self) -> String {
+        let s = &self.summary;
+        let mut out = String::new();
+        let state = match (self.completed, self.dry_run) {
+            (true, false) => "completed",
+            (true, true) => "completed (dry run: nothing written)",
+            (false, false) => "stopped",
+            (false, true) => "stopped (dry run: nothing written)",
+        };
+        let _ = writeln!(
+            out,
+            "kvcodec {} on {} ({}): {state}",
+            self.command, self.server, self.job
+        );
+        let rewritten = if self.dry_run {
+            "would rewrite"
+        } else {
+            "rewritten"
+        };
+        let skipped: u64 = s.skipped.values().sum();
+        let reasons: Vec<String> = s.skipped.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        let reasons = if reasons.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", reasons.join(", "))
+        };
+        let change = if self.bytes_saved >= 0 {
+            format!("{:.1} % saved", self.savings_pct)
+        } else {
+            format!("{:.1} % larger", -self.savings_pct)
+        };
+        let rows = [
+            ("keys scanned", s.keys_scanned.to_string()),
+            ("values seen", s.values_seen.to_string()),
+            (rewritten, s.rewritten.to_string()),
+            ("skipped", format!("{skipped}{reasons}")),
+            (
+                "bytes",
+                format!(
+                    "{} -> {} ({change})",
+                    human_bytes(s.bytes_before),
+                    human_bytes(s.bytes_after)
+                ),
+            ),
+        ];
+        for (k, v) in rows {
+            let _ = writeln!(out, "  {k:<14} {v}");
+        }
+        if self.resumed {
+            let _ = writeln!(
+                out,
+                "  resumed from the checkpoint: the figures include the earlier run(s)"
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_figures_and_savings() {
+        let mut summary = Summary {
+            keys_scanned: 10,
+            values_seen: 12,
+            rewritten: 8,
+            bytes_before: 8000,
+            bytes_after: 2000,
+            ..Summary::default()
+        };
+        summary.skipped.insert("too_small".into(), 3);
+        summary.skipped.insert("already_compressed".into(), 1);
+        let r = RunReport::new(
+            "migrate",
+            "compress zstd match=*".into(),
+            "127.0.0.1:6379".into(),
+            false,
+            true,
+            None,
+            false,
+            summary.clone(),
+        );
+        assert_eq!((r.bytes_saved, r.savings_pct), (6000, 75.0));
+        let text = r.render();
+        assert!(text.contains(": completed\n"), "{text}");
+        assert!(text.contains("rewritten      8\n"), "{text}");
+        assert!(
+            text.contains("skipped        4 (already_compressed 1, too_small 3)"),
+            "{text}"
+        );
+        assert!(text.contains("7.8 KiB -> 2.0 KiB (75.0 % saved)"), "{text}");
+
+        std::mem::swap(&mut summary.bytes_before, &mut summary.bytes_after);
+        let r = RunReport::new(
+            "rollback",
+            "rollback match=*".into(),
+            "h:1".into(),
+            true,
+            false,
+            None,
+            true,
+            summary,
+        );
+        let text = r.render();
+        assert!(
+            text.contains("stopped (dry run: nothing written)"),
+            "{text}"
+        );
+        assert!(text.contains("would rewrite  8"), "{text}");
+        assert!(text.contains("(300.0 % larger)"), "{text}");
+        assert!(text.contains("resumed from the checkpoint"), "{text}");
+    }
+}

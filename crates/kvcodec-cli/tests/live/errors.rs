@@ -1,0 +1,166 @@
+//! Bad input to the server-facing commands: one `kvcodec: error:` line, a non-zero exit code,
+//! nothing done.
+
+use kvcodec_tests::{Server, ServerKind, free_port};
+
+use crate::{all_keys, compressed_values, fails, populate};
+
+#[test]
+fn unreachable_server_and_bad_urls() {
+    let port = free_port();
+    let url = format!("redis://127.0.0.1:{port}");
+    let refused = format!("cannot connect to 127.0.0.1:{port}");
+    let dir = tempfile::tempdir().unwrap();
+    let cp = dir.path().join("cp");
+    let cp = cp.to_str().unwrap();
+    fails(&["get", "k", "--url", &url], b"", 1, &refused);
+    fails(&["inspect", "k", "--url", &url], b"", 1, &refused);
+    fails(
+        &["migrate", "--url", &url, "--to", "zstd", "--checkpoint", cp],
+        b"",
+        1,
+        &refused,
+    );
+    fails(
+        &["rollback", "--url", &url, "--checkpoint", cp],
+        b"",
+        1,
+        &refused,
+    );
+    fails(&["assess", "--url", &url], b"", 1, &refused);
+    fails(
+        &["dict", "pull", "--url", &url, "--out-dir", cp],
+        b"",
+        1,
+        &refused,
+    );
+    assert!(!dir.path().join("cp").exists());
+
+    for bad in [
+        "http://127.0.0.1:6379",
+        "redis://127.0.0.1:notaport",
+        "nonsense",
+    ] {
+        fails(&["get", "k", "--url", bad], b"", 2, "bad --url");
+        fails(
+            &["migrate", "--url", bad, "--to", "zstd:3"],
+            b"",
+            2,
+            "expected redis://",
+        );
+    }
+    fails(
+        &[
+            "migrate",
+            "--url",
+            "redis://u:secret@127.0.0.1:x/0",
+            "--to",
+            "zstd",
+        ],
+        b"",
+        2,
+        "redis://u:***@",
+    );
+}
+
+#[test]
+fn bad_codecs_checkpoints_and_options() {
+    let server = Server::start(ServerKind::Redis);
+    let url = server.url();
+    let mut con = server.connection();
+    populate(&mut con);
+    let keys = all_keys(&mut con);
+    let dir = tempfile::tempdir().unwrap();
+    let cp = dir.path().join("cp.json");
+    let cp_arg = cp.to_str().unwrap();
+
+    fails(
+        &["migrate", "--url", &url, "--to", "brotli:3"],
+        b"",
+        2,
+        "unknown codec `brotli`",
+    );
+    fails(
+        &["migrate", "--url", &url, "--to", "zstd:99"],
+        b"",
+        2,
+        "level 99 is out of range for zstd",
+    );
+    fails(
+        &["migrate", "--url", &url, "--to", "zstd", "--min-size", "2"],
+        b"",
+        2,
+        "--min-size 2 is too small",
+    );
+    fails(
+        &["migrate", "--url", &url, "--to", "zstd", "--rate", "0"],
+        b"",
+        2,
+        "--rate 0: expected a positive number",
+    );
+    fails(&["migrate", "--url", &url], b"", 2, "--to <SPEC>");
+
+    // A checkpoint of another job (a rollback's) is refused, and so is one that is not JSON.
+    let job = r#"{"job": "rollback match=*", "cursors": {}, "done": [], "summary": {"keys_scanned": 0, "values_seen": 0, "rewritten": 0, "skipped": {}, "bytes_before": 0, "bytes_after": 0}}"#;
+    std::fs::write(&cp, job).unwrap();
+    let args = [
+        "migrate",
+        "--url",
+        &url,
+        "--to",
+        "zstd:3",
+        "--checkpoint",
+        cp_arg,
+    ];
+    fails(
+        &args,
+        b"",
+        2,
+        "is for job `rollback match=*`, expected `compress zstd match=*`",
+    );
+    std::fs::write(&cp, b"not json").unwrap();
+    fails(&args, b"", 2, "expected kvcodec checkpoint JSON");
+    let args = [
+        "rollback",
+        "--url",
+        &url,
+        "--match",
+        "s:*",
+        "--checkpoint",
+        cp_arg,
+    ];
+    std::fs::write(&cp, job).unwrap();
+    fails(&args, b"", 2, "expected `rollback match=s:*`");
+    assert_eq!(compressed_values(&mut con, &keys), 0, "nothing was written");
+
+    // A dry run writes nothing and keeps no checkpoint.
+    std::fs::remove_file(&cp).unwrap();
+    let dry = crate::ok_json(&[
+        "migrate",
+        "--url",
+        &url,
+        "--to",
+        "zstd",
+        "--dry-run",
+        "--checkpoint",
+        cp_arg,
+        "--json",
+    ]);
+    assert_eq!(
+        (dry["dry_run"].as_bool(), dry["checkpoint"].is_null()),
+        (Some(true), true)
+    );
+    assert_eq!(crate::figure(&dry, "rewritten"), 90 + 48 + 48, "{dry}");
+    assert!(!cp.exists());
+    assert_eq!(compressed_values(&mut con, &keys), 0, "a dry run wrote");
+    let text = String::from_utf8(crate::ok(
+        &["migrate", "--url", &url, "--to", "zstd", "--dry-run"],
+        b"",
+    ))
+    .unwrap();
+    assert!(
+        text.contains("completed (dry run: nothing written)")
+            && text.contains("would rewrite  186"),
+        "{text}"
+    );
+}

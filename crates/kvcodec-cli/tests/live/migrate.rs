@@ -1,0 +1,208 @@
+//! `kvcodec migrate` / `rollback` end to end on Redis and Valkey: a concurrent writer, then
+//! rollback byte-exact; a run SIGKILLed mid-way and resumed by the same command.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use kvcodec_tests::{Server, ServerKind};
+
+use crate::{
+    KEYS, all_keys, compressed_values, doc, figure, ok_json, populate, skipped, spawn, state,
+    wait_for,
+};
+
+/// Values of `populate` long enough to compress: 90 strings, 48 hash values, 48 list elements.
+const COMPRESSIBLE: u64 = 90 + 48 + 48;
+
+fn migrate_with_writer(kind: ServerKind) {
+    let server = Server::start(kind);
+    let url = server.url();
+    let mut plain = server.connection();
+    populate(&mut plain);
+    let keys = all_keys(&mut plain);
+    let before = state(&mut plain, &keys, false);
+
+    // A plain client rewrites 30 string keys (SET … KEEPTTL) the whole time.
+    let stop = Arc::new(AtomicBool::new(false));
+    let last: Arc<Mutex<HashMap<String, Vec<u8>>>> = Arc::default();
+    let rounds = Arc::new(AtomicUsize::new(0));
+    let writer = {
+        let (stop, last, rounds) = (stop.clone(), last.clone(), rounds.clone());
+        let mut con = server.connection();
+        std::thread::spawn(move || {
+            let mut n = 0u64;
+            while !stop.load(Ordering::Relaxed) || rounds.load(Ordering::Relaxed) < 3 {
+                for i in (0..120u64).step_by(4) {
+                    n += 1;
+                    let (key, value) = (format!("s:{i}"), doc(10_000 + n));
+                    redis::cmd("SET")
+                        .arg(&key)
+                        .arg(&value)
+                        .arg("KEEPTTL")
+                        .exec(&mut con)
+                        .unwrap();
+                    last.lock().unwrap().insert(key, value);
+                }
+                rounds.fetch_add(1, Ordering::Relaxed);
+            }
+        })
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cp = dir.path().join("cp.json");
+    let cp_arg = cp.to_str().unwrap();
+    let args = [
+        "migrate",
+        "--url",
+        &url,
+        "--to",
+        "zstd:3",
+        "--batch",
+        "10",
+        "--checkpoint",
+        cp_arg,
+        "--json",
+    ];
+    let first = ok_json(&args);
+    stop.store(true, Ordering::Relaxed);
+    writer.join().unwrap();
+
+    assert_eq!(first["completed"], true, "{kind}: {first}");
+    assert!(
+        !cp.exists(),
+        "{kind}: a completed run removes its checkpoint"
+    );
+    assert_eq!(figure(&first, "keys_scanned"), KEYS, "{kind}: {first}");
+    assert!(figure(&first, "rewritten") > 100, "{kind}: {first}");
+    assert_eq!(skipped(&first, "too_small"), 30, "{kind}: {first}");
+    assert_eq!(skipped(&first, "unsupported_type"), 1, "{kind}: {first}");
+    assert!(
+        first["savings_pct"].as_f64().unwrap() > 40.0,
+        "{kind}: {first}"
+    );
+
+    let after = state(&mut plain, &keys, false);
+    let last = last.lock().unwrap();
+    for k in &keys {
+        let (values, expiry) = &after[k];
+        assert_eq!(*expiry, before[k].1, "{kind}: {k} expiry changed");
+        match last.get(k) {
+            Some(v) => assert!(values[0] == *v, "{kind}: {k} lost the writer's last value"),
+            None => assert!(*values == before[k].0, "{kind}: {k} changed"),
+        }
+    }
+    // The writer's last values may be plain (written after the run passed their key); a
+    // second run compresses at most those, a third finds nothing.
+    let second = ok_json(&args);
+    assert!(figure(&second, "rewritten") <= 30, "{kind}: {second}");
+    let third = ok_json(&args);
+    assert_eq!(figure(&third, "rewritten"), 0, "{kind}: {third}");
+    assert_eq!(
+        skipped(&third, "already_compressed"),
+        COMPRESSIBLE,
+        "{kind}: {third}"
+    );
+    assert_eq!(state(&mut plain, &keys, false), after);
+
+    // Rollback: every value byte-exact for a plain client, TTLs intact.
+    let rolled = ok_json(&["rollback", "--url", &url, "--json"]);
+    assert_eq!(rolled["completed"], true);
+    assert!(figure(&rolled, "rewritten") > 100, "{kind}: {rolled}");
+    assert_eq!(
+        state(&mut plain, &keys, true),
+        after,
+        "{kind}: rollback not byte-exact"
+    );
+    assert_eq!(compressed_values(&mut plain, &keys), 0);
+    let again = ok_json(&["rollback", "--url", &url, "--json"]);
+    assert_eq!(figure(&again, "rewritten"), 0, "{kind}: {again}");
+}
+
+#[test]
+fn migrate_with_writer_redis() {
+    migrate_with_writer(ServerKind::Redis);
+}
+
+#[test]
+fn migrate_with_writer_valkey() {
+    migrate_with_writer(ServerKind::Valkey);
+}
+
+fn killed_and_resumed(kind: ServerKind) {
+    let server = Server::start(kind);
+    let url = server.url();
+    let mut plain = server.connection();
+    populate(&mut plain);
+    let keys = all_keys(&mut plain);
+    let before = state(&mut plain, &keys, false);
+    let dir = tempfile::tempdir().unwrap();
+    let cp = dir.path().join("migrate.checkpoint");
+    let args = [
+        "migrate",
+        "--url",
+        &url,
+        "--to",
+        "zstd:3",
+        "--rate",
+        "50",
+        "--batch",
+        "10",
+        "--checkpoint",
+        cp.to_str().unwrap(),
+        "--json",
+    ];
+
+    // SIGKILL after about a second: at 50 keys/s, about a third of the keys are done.
+    let mut child = spawn(&args);
+    wait_for(&cp, Duration::from_secs(1));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(cp.exists(), "{kind}: the checkpoint survives a SIGKILL");
+    let partly = compressed_values(&mut plain, &keys);
+    assert!(
+        partly > 0 && partly < COMPRESSIBLE as usize,
+        "{kind}: {partly} compressed at the kill"
+    );
+    assert_eq!(
+        state(&mut plain, &keys, false),
+        before,
+        "{kind}: values changed"
+    );
+
+    // The same command resumes and finishes.
+    let resumed = ok_json(&args);
+    assert_eq!(
+        (resumed["completed"].as_bool(), resumed["resumed"].as_bool()),
+        (Some(true), Some(true)),
+        "{resumed}"
+    );
+    assert!(
+        figure(&resumed, "keys_scanned") >= KEYS,
+        "{kind}: {resumed}"
+    );
+    assert!(!cp.exists());
+    assert_eq!(
+        state(&mut plain, &keys, false),
+        before,
+        "{kind}: values changed"
+    );
+    assert_eq!(
+        compressed_values(&mut plain, &keys),
+        COMPRESSIBLE as usize,
+        "{kind}"
+    );
+    let second = ok_json(&args);
+    assert_eq!(figure(&second, "rewritten"), 0, "{kind}: {second}");
+    assert_eq!(second["resumed"], false);
+}
+
+#[test]
+fn killed_and_resumed_redis() {
+    killed_and_resumed(ServerKind::Redis);
+}
+
+#[test]
+fn killed_and_resumed_valkey() {
+    killed_and_resumed(ServerKind::Valkey);
+}
