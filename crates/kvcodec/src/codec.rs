@@ -148,3 +148,67 @@ pub fn write_u32_le_prefix(codec: CodecId, len: usize, out: &mut Vec<u8>) -> Res
     out.extend_from_slice(&len32.to_le_bytes());
     Ok(())
 }
+
+/// Decodes one payload with `codec`: checks the declared length against `limit` and against
+/// what the payload can hold ([`Codec::max_expansion`]) before allocating, then decodes into
+/// exactly that much, or within `limit` if none is declared.
+pub fn decode_with_limit(
+    codec: &dyn Codec,
+    payload: &[u8],
+    limit: usize,
+) -> Result<Vec<u8>, Error> {
+    let id = codec.id();
+    match codec.declared_len(payload)? {
+        Some(declared) if declared > limit as u64 => Err(Error::DeclaredSizeTooLarge {
+            codec: id,
+            declared,
+            limit: limit as u64,
+        }),
+        Some(declared) => {
+            if let Some(per_byte) = codec.max_expansion() {
+                let most = (payload.len() as u64)
+                    .saturating_mul(per_byte)
+                    .saturating_add(EXPANSION_SLACK);
+                if declared > most {
+                    return Err(Error::corrupt(
+                        id,
+                        format_args!(
+                            "payload of {} bytes declares {declared} decoded bytes; the format holds at most {most}",
+                            payload.len()
+                        ),
+                    ));
+                }
+            }
+            let n = declared as usize;
+            let mut out = Vec::new();
+            out.try_reserve_exact(n)
+                .map_err(|_| Error::AllocationFailed {
+                    codec: id,
+                    bytes: declared,
+                })?;
+            codec.decompress(payload, DecodeBound::Exact(n), &mut out)?;
+            if out.len() != n {
+                return Err(Error::LengthMismatch {
+                    codec: id,
+                    expected: declared,
+                    found: out.len() as u64,
+                });
+            }
+            Ok(out)
+        }
+        None => {
+            let mut out = Vec::new();
+            codec.decompress(payload, DecodeBound::AtMost(limit), &mut out)?;
+            if out.len() > limit {
+                return Err(Error::DecodedSizeTooLarge {
+                    codec: id,
+                    limit: limit as u64,
+                });
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// Allowance over `payload.len() × max_expansion` for fixed framing bytes.
+const EXPANSION_SLACK: u64 = 64;

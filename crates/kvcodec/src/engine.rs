@@ -4,12 +4,12 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::codec::DecodeBound;
+use crate::codec::decode_with_limit;
 use crate::header::{HEADER_LEN, Header, VERSION};
 use crate::metrics::Metrics;
 use crate::observe::{Observer, RateLimiter};
-use crate::policy::{DefaultPolicy, Policy, SkipReason};
-use crate::{Codec, CodecId, Error, Registry};
+use crate::policy::{Policy, SkipReason};
+use crate::{Codec, Error, Registry};
 
 /// What an engine does on the write and read paths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
@@ -52,15 +52,15 @@ pub enum Encoded {
 ///
 /// Cheap to share: wrap it in an `Arc` and use it from every connection and thread.
 pub struct Engine {
-    registry: Registry,
-    writer: Option<Arc<dyn Codec>>,
-    policy: Box<dyn Policy>,
-    mode: Mode,
-    max_decompressed_size: usize,
-    on_corrupt: OnCorrupt,
-    metrics: Arc<Metrics>,
-    observer: Option<Arc<dyn Observer>>,
-    warn_limit: RateLimiter,
+    pub(crate) registry: Registry,
+    pub(crate) writer: Option<Arc<dyn Codec>>,
+    pub(crate) policy: Box<dyn Policy>,
+    pub(crate) mode: Mode,
+    pub(crate) max_decompressed_size: usize,
+    pub(crate) on_corrupt: OnCorrupt,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) observer: Option<Arc<dyn Observer>>,
+    pub(crate) warn_limit: RateLimiter,
 }
 
 impl std::fmt::Debug for Engine {
@@ -80,8 +80,8 @@ pub const DEFAULT_MAX_DECOMPRESSED_SIZE: usize = 512 * 1024 * 1024;
 
 impl Engine {
     /// Starts an [`EngineBuilder`].
-    pub fn builder() -> EngineBuilder {
-        EngineBuilder::default()
+    pub fn builder() -> crate::EngineBuilder {
+        crate::EngineBuilder::default()
     }
 
     /// The stored form of `value`: the header and compressed payload, or `value` itself
@@ -252,169 +252,5 @@ impl Engine {
     /// `max_decompressed_size`.
     pub fn max_decompressed_size(&self) -> usize {
         self.max_decompressed_size
-    }
-}
-
-/// Decodes one payload with `codec`: checks the declared length against `limit` and against
-/// what the payload can hold ([`Codec::max_expansion`]) before allocating, then decodes into
-/// exactly that much, or within `limit` if none is declared.
-pub fn decode_with_limit(
-    codec: &dyn Codec,
-    payload: &[u8],
-    limit: usize,
-) -> Result<Vec<u8>, Error> {
-    let id = codec.id();
-    match codec.declared_len(payload)? {
-        Some(declared) if declared > limit as u64 => Err(Error::DeclaredSizeTooLarge {
-            codec: id,
-            declared,
-            limit: limit as u64,
-        }),
-        Some(declared) => {
-            if let Some(per_byte) = codec.max_expansion() {
-                let most = (payload.len() as u64)
-                    .saturating_mul(per_byte)
-                    .saturating_add(EXPANSION_SLACK);
-                if declared > most {
-                    return Err(Error::corrupt(
-                        id,
-                        format_args!(
-                            "payload of {} bytes declares {declared} decoded bytes; the format holds at most {most}",
-                            payload.len()
-                        ),
-                    ));
-                }
-            }
-            let n = declared as usize;
-            let mut out = Vec::new();
-            out.try_reserve_exact(n)
-                .map_err(|_| Error::AllocationFailed {
-                    codec: id,
-                    bytes: declared,
-                })?;
-            codec.decompress(payload, DecodeBound::Exact(n), &mut out)?;
-            if out.len() != n {
-                return Err(Error::LengthMismatch {
-                    codec: id,
-                    expected: declared,
-                    found: out.len() as u64,
-                });
-            }
-            Ok(out)
-        }
-        None => {
-            let mut out = Vec::new();
-            codec.decompress(payload, DecodeBound::AtMost(limit), &mut out)?;
-            if out.len() > limit {
-                return Err(Error::DecodedSizeTooLarge {
-                    codec: id,
-                    limit: limit as u64,
-                });
-            }
-            Ok(out)
-        }
-    }
-}
-
-/// Allowance over `payload.len() × max_expansion` for fixed framing bytes.
-const EXPANSION_SLACK: u64 = 64;
-
-/// Builds an [`Engine`].
-pub struct EngineBuilder {
-    registry: Registry,
-    writer: Option<CodecId>,
-    policy: Box<dyn Policy>,
-    mode: Mode,
-    max_decompressed_size: usize,
-    on_corrupt: OnCorrupt,
-    metrics: Option<Arc<Metrics>>,
-    observer: Option<Arc<dyn Observer>>,
-}
-
-impl Default for EngineBuilder {
-    fn default() -> Self {
-        EngineBuilder {
-            registry: Registry::new(),
-            writer: None,
-            policy: Box::new(DefaultPolicy::default()),
-            mode: Mode::On,
-            max_decompressed_size: DEFAULT_MAX_DECOMPRESSED_SIZE,
-            on_corrupt: OnCorrupt::default(),
-            metrics: None,
-            observer: None,
-        }
-    }
-}
-
-impl EngineBuilder {
-    /// Registers a codec for reading (and for writing, with [`write_with`](Self::write_with)).
-    /// The first codec registered is the writer unless `write_with` names another.
-    pub fn codec(mut self, codec: impl Into<Arc<dyn Codec>>) -> Result<Self, Error> {
-        let codec = codec.into();
-        let id = codec.id();
-        self.registry.register(codec)?;
-        self.writer.get_or_insert(id);
-        Ok(self)
-    }
-
-    /// Writes with the codec registered under `id`.
-    pub fn write_with(mut self, id: CodecId) -> Self {
-        self.writer = Some(id);
-        self
-    }
-
-    /// Replaces the [`DefaultPolicy`].
-    pub fn policy(mut self, policy: impl Policy + 'static) -> Self {
-        self.policy = Box::new(policy);
-        self
-    }
-
-    /// Sets the [`Mode`] (default `On`).
-    pub fn mode(mut self, mode: Mode) -> Self {
-        self.mode = mode;
-        self
-    }
-
-    /// Largest decoded value accepted (default 512 MiB).
-    pub fn max_decompressed_size(mut self, bytes: usize) -> Self {
-        self.max_decompressed_size = bytes;
-        self
-    }
-
-    /// What to do with values that fail to decode (default [`OnCorrupt::ReturnStored`]).
-    pub fn on_corrupt(mut self, on_corrupt: OnCorrupt) -> Self {
-        self.on_corrupt = on_corrupt;
-        self
-    }
-
-    /// Counts into these metrics instead of a new set (to share figures between engines).
-    pub fn metrics(mut self, metrics: Arc<Metrics>) -> Self {
-        self.metrics = Some(metrics);
-        self
-    }
-
-    /// Reports every value to `observer` (e.g. a metrics exporter) besides counting it.
-    pub fn observer(mut self, observer: Arc<dyn Observer>) -> Self {
-        self.observer = Some(observer);
-        self
-    }
-
-    /// The engine. Fails if the writer id names no registered codec.
-    pub fn build(self) -> Result<Engine, Error> {
-        let writer = match self.writer {
-            Some(id) => Some(self.registry.require(id)?.clone()),
-            None => None,
-        };
-        Ok(Engine {
-            registry: self.registry,
-            writer,
-            policy: self.policy,
-            mode: self.mode,
-            max_decompressed_size: self.max_decompressed_size,
-            on_corrupt: self.on_corrupt,
-            metrics: self.metrics.unwrap_or_default(),
-            observer: self.observer,
-            warn_limit: RateLimiter::new(std::time::Duration::from_secs(10)),
-        })
     }
 }

@@ -72,6 +72,7 @@
 //! ```
 
 mod backend;
+mod builder;
 pub mod codec;
 mod codec_id;
 mod config;
@@ -87,13 +88,11 @@ pub mod policy;
 mod registry;
 
 pub use backend::Backend;
-pub use codec::Codec;
+pub use builder::EngineBuilder;
+pub use codec::{Codec, decode_with_limit};
 pub use codec_id::CodecId;
 pub use config::{Config, DEFAULT_MIN_COMPRESSION_SIZE, MIN_MIN_COMPRESSION_SIZE};
-pub use engine::{
-    DEFAULT_MAX_DECOMPRESSED_SIZE, Encoded, Engine, EngineBuilder, Mode, OnCorrupt,
-    decode_with_limit,
-};
+pub use engine::{DEFAULT_MAX_DECOMPRESSED_SIZE, Encoded, Engine, Mode, OnCorrupt};
 pub use error::{Error, FailureKind};
 pub use header::{HEADER_LEN, Header};
 pub use metrics::{Metrics, MetricsSnapshot};

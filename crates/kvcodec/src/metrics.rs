@@ -1,11 +1,11 @@
 //! Lock-free counters kept by every [`crate::Engine`], and their [`MetricsSnapshot`].
 //!
-//! Counting is a handful of relaxed atomic adds per value, into the engine's own set and
-//! into the process-wide set ([`process_totals`]). Exporting the figures (the
+//! Counting is a handful of relaxed atomic adds per value into the engine's own set;
+//! [`process_totals`] sums every set in the process when it is called. Exporting the figures (the
 //! `metrics` facade, Prometheus) reads snapshots; it lives outside this crate's hot path.
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
 use crate::{CodecId, FailureKind, SkipReason};
@@ -31,8 +31,16 @@ pub struct Metrics {
     raw_fallbacks: AtomicU64,
 }
 
-impl Default for Metrics {
-    fn default() -> Self {
+impl Drop for Metrics {
+    fn drop(&mut self) {
+        if !std::ptr::eq(self, retired()) {
+            self.add_into(retired());
+        }
+    }
+}
+
+impl Metrics {
+    fn zeroed() -> Self {
         Metrics {
             codecs: (0..256).map(|_| CodecCounters::default()).collect(),
             skipped: Default::default(),
@@ -52,14 +60,28 @@ fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
-/// Totals over every engine in the process, including engines already dropped.
+/// Totals over every [`Metrics`] set in the process, including those of engines already
+/// dropped. Costs nothing on the hot path: live sets are summed when this is called.
 pub fn process_totals() -> MetricsSnapshot {
-    process().snapshot()
+    let total = Metrics::zeroed();
+    retired().add_into(&total);
+    for live in live().lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        if let Some(m) = live.upgrade() {
+            m.add_into(&total);
+        }
+    }
+    total.snapshot()
 }
 
-fn process() -> &'static Metrics {
-    static PROCESS: OnceLock<Metrics> = OnceLock::new();
-    PROCESS.get_or_init(Metrics::default)
+fn live() -> &'static Mutex<Vec<Weak<Metrics>>> {
+    static LIVE: OnceLock<Mutex<Vec<Weak<Metrics>>>> = OnceLock::new();
+    LIVE.get_or_init(Mutex::default)
+}
+
+/// Counts of sets already dropped.
+fn retired() -> &'static Metrics {
+    static RETIRED: OnceLock<Metrics> = OnceLock::new();
+    RETIRED.get_or_init(Metrics::zeroed)
 }
 
 impl Metrics {
@@ -67,81 +89,102 @@ impl Metrics {
         &self.codecs[usize::from(id.0)]
     }
 
-    /// This set and, unless this is the process-wide set, the process-wide set.
-    fn with_process(&self) -> impl Iterator<Item = &Metrics> {
-        let p = process();
-        std::iter::once(self).chain((!std::ptr::eq(self, p)).then_some(p))
+    /// A new set of counters, included in [`process_totals`].
+    pub fn new() -> Arc<Metrics> {
+        let m = Arc::new(Metrics::zeroed());
+        let mut live = live().lock().unwrap_or_else(|e| e.into_inner());
+        live.retain(|w| w.strong_count() > 0);
+        live.push(Arc::downgrade(&m));
+        m
+    }
+
+    fn add_into(&self, total: &Metrics) {
+        for (mine, theirs) in self.codecs.iter().zip(total.codecs.iter()) {
+            let pairs = [
+                (&mine.compressed, &theirs.compressed),
+                (&mine.compress_bytes_in, &theirs.compress_bytes_in),
+                (&mine.compress_bytes_out, &theirs.compress_bytes_out),
+                (&mine.compress_nanos, &theirs.compress_nanos),
+                (&mine.decompressed, &theirs.decompressed),
+                (&mine.decompress_bytes_in, &theirs.decompress_bytes_in),
+                (&mine.decompress_bytes_out, &theirs.decompress_bytes_out),
+                (&mine.decompress_nanos, &theirs.decompress_nanos),
+            ];
+            for (a, b) in pairs
+                .into_iter()
+                .chain(mine.failures.iter().zip(theirs.failures.iter()))
+            {
+                b.fetch_add(a.load(Relaxed), Relaxed);
+            }
+        }
+        for (a, b) in self.skipped.iter().zip(total.skipped.iter()) {
+            b.fetch_add(a.load(Relaxed), Relaxed);
+        }
+        total
+            .passthrough
+            .fetch_add(self.passthrough.load(Relaxed), Relaxed);
+        total
+            .raw_fallbacks
+            .fetch_add(self.raw_fallbacks.load(Relaxed), Relaxed);
     }
 
     /// Counts one value compressed from `bytes_in` to `bytes_out` stored bytes (header included).
-    pub fn record_compressed(
+    pub(crate) fn record_compressed(
         &self,
         id: CodecId,
         bytes_in: usize,
         bytes_out: usize,
         took: Duration,
     ) {
-        for m in self.with_process() {
-            let c = m.codec(id);
-            c.compressed.fetch_add(1, Relaxed);
-            c.compress_bytes_in.fetch_add(bytes_in as u64, Relaxed);
-            c.compress_bytes_out.fetch_add(bytes_out as u64, Relaxed);
-            c.compress_nanos.fetch_add(nanos(took), Relaxed);
-        }
+        let c = self.codec(id);
+        c.compressed.fetch_add(1, Relaxed);
+        c.compress_bytes_in.fetch_add(bytes_in as u64, Relaxed);
+        c.compress_bytes_out.fetch_add(bytes_out as u64, Relaxed);
+        c.compress_nanos.fetch_add(nanos(took), Relaxed);
     }
 
     /// Adds compression time for a value that was then stored plain (not counted as compressed).
-    pub fn record_compress_time(&self, id: CodecId, took: Duration) {
-        for m in self.with_process() {
-            m.codec(id).compress_nanos.fetch_add(nanos(took), Relaxed);
-        }
+    pub(crate) fn record_compress_time(&self, id: CodecId, took: Duration) {
+        self.codec(id)
+            .compress_nanos
+            .fetch_add(nanos(took), Relaxed);
     }
 
     /// Counts one stored value (header included) decoded to `bytes_out` bytes.
-    pub fn record_decompressed(
+    pub(crate) fn record_decompressed(
         &self,
         id: CodecId,
         bytes_in: usize,
         bytes_out: usize,
         took: Duration,
     ) {
-        for m in self.with_process() {
-            let c = m.codec(id);
-            c.decompressed.fetch_add(1, Relaxed);
-            c.decompress_bytes_in.fetch_add(bytes_in as u64, Relaxed);
-            c.decompress_bytes_out.fetch_add(bytes_out as u64, Relaxed);
-            c.decompress_nanos.fetch_add(nanos(took), Relaxed);
-        }
+        let c = self.codec(id);
+        c.decompressed.fetch_add(1, Relaxed);
+        c.decompress_bytes_in.fetch_add(bytes_in as u64, Relaxed);
+        c.decompress_bytes_out.fetch_add(bytes_out as u64, Relaxed);
+        c.decompress_nanos.fetch_add(nanos(took), Relaxed);
     }
 
     /// Counts one value stored plain.
     #[inline]
-    pub fn record_skip(&self, reason: SkipReason) {
-        for m in self.with_process() {
-            m.skipped[reason.index()].fetch_add(1, Relaxed);
-        }
+    pub(crate) fn record_skip(&self, reason: SkipReason) {
+        self.skipped[reason.index()].fetch_add(1, Relaxed);
     }
 
     /// Counts one stored value that failed to decode.
-    pub fn record_failure(&self, id: CodecId, kind: FailureKind) {
-        for m in self.with_process() {
-            m.codec(id).failures[kind.index()].fetch_add(1, Relaxed);
-        }
+    pub(crate) fn record_failure(&self, id: CodecId, kind: FailureKind) {
+        self.codec(id).failures[kind.index()].fetch_add(1, Relaxed);
     }
 
     /// Counts one read of a value without header (returned as it is).
     #[inline]
-    pub fn record_passthrough(&self) {
-        for m in self.with_process() {
-            m.passthrough.fetch_add(1, Relaxed);
-        }
+    pub(crate) fn record_passthrough(&self) {
+        self.passthrough.fetch_add(1, Relaxed);
     }
 
     /// Counts one undecodable value returned as stored ([`crate::OnCorrupt::ReturnStored`]).
-    pub fn record_raw_fallback(&self) {
-        for m in self.with_process() {
-            m.raw_fallbacks.fetch_add(1, Relaxed);
-        }
+    pub(crate) fn record_raw_fallback(&self) {
+        self.raw_fallbacks.fetch_add(1, Relaxed);
     }
 
     /// A consistent-enough copy of every counter (each counter is read once, relaxed).
@@ -276,5 +319,29 @@ impl MetricsSnapshot {
             .iter()
             .map(|c| c.compress_bytes_in as i64 - c.compress_bytes_out as i64)
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn process_totals_sum_live_and_dropped_sets() {
+        let before = process_totals().skipped_for(SkipReason::LowSavings);
+        let a = Metrics::new();
+        let b = Metrics::new();
+        a.record_skip(SkipReason::LowSavings);
+        b.record_skip(SkipReason::LowSavings);
+        b.record_skip(SkipReason::LowSavings);
+        assert_eq!(a.snapshot().skipped_for(SkipReason::LowSavings), 1);
+        assert_eq!(b.snapshot().skipped_for(SkipReason::LowSavings), 2);
+        // Other tests in this process may count too, so compare at least.
+        assert!(process_totals().skipped_for(SkipReason::LowSavings) >= before + 3);
+        drop(b);
+        assert!(
+            process_totals().skipped_for(SkipReason::LowSavings) >= before + 3,
+            "dropped sets still count"
+        );
     }
 }
