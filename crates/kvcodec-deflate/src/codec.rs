@@ -6,7 +6,7 @@ use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, 
 use kvcodec::codec::{DecodeBound, read_u32_le_prefix, write_u32_le_prefix};
 use kvcodec::{Codec, CodecId, Error};
 
-use crate::pool::Pool;
+use kvcodec::pool::Pool;
 
 /// Accepted deflate levels: `0` stores, `1` is fastest, `9` compresses most.
 pub const LEVELS: RangeInclusive<i32> = 0..=9;

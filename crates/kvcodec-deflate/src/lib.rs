@@ -75,7 +75,6 @@
 //! ```
 
 mod codec;
-mod pool;
 
 pub use codec::{DEFAULT_LEVEL, DeflateCodec, LEVELS};
 

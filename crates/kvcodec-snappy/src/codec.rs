@@ -4,7 +4,7 @@ use kvcodec::codec::DecodeBound;
 use kvcodec::{Codec, CodecId, Error};
 use snap::raw::{Decoder, Encoder, decompress_len, max_compress_len};
 
-use crate::pool::Pool;
+use kvcodec::pool::Pool;
 
 const ID: CodecId = CodecId::SNAPPY;
 

@@ -41,7 +41,6 @@
 //! Encoders are kept in a small pool (see [`SnappyCodec`]), so one codec serves every thread.
 
 mod codec;
-mod pool;
 
 pub use codec::SnappyCodec;
 

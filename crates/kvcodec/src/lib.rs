@@ -85,6 +85,7 @@ pub mod header;
 pub mod metrics;
 pub mod observe;
 pub mod policy;
+pub mod pool;
 mod registry;
 
 pub use backend::Backend;

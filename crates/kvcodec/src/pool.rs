@@ -1,19 +1,40 @@
-//! [`Pool`]: reusable codec contexts, shared by concurrent callers.
+//! [`Pool`]: reusable codec contexts (encoders, deflate streams, …) shared by concurrent
+//! callers, for backends whose library types need `&mut self`.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
-/// Contexts kept for reuse. More concurrent callers than this get a fresh context, which is
-/// dropped afterwards instead of being kept.
-pub(crate) const MAX_IDLE: usize = 8;
+/// Contexts kept for reuse: one per CPU (at least 2, at most 64). More concurrent callers than
+/// this get a fresh context, which is dropped afterwards instead of being kept.
+pub fn max_idle() -> usize {
+    static MAX: OnceLock<usize> = OnceLock::new();
+    *MAX.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map_or(8, |n| n.get())
+            .clamp(2, 64)
+    })
+}
 
 /// A stack of idle contexts behind a mutex held only to pop or push one, so concurrent
 /// callers each work on their own context in parallel instead of queueing on one.
-pub(crate) struct Pool<T> {
+pub struct Pool<T> {
     idle: Mutex<Vec<T>>,
 }
 
+impl<T> Default for Pool<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> std::fmt::Debug for Pool<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pool").field("idle", &self.idle()).finish()
+    }
+}
+
 impl<T> Pool<T> {
-    pub(crate) const fn new() -> Self {
+    /// An empty pool.
+    pub const fn new() -> Self {
         Pool {
             idle: Mutex::new(Vec::new()),
         }
@@ -21,20 +42,19 @@ impl<T> Pool<T> {
 
     /// Runs `f` on an idle context, or on one from `make` if none is idle, then keeps the
     /// context for the next caller.
-    pub(crate) fn with<R>(&self, make: impl FnOnce() -> T, f: impl FnOnce(&mut T) -> R) -> R {
+    pub fn with<R>(&self, make: impl FnOnce() -> T, f: impl FnOnce(&mut T) -> R) -> R {
         let idle = self.lock().pop();
         let mut item = idle.unwrap_or_else(make);
         let result = f(&mut item);
         let mut idle = self.lock();
-        if idle.len() < MAX_IDLE {
+        if idle.len() < max_idle() {
             idle.push(item);
         }
         result
     }
 
     /// Number of idle contexts.
-    #[cfg(test)]
-    pub(crate) fn idle(&self) -> usize {
+    pub fn idle(&self) -> usize {
         self.lock().len()
     }
 
@@ -83,6 +103,6 @@ mod tests {
                 });
             }
         });
-        assert!((1..=MAX_IDLE.min(4)).contains(&pool.idle()));
+        assert!((1..=max_idle().min(4)).contains(&pool.idle()));
     }
 }
