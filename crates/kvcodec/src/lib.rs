@@ -7,11 +7,17 @@
 //! Add the core crate and the backends you want (`kvcodec-zstd`, `kvcodec-lz4`,
 //! `kvcodec-snappy`, `kvcodec-deflate`), then build an [`Engine`] from a [`Config`]:
 //!
-//! ```ignore
+//! ```
 //! let config = kvcodec::Config { backend: "zstd".into(), ..Default::default() };
 //! let engine = config.build(&[&kvcodec_zstd::BACKEND, &kvcodec_lz4::BACKEND])?;
-//! let stored = engine.encode(value)?;      // header + zstd payload, or `value` itself
+//!
+//! let value = br#"{"user": "ada", "roles": ["admin", "ops"], "theme": "dark"}"#.repeat(20);
+//! let stored = engine.encode(&value)?;     // header + zstd payload, or `value` itself
+//! assert_eq!(&stored[..5], &[0x00, 0x01, 0x02, 0x00, 0x01]);
 //! let original = engine.decode(&stored)?;  // decodes zstd *and* lz4 values, passes plain ones
+//! assert_eq!(&*original, &value[..]);
+//! assert_eq!(&*engine.decode(b"plain")?, b"plain");
+//! # Ok::<(), kvcodec::Error>(())
 //! ```
 //!
 //! Values written this way are byte-compatible with Valkey GLIDE's "automatic compression"
