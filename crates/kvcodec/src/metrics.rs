@@ -29,11 +29,14 @@ pub struct Metrics {
     skipped: [AtomicU64; SkipReason::ALL.len()],
     passthrough: AtomicU64,
     raw_fallbacks: AtomicU64,
+    /// Made by [`Metrics::new`] (in the live list): adds itself to the retired set on drop.
+    /// Scratch sets (the sum in [`process_totals`], the retired set itself) do not.
+    counted: bool,
 }
 
 impl Drop for Metrics {
     fn drop(&mut self) {
-        if !std::ptr::eq(self, retired()) {
+        if self.counted {
             self.add_into(retired());
         }
     }
@@ -46,6 +49,7 @@ impl Metrics {
             skipped: Default::default(),
             passthrough: AtomicU64::new(0),
             raw_fallbacks: AtomicU64::new(0),
+            counted: false,
         }
     }
 }
@@ -91,7 +95,9 @@ impl Metrics {
 
     /// A new set of counters, included in [`process_totals`].
     pub fn new() -> Arc<Metrics> {
-        let m = Arc::new(Metrics::zeroed());
+        let mut m = Metrics::zeroed();
+        m.counted = true;
+        let m = Arc::new(m);
         let mut live = live().lock().unwrap_or_else(|e| e.into_inner());
         live.retain(|w| w.strong_count() > 0);
         live.push(Arc::downgrade(&m));

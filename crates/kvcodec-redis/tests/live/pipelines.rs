@@ -6,6 +6,11 @@ use redis::{AsyncCommands, Commands, Value};
 
 use crate::{is_compressed, raw_get, wrap};
 
+/// GET, HGET, LRANGE, GET of a missing key, ECHO.
+type SyncReplies = (Vec<u8>, Vec<u8>, Vec<Vec<u8>>, Option<Vec<u8>>, Vec<u8>);
+/// MGET, HGETALL, ECHO.
+type AsyncReplies = (Vec<Option<Vec<u8>>>, Vec<(String, Vec<u8>)>, Vec<u8>);
+
 fn doc(seed: u64) -> Vec<u8> {
     json_value(1500, seed)
 }
@@ -37,8 +42,7 @@ fn sync_pipelines(kind: ServerKind) {
             .arg(&lookalike) // a reply that merely looks compressed
             .del(&["p:a", "p:h", "p:l"])
             .ignore();
-        let (a, f, l, missing, echo): (Vec<u8>, Vec<u8>, Vec<Vec<u8>>, Option<Vec<u8>>, Vec<u8>) =
-            pipe.query(&mut con).unwrap();
+        let (a, f, l, missing, echo): SyncReplies = pipe.query(&mut con).unwrap();
         assert_eq!(
             (a, f, l, missing),
             (doc(1), doc(2), vec![doc(3)], None),
@@ -105,8 +109,7 @@ async fn async_pipelines(kind: ServerKind) {
             .hgetall("ap:h")
             .cmd("ECHO")
             .arg(&stored_lookalike);
-        let (m, mut h, echo): (Vec<Option<Vec<u8>>>, Vec<(String, Vec<u8>)>, Vec<u8>) =
-            pipe.query_async(&mut con).await.unwrap();
+        let (m, mut h, echo): AsyncReplies = pipe.query_async(&mut con).await.unwrap();
         h.sort();
         assert!(
             m == vec![Some(doc(10)), None],

@@ -85,7 +85,7 @@ fn refs(expr: &str) -> Refs {
             i += 1 + expr[i + 1..].find('"').expect("closed string literal") + 1;
             continue;
         }
-        if !(ident(c) && !c.is_ascii_digit()) {
+        if !ident(c) || c.is_ascii_digit() {
             i += 1;
             continue;
         }
@@ -107,12 +107,12 @@ fn refs(expr: &str) -> Refs {
                 }
             }
             out.selectors.push((word.to_owned(), matchers));
-        } else if word == "by" || word == "without" {
-            if let Some(body) = rest.strip_prefix('(') {
-                let body = &body[..body.find(')').expect("closed label list")];
-                out.grouping
-                    .extend(body.split(',').map(|l| l.trim().to_owned()));
-            }
+        } else if (word == "by" || word == "without")
+            && let Some(body) = rest.strip_prefix('(')
+        {
+            let body = &body[..body.find(')').expect("closed label list")];
+            out.grouping
+                .extend(body.split(',').map(|l| l.trim().to_owned()));
         }
     }
     out

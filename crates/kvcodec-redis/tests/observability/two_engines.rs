@@ -81,7 +81,13 @@ fn two_engines_keep_separate_figures() {
     );
     assert_eq!((b.skipped_for(SkipReason::TooSmall), b.passthrough), (1, 0));
 
-    let grown = delta(&flat(&kvcodec::metrics::process_totals()), &process_before);
+    let after = flat(&kvcodec::metrics::process_totals());
+    assert_eq!(
+        flat(&kvcodec::metrics::process_totals()),
+        after,
+        "reading the totals does not change them"
+    );
+    let grown = delta(&after, &process_before);
     assert_eq!(
         grown,
         sum(&flat(&a), &flat(&b)),
