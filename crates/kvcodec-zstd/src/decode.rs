@@ -79,6 +79,14 @@ impl ZstdCodec {
             return Err(trailing(payload.len() - frame_len));
         }
         out.reserve_exact(n);
+        if out.capacity() - out.len() > n {
+            // zstd writes into all the spare room it is given: give it exactly `n`, so the
+            // work and the error never depend on the caller's buffer.
+            let mut exact = Vec::with_capacity(n);
+            self.decode_declared(payload, n, ddict, &mut exact)?;
+            out.extend_from_slice(&exact);
+            return Ok(());
+        }
         let start = out.len();
         let mut cursor = Cursor::new(&mut *out);
         cursor.set_position(start as u64);

@@ -1,0 +1,39 @@
+//! `Engine::decompress` on arbitrary stored values, with all four backends registered and a
+//! 1 MiB limit, under both `OnCorrupt` settings. Also with a valid header for the codec the
+//! first byte picks, so the fuzzer reaches the payload decoders at once.
+#![no_main]
+
+use std::sync::LazyLock;
+
+use kvcodec::header::{Header, has_header};
+use kvcodec::{CodecId, Engine, FailureKind, OnCorrupt};
+use kvcodec_fuzz::{ENGINE_LIMIT, engine};
+use libfuzzer_sys::fuzz_target;
+
+static ENGINES: LazyLock<[Engine; 2]> =
+    LazyLock::new(|| [engine(OnCorrupt::ReturnStored), engine(OnCorrupt::Error)]);
+
+fn check(stored: &[u8]) {
+    let [lenient, strict] = &*ENGINES;
+    let strict = strict.decompress(stored);
+    match &strict {
+        Ok(Some(plain)) => assert!(plain.len() <= ENGINE_LIMIT, "{} bytes", plain.len()),
+        Ok(None) => assert!(!has_header(stored), "a header was passed through"),
+        Err(e) => assert!(has_header(stored) && e.failure_kind().is_some(), "{e}"),
+    }
+    let size_limit = |e: &kvcodec::Error| e.failure_kind() == Some(FailureKind::SizeLimit);
+    match (lenient.decompress(stored), strict) {
+        (Ok(None), Err(e)) => assert!(!size_limit(&e), "size-limit error swallowed: {e}"),
+        (Err(e), strict) => assert!(size_limit(&e) && strict == Err(e.clone()), "surfaced: {e}"),
+        (lenient, strict) => assert_eq!(lenient, strict),
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    check(data);
+    if let Some((&pick, payload)) = data.split_first() {
+        let mut stored = Header::new(CodecId(1 + pick % 4)).to_bytes().to_vec();
+        stored.extend_from_slice(payload);
+        check(&stored);
+    }
+});

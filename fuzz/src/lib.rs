@@ -1,0 +1,175 @@
+#![forbid(unsafe_code)]
+//! Shared pieces of kvcodec's fuzz targets: the four backends, engines over them, and the
+//! per-codec decode checks the `corrupt_*` targets run.
+//!
+//! # Getting started
+//!
+//! See `fuzz/README.md`: `cargo +nightly fuzz run corrupt_lz4` from the repository root.
+
+use std::sync::Arc;
+
+use kvcodec::codec::DecodeBound::{self, AtMost, Exact};
+use kvcodec::{Backend, Codec, Engine, Error, OnCorrupt};
+
+/// `max_decompressed_size` of the engines in `decode_any` and `roundtrip`.
+pub const ENGINE_LIMIT: usize = 1 << 20;
+
+/// The largest bound the `corrupt_*` targets decode under (smaller than [`ENGINE_LIMIT`]
+/// because each input is decoded eight times).
+pub const CODEC_LIMIT: usize = 1 << 17;
+
+/// Bytes already in the output `Vec` before a codec appends; they must survive decoding.
+const PREFIX: [u8; 3] = [0xA5; 3];
+
+/// zstd, lz4, snappy and deflate at their default levels, built through their `BACKEND`s.
+pub fn codecs() -> [Arc<dyn Codec>; 4] {
+    [
+        &kvcodec_zstd::BACKEND,
+        &kvcodec_lz4::BACKEND,
+        &kvcodec_snappy::BACKEND,
+        &kvcodec_deflate::BACKEND,
+    ]
+    .map(|backend| backend.codec(None).expect("default level builds"))
+}
+
+/// Every backend at a few levels, for `roundtrip`: zstd at its fastest, a negative, 0, default
+/// and a slow level; lz4 at both ends of GLIDE's range; deflate stored, fastest and best; snappy.
+pub fn codecs_at_levels() -> Vec<Arc<dyn Codec>> {
+    let (zstd, lz4, deflate) =
+        (&kvcodec_zstd::BACKEND, &kvcodec_lz4::BACKEND, &kvcodec_deflate::BACKEND);
+    let levels: [(&Backend, Option<i32>); 11] = [
+        (zstd, Some(-131_072)),
+        (zstd, Some(-1)),
+        (zstd, Some(0)),
+        (zstd, Some(3)),
+        (zstd, Some(19)),
+        (lz4, Some(-128)),
+        (lz4, Some(12)),
+        (&kvcodec_snappy::BACKEND, None),
+        (deflate, Some(0)),
+        (deflate, Some(1)),
+        (deflate, Some(9)),
+    ];
+    levels.iter().map(|(backend, level)| backend.codec(*level).expect("level in range")).collect()
+}
+
+/// An engine reading all four backends, limited to [`ENGINE_LIMIT`] decoded bytes.
+pub fn engine(on_corrupt: OnCorrupt) -> Engine {
+    let mut builder = Engine::builder();
+    for codec in codecs() {
+        builder = builder.codec(codec).expect("distinct ids");
+    }
+    builder
+        .max_decompressed_size(ENGINE_LIMIT)
+        .on_corrupt(on_corrupt)
+        .build()
+        .expect("writer is registered")
+}
+
+/// `true` if `len` output bytes satisfy `bound`.
+fn fits(len: usize, bound: DecodeBound) -> bool {
+    match bound {
+        Exact(n) => len == n,
+        AtMost(n) => len <= n,
+    }
+}
+
+/// Decodes `payload` twice — into a fresh `Vec`, and after [`PREFIX`] into a `Vec` whose spare
+/// capacity is full of 0xFF (lz4_flex's leak check) — and asserts both give the same result,
+/// the prefix is untouched, and an `Ok` output fits `bound`.
+pub fn decode_twice(
+    codec: &dyn Codec,
+    payload: &[u8],
+    bound: DecodeBound,
+) -> Result<Vec<u8>, Error> {
+    let mut fresh = Vec::new();
+    let fresh = codec.decompress(payload, bound, &mut fresh).map(|()| fresh);
+    // Room for the whole output and then some (so zstd also takes its path for buffers
+    // larger than the bound), without filling the full bound on every run.
+    let room = fresh.as_ref().map_or(4096, Vec::len).min(bound.limit()) + 64;
+    let mut dirty = vec![0xFF; PREFIX.len() + room];
+    dirty.clear(); // keeps the 0xFF bytes in the spare capacity
+    dirty.extend_from_slice(&PREFIX);
+    let dirty = codec.decompress(payload, bound, &mut dirty).map(|()| {
+        assert_eq!(
+            dirty[..PREFIX.len()],
+            PREFIX,
+            "{}: bytes before the output changed",
+            codec.name()
+        );
+        dirty.split_off(PREFIX.len())
+    });
+    // Identical outputs; errors of the same kind. (zstd's message for a corrupt frame can
+    // depend on how much room the output has: "destination buffer is too small" when the
+    // corrupt block overruns exactly `n` bytes, "data corruption" when it is caught first.)
+    match (&fresh, &dirty) {
+        (Err(a), Err(b)) => assert_eq!(
+            a.failure_kind(),
+            b.failure_kind(),
+            "{} under {bound:?}: {a} vs {b}",
+            codec.name()
+        ),
+        _ => assert_eq!(
+            fresh,
+            dirty,
+            "{} under {bound:?}: fresh vs 0xFF-filled output",
+            codec.name()
+        ),
+    }
+    if let Ok(out) = &fresh {
+        assert!(fits(out.len(), bound), "{}: {} bytes under {bound:?}", codec.name(), out.len());
+    }
+    fresh
+}
+
+/// Decodes an arbitrary `payload` under `AtMost(CODEC_LIMIT)`, `Exact(n)`, `AtMost(n)` and
+/// `Exact(len)` of the first result, and checks the results agree with each other and with
+/// [`Codec::declared_len`]. `n` must be at most [`CODEC_LIMIT`].
+pub fn check_payload(codec: &dyn Codec, payload: &[u8], n: usize) {
+    let name = codec.name();
+    let declared = codec.declared_len(payload);
+    let full = decode_twice(codec, payload, AtMost(CODEC_LIMIT));
+    match (&declared, &full) {
+        (Ok(Some(d)), Ok(out)) => assert_eq!(out.len() as u64, *d, "{name}: declared vs decoded"),
+        (Err(e), Ok(_)) => panic!("{name}: declared_len fails ({e}) but the payload decodes"),
+        _ => {}
+    }
+    let exact_len = full.as_ref().map_or(Exact(n), |out| Exact(out.len()));
+    for bound in [Exact(n), AtMost(n), exact_len] {
+        match (&full, decode_twice(codec, payload, bound)) {
+            (Ok(x), Ok(y)) => assert_eq!(*x, y, "{name}: output under {bound:?} differs"),
+            (Err(e), Ok(_)) => panic!("{name}: decodes under {bound:?}, not under the limit: {e}"),
+            (Ok(x), Err(e)) if fits(x.len(), bound) => {
+                panic!("{name}: {} bytes fit {bound:?}, yet: {e}", x.len())
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The body of a `corrupt_*` target. `data` is `[n: u16 LE, pos: u16 LE, xor: u8, value..]`:
+/// `data` itself is checked as a payload; then `compress(value)` is decoded back to `value`
+/// (when `xor` is 0) or checked with `xor` applied to its byte `pos % len`.
+pub fn check_codec(codec: &dyn Codec, data: &[u8], compress: impl Fn(&[u8]) -> Vec<u8>) {
+    let Some((&[n0, n1, p0, p1, xor], value)) = data.split_first_chunk::<5>() else {
+        return;
+    };
+    let n = usize::from(u16::from_le_bytes([n0, n1]));
+    check_payload(codec, data, n);
+    let mut payload = compress(value);
+    if xor == 0 && value.len() <= CODEC_LIMIT {
+        let back = decode_twice(codec, &payload, AtMost(CODEC_LIMIT));
+        assert_eq!(back.as_deref(), Ok(value), "{}: valid payload", codec.name());
+    } else if !payload.is_empty() {
+        let i = usize::from(u16::from_le_bytes([p0, p1])) % payload.len();
+        payload[i] ^= xor;
+    }
+    check_payload(codec, &payload, n);
+}
+
+/// `codec.compress(value)` into a new `Vec`.
+pub fn compress(codec: &dyn Codec, value: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    codec.compress(value, &mut out).expect("compression succeeds");
+    out
+}
