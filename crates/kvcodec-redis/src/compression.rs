@@ -21,9 +21,10 @@ pub(crate) enum Decode {
 
 /// What to send for one command, and how to read its reply.
 #[derive(Debug)]
-pub(crate) struct Plan {
-    /// `None`: send the command as it is. `Some`: send these arguments instead.
-    pub args: Option<Vec<Vec<u8>>>,
+pub(crate) struct Plan<'a> {
+    /// `None`: send the command as it is. `Some`: send these arguments instead (the
+    /// unchanged ones borrowed from the original command).
+    pub args: Option<Vec<Cow<'a, [u8]>>>,
     pub decode: Decode,
 }
 
@@ -98,7 +99,11 @@ impl Compression {
 
     /// Plans one command: refuses incompatible ones, compresses value arguments, and tracks
     /// MULTI/EXEC so the EXEC reply is decoded per queued command.
-    pub(crate) fn plan(&self, args: &[&[u8]], tx: &mut Transaction) -> RedisResult<Plan> {
+    pub(crate) fn plan<'a>(
+        &self,
+        args: &[&'a [u8]],
+        tx: &mut Transaction,
+    ) -> RedisResult<Plan<'a>> {
         let pass = Plan {
             args: None,
             decode: Decode::Shape(ReplyShape::None),
@@ -140,15 +145,15 @@ impl Compression {
                 )));
             }
         }
-        let mut new_args: Option<Vec<Vec<u8>>> = None;
+        let mut new_args: Option<Vec<Cow<'a, [u8]>>> = None;
         for (i, arg) in args.iter().enumerate() {
             if !entry.values.contains(i) {
                 continue;
             }
-            let stored = self.engine.encode(arg).map_err(encode_error)?;
-            if let Cow::Owned(stored) = stored {
-                let all = new_args.get_or_insert_with(|| args.iter().map(|a| a.to_vec()).collect());
-                all[i] = stored;
+            if let Cow::Owned(stored) = self.engine.encode(arg).map_err(encode_error)? {
+                let all = new_args
+                    .get_or_insert_with(|| args.iter().map(|a| Cow::Borrowed(*a)).collect());
+                all[i] = Cow::Owned(stored);
             }
         }
         let decode = match &mut tx.queued {

@@ -1,5 +1,6 @@
 //! [`Compressed`]: a redis-rs connection that compresses values and decodes replies.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use redis::{Arg, Cmd, ErrorKind, RedisError, RedisResult, Value};
@@ -58,7 +59,7 @@ impl<C> Compressed<C> {
     pub(crate) fn plan_all<'a>(
         &mut self,
         commands: impl Iterator<Item = Vec<&'a [u8]>>,
-    ) -> RedisResult<Vec<Plan>> {
+    ) -> RedisResult<Vec<Plan<'a>>> {
         let mut tx = self.tx.clone();
         let plans = commands
             .map(|args| self.compression.plan(&args, &mut tx))
@@ -96,8 +97,9 @@ pub(crate) fn cmd_args(cmd: &Cmd) -> Option<Vec<&[u8]>> {
 }
 
 /// A `Cmd` with these arguments, keeping `cmd`'s no-response flag.
-pub(crate) fn rebuild(args: &[Vec<u8>], like: &Cmd) -> Cmd {
-    let mut cmd = Cmd::new();
+pub(crate) fn rebuild(args: &[Cow<'_, [u8]>], like: &Cmd) -> Cmd {
+    let len = args.iter().map(|a| a.len()).sum();
+    let mut cmd = Cmd::with_capacity(args.len(), len);
     for a in args {
         cmd.arg(&a[..]);
     }
@@ -106,7 +108,7 @@ pub(crate) fn rebuild(args: &[Vec<u8>], like: &Cmd) -> Cmd {
 }
 
 /// The plan for a command whose arguments can't be read (scan cursor): sent as it is.
-pub(crate) fn pass_plan() -> Plan {
+pub(crate) fn pass_plan() -> Plan<'static> {
     Plan {
         args: None,
         decode: Decode::Shape(crate::table::ReplyShape::None),
