@@ -1,0 +1,277 @@
+//! The contenders: kvcodec's engine per backend and level, the codec crates called directly
+//! (the floor the engine adds to), GLIDE's per-call zstd path and C liblz4.
+//!
+//! Every contender encodes a value to its stored form and decodes that form back. The ratio
+//! table (`ratios.rs`) and the benchmarks (`codecs.rs`) call the same two methods, so the
+//! round trip the table checks is the code the benchmarks time.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
+use kvcodec::{Codec, CodecId, Engine, Header};
+use kvcodec_deflate::DeflateCodec;
+use kvcodec_lz4::Lz4Codec;
+use kvcodec_snappy::SnappyCodec;
+use kvcodec_zstd::ZstdCodec;
+
+/// `safe` or `unsafe`: which lz4_flex code paths this build runs (kvcodec-tests' `lz4-safe`
+/// feature, on by default), so the two runs' results get different names.
+pub const LZ4_PATHS: &str = if cfg!(feature = "lz4-safe") {
+    "safe"
+} else {
+    "unsafe"
+};
+
+/// zstd levels and deflate levels benchmarked.
+pub const ZSTD_LEVELS: [i32; 3] = [1, 3, 9];
+pub const DEFLATE_LEVELS: [i32; 2] = [1, 6];
+
+/// The codec names that have both an `engine/` and a `direct/` contender.
+pub fn codec_names() -> Vec<String> {
+    let mut all: Vec<String> = ZSTD_LEVELS.iter().map(|l| format!("zstd-{l}")).collect();
+    all.push(format!("lz4-{LZ4_PATHS}"));
+    all.push("snappy".into());
+    all.extend(DEFLATE_LEVELS.iter().map(|l| format!("deflate-{l}")));
+    all
+}
+
+enum Kind {
+    /// kvcodec: header + payload, policy, limits, metrics.
+    Engine(Engine),
+    /// `zstd::bulk` with one reused compression and decompression context.
+    ZstdBulk(
+        zstd::bulk::Compressor<'static>,
+        zstd::bulk::Decompressor<'static>,
+    ),
+    /// GLIDE's path: `zstd::stream::encode_all` / `decode_all`, a new context per value.
+    ZstdPerCall(i32),
+    /// `lz4_flex::compress_prepend_size` / `decompress_size_prepended`: a new buffer per
+    /// value (also GLIDE's lz4 path).
+    Lz4Flex,
+    /// `lz4_flex::block::compress_into` / `decompress_into` one reused buffer.
+    Lz4FlexReused(Vec<u8>),
+    /// C liblz4: `lz4::block::compress(.., true)` / `decompress(.., None)`, a new buffer per value.
+    Lz4C,
+    /// C liblz4 into one reused buffer (`compress_to_buffer` / `decompress_to_buffer`).
+    Lz4CReused(Vec<u8>),
+    /// `snap::raw` with a reused encoder and decoder.
+    Snap(Box<snap::raw::Encoder>, snap::raw::Decoder),
+    /// flate2 raw deflate with a reused `Compress` / `Decompress`.
+    Deflate(Compress, Decompress),
+}
+
+/// One way of storing values, named `family/codec` (`engine/zstd-3`, `direct/zstd-3`).
+pub struct Contender {
+    pub name: String,
+    kind: Kind,
+}
+
+/// An engine writing with `codec` under the default policy (min size 64, keep if smaller).
+pub fn engine(codec: Arc<dyn Codec>) -> Engine {
+    Engine::builder()
+        .codec(codec)
+        .and_then(|b| b.build())
+        .expect("engine with one codec")
+}
+
+impl Contender {
+    fn new(name: String, kind: Kind) -> Self {
+        Contender { name, kind }
+    }
+
+    /// The engine, the direct crate call, then the other baselines, for every codec.
+    pub fn all() -> Vec<Contender> {
+        let mut all = Vec::new();
+        for level in ZSTD_LEVELS {
+            all.push(Self::engine(&format!("zstd-{level}"), zstd(level)));
+            all.push(Self::zstd_bulk(
+                &format!("direct/zstd-{level}"),
+                level,
+                None,
+            ));
+        }
+        all.push(Self::new("glide/zstd-3".into(), Kind::ZstdPerCall(3)));
+        let lz4 = format!("lz4-{LZ4_PATHS}");
+        all.push(Self::engine(&lz4, Arc::new(Lz4Codec::default())));
+        all.push(Self::new(format!("direct/{lz4}"), Kind::Lz4Flex));
+        all.push(Self::new(
+            format!("direct/{lz4}-reused-buf"),
+            Kind::Lz4FlexReused(Vec::new()),
+        ));
+        all.push(Self::new("liblz4/lz4".into(), Kind::Lz4C));
+        all.push(Self::new(
+            "liblz4/lz4-reused-buf".into(),
+            Kind::Lz4CReused(Vec::new()),
+        ));
+        all.push(Self::engine("snappy", Arc::new(SnappyCodec::new())));
+        all.push(Self::new(
+            "direct/snappy".into(),
+            Kind::Snap(
+                Box::new(snap::raw::Encoder::new()),
+                snap::raw::Decoder::new(),
+            ),
+        ));
+        for level in DEFLATE_LEVELS {
+            let codec = DeflateCodec::new(level).expect("deflate level");
+            all.push(Self::engine(&format!("deflate-{level}"), Arc::new(codec)));
+            all.push(Self::new(
+                format!("direct/deflate-{level}"),
+                Kind::Deflate(
+                    Compress::new(Compression::new(level as u32), false),
+                    Decompress::new(false),
+                ),
+            ));
+        }
+        all
+    }
+
+    /// `engine/<codec>` writing with `codec`.
+    pub fn engine(codec_name: &str, codec: Arc<dyn Codec>) -> Self {
+        Self::new(format!("engine/{codec_name}"), Kind::Engine(engine(codec)))
+    }
+
+    /// `zstd::bulk` at `level`, optionally with a dictionary loaded once into both contexts.
+    pub fn zstd_bulk(name: &str, level: i32, dictionary: Option<&[u8]>) -> Self {
+        let (c, d) = match dictionary {
+            Some(dict) => (
+                zstd::bulk::Compressor::with_dictionary(level, dict),
+                zstd::bulk::Decompressor::with_dictionary(dict),
+            ),
+            None => (
+                zstd::bulk::Compressor::new(level),
+                zstd::bulk::Decompressor::new(),
+            ),
+        };
+        let kind = Kind::ZstdBulk(c.expect("zstd compressor"), d.expect("zstd decompressor"));
+        Self::new(name.into(), kind)
+    }
+
+    /// The engine, if this contender is one.
+    pub fn as_engine(&self) -> Option<&Engine> {
+        match &self.kind {
+            Kind::Engine(engine) => Some(engine),
+            _ => None,
+        }
+    }
+
+    /// The stored form of `input`. Engines include the 5-byte header (or return the value
+    /// itself when the policy stores it plain); the others return their payload only.
+    pub fn encode<'a>(&'a mut self, input: &'a [u8]) -> Cow<'a, [u8]> {
+        match &mut self.kind {
+            Kind::Engine(engine) => engine.encode(input).expect("engine encode"),
+            Kind::ZstdBulk(c, _) => c.compress(input).expect("zstd compress").into(),
+            Kind::ZstdPerCall(level) => zstd::stream::encode_all(input, *level)
+                .expect("zstd encode_all")
+                .into(),
+            Kind::Lz4Flex => lz4_flex::compress_prepend_size(input).into(),
+            Kind::Lz4FlexReused(buf) => {
+                let need = 4 + lz4_flex::block::get_maximum_output_size(input.len());
+                if buf.len() < need {
+                    buf.resize(need, 0);
+                }
+                buf[..4].copy_from_slice(&(input.len() as u32).to_le_bytes());
+                let n = lz4_flex::block::compress_into(input, &mut buf[4..]).expect("lz4_flex");
+                Cow::Borrowed(&buf[..4 + n])
+            }
+            Kind::Lz4C => lz4::block::compress(input, None, true)
+                .expect("liblz4 compress")
+                .into(),
+            Kind::Lz4CReused(buf) => {
+                let need = 4 + lz4::block::compress_bound(input.len()).expect("liblz4 bound");
+                if buf.len() < need {
+                    buf.resize(need, 0);
+                }
+                let n = lz4::block::compress_to_buffer(input, None, true, buf).expect("liblz4");
+                Cow::Borrowed(&buf[..n])
+            }
+            Kind::Snap(enc, _) => enc.compress_vec(input).expect("snap compress").into(),
+            Kind::Deflate(c, _) => deflate(c, input).into(),
+        }
+    }
+
+    /// The original of `stored` (this contender's own stored form of an `original_len`-byte
+    /// value). Direct calls are given the length where their API wants a capacity.
+    pub fn decode<'a>(&'a mut self, stored: &'a [u8], original_len: usize) -> Cow<'a, [u8]> {
+        match &mut self.kind {
+            Kind::Engine(engine) => engine.decode(stored).expect("engine decode"),
+            Kind::ZstdBulk(_, d) => d
+                .decompress(stored, original_len)
+                .expect("zstd decompress")
+                .into(),
+            Kind::ZstdPerCall(_) => zstd::stream::decode_all(stored)
+                .expect("zstd decode_all")
+                .into(),
+            Kind::Lz4Flex => lz4_flex::decompress_size_prepended(stored)
+                .expect("lz4_flex decompress")
+                .into(),
+            Kind::Lz4FlexReused(buf) => {
+                let n = u32::from_le_bytes(stored[..4].try_into().expect("4 bytes")) as usize;
+                if buf.len() < n {
+                    buf.resize(n, 0);
+                }
+                let n = lz4_flex::block::decompress_into(&stored[4..], &mut buf[..n])
+                    .expect("lz4_flex decompress");
+                Cow::Borrowed(&buf[..n])
+            }
+            Kind::Lz4C => lz4::block::decompress(stored, None)
+                .expect("liblz4 decompress")
+                .into(),
+            Kind::Lz4CReused(buf) => {
+                if buf.len() < original_len {
+                    buf.resize(original_len, 0);
+                }
+                let n = lz4::block::decompress_to_buffer(stored, None, buf).expect("liblz4");
+                Cow::Borrowed(&buf[..n])
+            }
+            Kind::Snap(_, dec) => dec.decompress_vec(stored).expect("snap decompress").into(),
+            Kind::Deflate(_, d) => inflate(d, stored, original_len).into(),
+        }
+    }
+}
+
+/// zstd at `level` as a codec.
+pub fn zstd(level: i32) -> Arc<dyn Codec> {
+    Arc::new(ZstdCodec::new(level).expect("zstd level"))
+}
+
+/// One raw deflate stream of `input`, in a new buffer; `c` is reset for the next call.
+fn deflate(c: &mut Compress, input: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(input.len() + input.len() / 8 + 64);
+    let start = c.total_in();
+    loop {
+        let consumed = (c.total_in() - start) as usize;
+        let status = c
+            .compress_vec(&input[consumed..], &mut out, FlushCompress::Finish)
+            .expect("deflate");
+        if status == Status::StreamEnd {
+            break;
+        }
+        out.reserve(64 + input.len() / 16);
+    }
+    c.reset();
+    out
+}
+
+/// The `n` bytes `stored` inflates to, in a new buffer; `d` is reset for the next call.
+fn inflate(d: &mut Decompress, stored: &[u8], n: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(n);
+    let status = d
+        .decompress_vec(stored, &mut out, FlushDecompress::Finish)
+        .expect("inflate");
+    assert_eq!(
+        status,
+        Status::StreamEnd,
+        "one call inflates the whole stream"
+    );
+    d.reset(false);
+    out
+}
+
+/// GLIDE's stored form of `input` (header + `encode_all` frame, without content size), for
+/// measuring how fast the engine reads values GLIDE wrote.
+pub fn glide_zstd_value(input: &[u8]) -> Vec<u8> {
+    let mut stored = Header::new(CodecId::ZSTD).to_bytes().to_vec();
+    stored.extend(zstd::stream::encode_all(input, 3).expect("zstd encode_all"));
+    stored
+}
