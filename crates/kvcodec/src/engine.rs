@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::codec::decode_with_limit;
 use crate::header::{HEADER_LEN, Header, VERSION};
@@ -60,6 +60,8 @@ pub struct Engine {
     pub(crate) on_corrupt: OnCorrupt,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) observer: Option<Arc<dyn Observer>>,
+    /// Whether compress/decompress are timed (two clock reads per value).
+    pub(crate) timed: bool,
     pub(crate) warn_limit: RateLimiter,
 }
 
@@ -116,7 +118,7 @@ impl Engine {
         if let Err(reason) = self.policy.admit(value) {
             return Ok(self.skip(reason));
         }
-        let start = Instant::now();
+        let start = self.timed.then(Instant::now);
         let mut out =
             Vec::with_capacity(HEADER_LEN.saturating_add(codec.max_compressed_len(value.len())));
         Header::new(codec.id()).write(&mut out);
@@ -124,7 +126,7 @@ impl Engine {
             tracing::warn!(codec = %codec.id(), value_len = value.len(), "kvcodec: compression failed: {err}");
             return Err(err);
         }
-        let took = start.elapsed();
+        let took = start.map_or(Duration::ZERO, |t| t.elapsed());
         if let Err(reason) = self.policy.keep(value.len(), out.len()) {
             self.metrics.record_compress_time(codec.id(), took);
             return Ok(self.skip(reason));
@@ -172,10 +174,10 @@ impl Engine {
             self.metrics.record_passthrough();
             return Ok(None);
         };
-        let start = Instant::now();
+        let start = self.timed.then(Instant::now);
         match self.decode_payload(header, payload) {
             Ok(plain) => {
-                let took = start.elapsed();
+                let took = start.map_or(Duration::ZERO, |t| t.elapsed());
                 self.metrics
                     .record_decompressed(header.codec, stored.len(), plain.len(), took);
                 if let Some(o) = &self.observer {

@@ -235,7 +235,8 @@ pub struct CodecSnapshot {
     pub compress_bytes_in: u64,
     /// Stored bytes of those values, header included.
     pub compress_bytes_out: u64,
-    /// Time spent compressing (including values then stored plain).
+    /// Time spent compressing (including values then stored plain); zero unless the engine
+    /// measures time ([`crate::EngineBuilder::measure_time`]).
     pub compress_time: Duration,
     /// Stored values decoded.
     pub decompressed: u64,
@@ -243,7 +244,7 @@ pub struct CodecSnapshot {
     pub decompress_bytes_in: u64,
     /// Decoded bytes.
     pub decompress_bytes_out: u64,
-    /// Time spent decoding.
+    /// Time spent decoding; zero unless the engine measures time.
     pub decompress_time: Duration,
     /// Decode failures by kind.
     pub failures: [(FailureKind, u64); FailureKind::ALL.len()],
