@@ -1,67 +1,46 @@
-//! A custom codec in ~40 lines: run-length encoding under application id 0x80.
-//! Run: `cargo run -p kvcodec --example custom_codec`
+//! A custom codec: run-length encoding under application id 0x80, checked by the conformance
+//! suite every backend passes. Run: `cargo run -p kvcodec --example custom_codec`
 use std::sync::Arc;
 
-use kvcodec::codec::{DecodeBound, read_u32_le_prefix, write_u32_le_prefix};
+use kvcodec::codec::{
+    DecodeBound, read_u32_le_prefix as read_len, write_u32_le_prefix as write_len,
+};
 use kvcodec::{Codec, CodecId, Engine, Error};
 
 /// Payload: u32 LE decoded length, then (run length 1..=255, byte) pairs.
 struct Rle;
 
+#[rustfmt::skip] // kept compact on purpose: the whole codec fits on one screen
 impl Codec for Rle {
-    fn id(&self) -> CodecId {
-        CodecId(0x80)
-    }
-    fn name(&self) -> &str {
-        "rle"
-    }
+    fn id(&self) -> CodecId { CodecId(0x80) }
+    fn name(&self) -> &str { "rle" }
     fn compress(&self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
-        write_u32_le_prefix(self.id(), input.len(), out)?;
-        for run in input.chunk_by(|a, b| a == b) {
-            for piece in run.chunks(255) {
-                out.extend_from_slice(&[piece.len() as u8, piece[0]]);
-            }
-        }
+        write_len(self.id(), input.len(), out)?;
+        let runs = input.chunk_by(|a, b| a == b).flat_map(|run| run.chunks(255));
+        out.extend(runs.flat_map(|run| [run.len() as u8, run[0]]));
         Ok(())
     }
     fn declared_len(&self, payload: &[u8]) -> Result<Option<u64>, Error> {
-        Ok(Some(read_u32_le_prefix(self.id(), payload)?.0))
+        Ok(Some(read_len(self.id(), payload)?.0))
     }
-    fn decompress(
-        &self,
-        payload: &[u8],
-        bound: DecodeBound,
-        out: &mut Vec<u8>,
-    ) -> Result<(), Error> {
-        let (n, pairs) = read_u32_le_prefix(self.id(), payload)?;
+    fn decompress(&self, payload: &[u8], bound: DecodeBound, out: &mut Vec<u8>) -> Result<(), Error> {
+        let (n, pairs) = read_len(self.id(), payload)?;
         bound.check_declared(self.id(), n)?; // before allocating anything
         let start = out.len();
         for pair in pairs.chunks(2) {
-            let [count, byte] = pair else {
-                return Err(Error::corrupt(self.id(), "odd payload length"));
-            };
-            if *count == 0 || (out.len() - start) + usize::from(*count) > n as usize {
-                return Err(Error::corrupt(
-                    self.id(),
-                    "run is empty or overruns the declared length",
-                ));
+            let &[count, byte] = pair else { return Err(Error::corrupt(self.id(), "odd payload")) };
+            if count == 0 || out.len() - start + usize::from(count) > n as usize {
+                return Err(Error::corrupt(self.id(), "empty run, or runs overrun the length"));
             }
-            out.resize(out.len() + usize::from(*count), *byte);
+            out.resize(out.len() + usize::from(count), byte);
         }
         let found = (out.len() - start) as u64;
-        if found != n {
-            return Err(Error::LengthMismatch {
-                codec: self.id(),
-                expected: n,
-                found,
-            });
-        }
-        Ok(())
+        if found == n { Ok(()) } else { Err(Error::LengthMismatch { codec: self.id(), expected: n, found }) }
     }
 }
 
 fn main() -> Result<(), Error> {
-    kvcodec::conformance::check(&Rle); // the suite every backend passes
+    kvcodec::conformance::check(&Rle);
     let engine = Engine::builder()
         .codec(Arc::new(Rle) as Arc<dyn Codec>)?
         .build()?;
