@@ -123,6 +123,12 @@ impl Policy for MaxSize {
 }
 
 /// Refuses values that already carry a header ([`SkipReason::AlreadyCompressed`]).
+///
+/// Such a value is stored as it is, as GLIDE does, and read back through the decoder: if it
+/// happens to be a valid compressed value (a plain binary value that starts with `00 01 02`, a
+/// version byte and a registered codec id, followed by a valid payload), it is read back decoded.
+/// The format has no escape for this; applications storing arbitrary binary values that may
+/// start with `00 01 02` should keep them on keys a plain connection serves.
 #[derive(Debug, Clone, Copy)]
 pub struct NotCompressed;
 
