@@ -41,14 +41,15 @@ fn install() -> PrometheusHandle {
     builder.install_recorder().unwrap()
 }
 
-/// The three engines compared, all writing and reading with `codec`.
-const CELLS: [&str; 3] = [
+/// The engines compared, all writing and reading with `codec`.
+const CELLS: [&str; 4] = [
     "no observer",
     "exporter, no-op recorder",
     "exporter, Prometheus",
+    "exporter without histograms, Prometheus",
 ];
 
-fn engines(codec: &Arc<dyn Codec>, values: &[Vec<u8>]) -> [Engine; 3] {
+fn engines(codec: &Arc<dyn Codec>, values: &[Vec<u8>]) -> [Engine; 4] {
     let build = |exporter: Option<MetricsExporter>| {
         let mut builder = Engine::builder().codec(codec.clone()).unwrap();
         if let Some(exporter) = exporter {
@@ -62,7 +63,15 @@ fn engines(codec: &Arc<dyn Codec>, values: &[Vec<u8>]) -> [Engine; 3] {
         run(&engine, values, 1000);
         engine
     });
-    [build(None), noop, build(Some(MetricsExporter::new()))]
+    let counters = MetricsExporter::new()
+        .with_label("cell", "counters")
+        .without_histograms();
+    [
+        build(None),
+        noop,
+        build(Some(MetricsExporter::new())),
+        build(Some(counters)),
+    ]
 }
 
 /// CPU time this thread has run, in ns (`CLOCK_THREAD_CPUTIME_ID`): time spent preempted by
@@ -121,35 +130,36 @@ fn main() {
     ];
 
     println!(
-        "| codec | {} CPU ns/op | {} CPU ns/op (vs none) | {} CPU ns/op (vs none) |",
-        CELLS[0], CELLS[1], CELLS[2]
+        "| codec | {} CPU ns/op | {} CPU ns/op (vs none) | {} CPU ns/op (vs none) | {} CPU ns/op (vs none) |",
+        CELLS[0], CELLS[1], CELLS[2], CELLS[3]
     );
-    println!("|---|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|");
     for (name, codec) in &codecs {
         let engines = engines(codec, &values);
         for engine in &engines {
             run(engine, &values, iters / 10 + 1); // warm-up
         }
-        let mut ns: [Vec<f64>; 3] = Default::default();
-        let mut overhead: [Vec<f64>; 3] = Default::default();
+        let mut ns: [Vec<f64>; 4] = Default::default();
+        let mut overhead: [Vec<f64>; 4] = Default::default();
         for round in 0..rounds {
-            let mut this = [0.0; 3];
-            for k in 0..3 {
-                let cell = (round + k) % 3; // rotate which cell goes first
+            let mut this = [0.0; 4];
+            for k in 0..4 {
+                let cell = (round + k) % 4; // rotate which cell goes first
                 this[cell] = run(&engines[cell], &values, iters);
             }
-            for cell in 0..3 {
+            for cell in 0..4 {
                 ns[cell].push(this[cell]);
                 overhead[cell].push(this[cell] / this[0] - 1.0);
             }
             handle.run_upkeep(); // drains histogram samples, as the HTTP listener does
         }
-        let [none, noop, prom] = ns.map(median);
-        let [_, noop_pct, prom_pct] = overhead.map(|o| 100.0 * median(o));
+        let [none, noop, prom, counters] = ns.map(median);
+        let [_, noop_pct, prom_pct, counters_pct] = overhead.map(|o| 100.0 * median(o));
         println!(
-            "| {name} | {none:.0} | {noop:.0} ({noop_pct:+.2} %, {:+.0} ns) | {prom:.0} ({prom_pct:+.2} %, {:+.0} ns) |",
+            "| {name} | {none:.0} | {noop:.0} ({noop_pct:+.2} %, {:+.0} ns) | {prom:.0} ({prom_pct:+.2} %, {:+.0} ns) | {counters:.0} ({counters_pct:+.2} %, {:+.0} ns) |",
             noop - none,
-            prom - none
+            prom - none,
+            counters - none
         );
         // Every value the Prometheus-observed engine handled was counted.
         let m = engines[2].metrics().snapshot();

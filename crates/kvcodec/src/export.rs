@@ -59,6 +59,7 @@ pub struct MetricsExporter {
     labels: Vec<Label>,
     codecs: Box<[OnceLock<CodecHandles>]>,
     skipped: OnceLock<Vec<Counter>>,
+    histograms: bool,
 }
 
 impl Default for MetricsExporter {
@@ -91,7 +92,16 @@ impl MetricsExporter {
             labels: Vec::new(),
             codecs: (0..256).map(|_| OnceLock::new()).collect(),
             skipped: OnceLock::new(),
+            histograms: true,
         }
+    }
+
+    /// Counters only: no time or ratio histograms, and the engine then reads no clock. Costs
+    /// a few counter adds per value instead of also three histogram samples (see
+    /// docs/observability.md for both measured); the latency alert needs the histograms.
+    pub fn without_histograms(mut self) -> Self {
+        self.histograms = false;
+        self
     }
 
     /// Adds a constant label to every metric (call before use).
@@ -112,6 +122,15 @@ impl MetricsExporter {
                 .collect()
         });
         &all[reason.index()]
+    }
+
+    /// A registered histogram, or a no-op one (never exported) without histograms.
+    fn histogram(&self, name: &'static str, labels: Vec<Label>) -> Histogram {
+        if self.histograms {
+            histogram!(name, labels)
+        } else {
+            Histogram::noop()
+        }
     }
 
     fn codec(&self, id: CodecId) -> &CodecHandles {
@@ -141,9 +160,9 @@ impl MetricsExporter {
                     .collect(),
                 size_limit: counter!("kvcodec_size_limit_rejections_total", with(&[])),
                 raw_fallbacks: counter!("kvcodec_raw_fallbacks_total", with(&[])),
-                compress_seconds: histogram!("kvcodec_compress_seconds", with(&[])),
-                decompress_seconds: histogram!("kvcodec_decompress_seconds", with(&[])),
-                ratio: histogram!("kvcodec_compression_ratio", with(&[])),
+                compress_seconds: self.histogram("kvcodec_compress_seconds", with(&[])),
+                decompress_seconds: self.histogram("kvcodec_decompress_seconds", with(&[])),
+                ratio: self.histogram("kvcodec_compression_ratio", with(&[])),
             }
         })
     }
@@ -188,6 +207,10 @@ fn describe() {
 }
 
 impl Observer for MetricsExporter {
+    fn wants_time(&self) -> bool {
+        self.histograms
+    }
+
     fn compressed(&self, codec: CodecId, bytes_in: usize, bytes_out: usize, took: Duration) {
         let h = self.codec(codec);
         h.compressed.increment(1);

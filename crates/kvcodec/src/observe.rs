@@ -33,6 +33,12 @@ pub trait Observer: Send + Sync {
     fn failed(&self, codec: CodecId, kind: FailureKind, raw_fallback: bool) {
         let _ = (codec, kind, raw_fallback);
     }
+
+    /// Whether this observer uses the `took` durations; if not, an engine built with it does
+    /// not read the clock (unless told to with `EngineBuilder::measure_time`).
+    fn wants_time(&self) -> bool {
+        true
+    }
 }
 
 impl<T: Observer + ?Sized> Observer for Arc<T> {
@@ -47,6 +53,9 @@ impl<T: Observer + ?Sized> Observer for Arc<T> {
     }
     fn failed(&self, codec: CodecId, kind: FailureKind, raw_fallback: bool) {
         (**self).failed(codec, kind, raw_fallback)
+    }
+    fn wants_time(&self) -> bool {
+        (**self).wants_time()
     }
 }
 

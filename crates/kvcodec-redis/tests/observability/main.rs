@@ -9,6 +9,7 @@
 //! the process, and the exact-count tests compare it before and after.
 
 mod alerts;
+mod counters_only;
 mod exact_counts;
 mod tracing_events;
 mod two_engines;
