@@ -3,7 +3,7 @@
 use std::ops::RangeInclusive;
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
-use kvcodec::codec::{DecodeBound, read_u32_le_prefix, write_u32_le_prefix};
+use kvcodec::codec::{DecodeBound, decode_exact, read_u32_le_prefix, write_u32_le_prefix};
 use kvcodec::{Codec, CodecId, Error};
 
 use kvcodec::pool::Pool;
@@ -203,23 +203,17 @@ impl Codec for DeflateCodec {
         out: &mut Vec<u8>,
     ) -> Result<(), Error> {
         let (declared, body) = read_u32_le_prefix(ID, payload)?;
-        bound.check_declared(ID, declared)?; // before allocating
-        // `check_declared` bounded `declared` by a `usize` limit.
-        let n = declared as usize;
-        let start = out.len();
-        out.resize(start + n, 0);
-        let result = self.decompressors.with(
-            || Decompress::new(false),
-            |d| {
-                let result = inflate_exact(d, body, &mut out[start..]);
-                d.reset(false);
-                result
-            },
-        );
-        if result.is_err() {
-            out.truncate(start);
-        }
-        result
+        decode_exact(ID, declared, bound, out, |dst| {
+            let n = dst.len();
+            self.decompressors.with(
+                || Decompress::new(false),
+                |d| {
+                    let result = inflate_exact(d, body, dst);
+                    d.reset(false);
+                    result.map(|()| n)
+                },
+            )
+        })
     }
 
     fn max_compressed_len(&self, input_len: usize) -> usize {

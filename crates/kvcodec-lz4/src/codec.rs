@@ -2,7 +2,7 @@
 
 use std::ops::RangeInclusive;
 
-use kvcodec::codec::{DecodeBound, read_u32_le_prefix, write_u32_le_prefix};
+use kvcodec::codec::{DecodeBound, decode_exact, read_u32_le_prefix, write_u32_le_prefix};
 use kvcodec::{Codec, CodecId, Error};
 use lz4_flex::block::{self, DecompressError};
 
@@ -97,28 +97,18 @@ impl Codec for Lz4Codec {
         out: &mut Vec<u8>,
     ) -> Result<(), Error> {
         let (declared, block) = read_u32_le_prefix(ID, payload)?;
-        bound.check_declared(ID, declared)?; // before allocating
-        // `check_declared` bounded `declared` by a `usize` limit.
-        let n = declared as usize;
-        let start = out.len();
-        out.resize(start + n, 0);
-        let result = match block::decompress_into(block, &mut out[start..]) {
-            Ok(written) if written == n => return Ok(()),
-            Ok(written) => Err(Error::LengthMismatch {
-                codec: ID,
-                expected: declared,
-                found: written as u64,
-            }),
-            // The block decodes past `n` bytes; `expected` is a lower bound of its length.
-            Err(DecompressError::OutputTooSmall { expected, .. }) => Err(Error::LengthMismatch {
-                codec: ID,
-                expected: declared,
-                found: expected.max(n + 1) as u64,
-            }),
-            Err(e) => Err(Error::corrupt(ID, e)),
-        };
-        out.truncate(start);
-        result
+        decode_exact(ID, declared, bound, out, |dst| {
+            let n = dst.len();
+            block::decompress_into(block, dst).map_err(|e| match e {
+                // The block decodes past `n` bytes; `expected` is a lower bound of its length.
+                DecompressError::OutputTooSmall { expected, .. } => Error::LengthMismatch {
+                    codec: ID,
+                    expected: declared,
+                    found: expected.max(n + 1) as u64,
+                },
+                e => Error::corrupt(ID, e),
+            })
+        })
     }
 
     fn max_compressed_len(&self, input_len: usize) -> usize {

@@ -1,6 +1,6 @@
 //! [`SnappyCodec`]: raw Snappy (varint length + body), on the `snap` crate.
 
-use kvcodec::codec::DecodeBound;
+use kvcodec::codec::{DecodeBound, decode_exact};
 use kvcodec::{Codec, CodecId, Error};
 use snap::raw::{Decoder, Encoder, decompress_len, max_compress_len};
 
@@ -112,30 +112,21 @@ impl Codec for SnappyCodec {
         out: &mut Vec<u8>,
     ) -> Result<(), Error> {
         let declared = read_len(payload)?;
-        bound.check_declared(ID, declared)?; // before allocating
-        // `check_declared` bounded `declared` by a `usize` limit.
-        let n = declared as usize;
-        let start = out.len();
-        out.resize(start + n, 0);
-        let result = match Decoder::new().decompress(payload, &mut out[start..]) {
-            Ok(written) if written == n => return Ok(()),
-            Ok(written) => Err(Error::LengthMismatch {
-                codec: ID,
-                expected: declared,
-                found: written as u64,
-            }),
-            Err(snap::Error::HeaderMismatch {
-                expected_len,
-                got_len,
-            }) => Err(Error::LengthMismatch {
-                codec: ID,
-                expected: expected_len,
-                found: got_len,
-            }),
-            Err(e) => Err(Error::corrupt(ID, e)),
-        };
-        out.truncate(start);
-        result
+        decode_exact(ID, declared, bound, out, |dst| {
+            Decoder::new()
+                .decompress(payload, dst)
+                .map_err(|e| match e {
+                    snap::Error::HeaderMismatch {
+                        expected_len,
+                        got_len,
+                    } => Error::LengthMismatch {
+                        codec: ID,
+                        expected: expected_len,
+                        found: got_len,
+                    },
+                    e => Error::corrupt(ID, e),
+                })
+        })
     }
 
     fn max_compressed_len(&self, input_len: usize) -> usize {
