@@ -8,7 +8,7 @@ use crate::assess::Assessment;
 use crate::error::CliError;
 use crate::stats::human_bytes;
 use crate::svg::{self, esc};
-use crate::text::{band_label, dict_cell, dictionary_line, passes, percent, speed};
+use crate::text::{band_label, candidate_table, dictionary_line, passes, percent};
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#111}\
 table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{padding:.3em .8em;border-bottom:1px solid #ddd}\
@@ -115,44 +115,13 @@ pub fn render(a: &Assessment) -> String {
         esc(&human_bytes(min_size as u64)),
         passes(a.passes)
     );
-    let with_dict = a.candidates.iter().any(|c| c.dictionary.is_some());
-    let mut headers = vec![
-        "codec",
-        "GLIDE",
-        "stored",
-        "savings",
-        "compressed",
-        "compress MB/s",
-        "decompress MB/s",
-    ];
-    if with_dict {
-        headers.push("held-out: no dict → dict");
-    }
-    let rows: Vec<(Vec<String>, bool)> = a
-        .candidates
-        .iter()
-        .map(|c| {
-            let mut row = vec![
-                c.codec.clone(),
-                if c.glide_compatible { "yes" } else { "no" }.to_owned(),
-                human_bytes(c.stored_bytes),
-                percent(c.savings_pct),
-                percent(c.compressed_pct),
-                speed(c.compress_mb_s),
-                speed(c.decompress_mb_s),
-            ];
-            if with_dict {
-                row.push(c.dictionary.as_ref().map_or("-".into(), dict_cell));
-            }
-            (row, c.codec == r.codec)
-        })
+    let (headers, rows, numeric) = candidate_table(a);
+    let rows: Vec<(Vec<String>, bool)> = rows
+        .into_iter()
+        .zip(&a.candidates)
+        .map(|(row, c)| (row, c.codec == r.codec))
         .collect();
-    html_table(
-        &mut out,
-        &headers,
-        &rows,
-        &[false, false, true, true, true, true, true, true],
-    );
+    html_table(&mut out, &headers, &rows, &numeric);
     if let Some(line) = dictionary_line(a) {
         let _ = writeln!(out, "<p>{}.</p>", esc(&line));
     }

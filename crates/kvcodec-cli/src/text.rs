@@ -99,6 +99,45 @@ pub fn dictionary_line(a: &Assessment) -> Option<String> {
     ))
 }
 
+/// The candidates table shared by the text and HTML reports: headers, one row per candidate
+/// (in `a.candidates` order), and which columns are right-aligned numbers.
+pub fn candidate_table(a: &Assessment) -> (Vec<&'static str>, Vec<Vec<String>>, Vec<bool>) {
+    let with_dict = a.candidates.iter().any(|c| c.dictionary.is_some());
+    let mut headers = vec![
+        "codec",
+        "GLIDE",
+        "stored",
+        "savings",
+        "compressed",
+        "compress MB/s",
+        "decompress MB/s",
+    ];
+    if with_dict {
+        headers.push("held-out: no dict → dict");
+    }
+    let rows = a
+        .candidates
+        .iter()
+        .map(|c| {
+            let mut row = vec![
+                c.codec.clone(),
+                if c.glide_compatible { "yes" } else { "no" }.to_owned(),
+                human_bytes(c.stored_bytes),
+                percent(c.savings_pct),
+                percent(c.compressed_pct),
+                speed(c.compress_mb_s),
+                speed(c.decompress_mb_s),
+            ];
+            if with_dict {
+                row.push(c.dictionary.as_ref().map_or("-".into(), dict_cell));
+            }
+            row
+        })
+        .collect();
+    let right = headers.iter().enumerate().map(|(i, _)| i >= 2).collect();
+    (headers, rows, right)
+}
+
 /// The full plain-text report.
 pub fn render(a: &Assessment) -> String {
     let mut out = String::new();
@@ -169,39 +208,7 @@ pub fn render(a: &Assessment) -> String {
         human_bytes(min_size as u64),
         passes(a.passes)
     );
-    let with_dict = a.candidates.iter().any(|c| c.dictionary.is_some());
-    let mut headers = vec![
-        "codec",
-        "GLIDE",
-        "stored",
-        "savings",
-        "compressed",
-        "compress MB/s",
-        "decompress MB/s",
-    ];
-    if with_dict {
-        headers.push("held-out: no dict → dict");
-    }
-    let rows: Vec<Vec<String>> = a
-        .candidates
-        .iter()
-        .map(|c| {
-            let mut row = vec![
-                c.codec.clone(),
-                if c.glide_compatible { "yes" } else { "no" }.to_owned(),
-                human_bytes(c.stored_bytes),
-                percent(c.savings_pct),
-                percent(c.compressed_pct),
-                speed(c.compress_mb_s),
-                speed(c.decompress_mb_s),
-            ];
-            if with_dict {
-                row.push(c.dictionary.as_ref().map_or("-".into(), dict_cell));
-            }
-            row
-        })
-        .collect();
-    let right = [false, false, true, true, true, true, true, true];
+    let (headers, rows, right) = candidate_table(a);
     out.push_str(&table(&headers, &rows, &right));
     if let Some(line) = dictionary_line(a) {
         let _ = writeln!(out, "  {line}");
