@@ -90,8 +90,8 @@ impl EngineBuilder {
         self
     }
 
-    /// Times every compress and decompress (two clock reads per value; about 50–70 ns on a
-    /// VM, a few percent of a 1 KiB lz4 call). Default: on when an observer that wants the
+    /// Times every compress and decompress (two clock reads per value, a visible share of a
+    /// sub-microsecond 1 KiB lz4 decode; see BENCHMARKS.md). Default: on when an observer that wants the
     /// time is installed ([`Observer::wants_time`]), off otherwise, when the time figures stay
     /// zero.
     pub fn measure_time(mut self, on: bool) -> Self {

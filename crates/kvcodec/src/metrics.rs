@@ -146,14 +146,19 @@ impl Metrics {
         c.compressed.fetch_add(1, Relaxed);
         c.compress_bytes_in.fetch_add(bytes_in as u64, Relaxed);
         c.compress_bytes_out.fetch_add(bytes_out as u64, Relaxed);
-        c.compress_nanos.fetch_add(nanos(took), Relaxed);
+        if !took.is_zero() {
+            // Untimed engines pass zero: skip the atomic add on the hot path.
+            c.compress_nanos.fetch_add(nanos(took), Relaxed);
+        }
     }
 
     /// Adds compression time for a value that was then stored plain (not counted as compressed).
     pub(crate) fn record_compress_time(&self, id: CodecId, took: Duration) {
-        self.codec(id)
-            .compress_nanos
-            .fetch_add(nanos(took), Relaxed);
+        if !took.is_zero() {
+            self.codec(id)
+                .compress_nanos
+                .fetch_add(nanos(took), Relaxed);
+        }
     }
 
     /// Counts one stored value (header included) decoded to `bytes_out` bytes.
@@ -168,7 +173,10 @@ impl Metrics {
         c.decompressed.fetch_add(1, Relaxed);
         c.decompress_bytes_in.fetch_add(bytes_in as u64, Relaxed);
         c.decompress_bytes_out.fetch_add(bytes_out as u64, Relaxed);
-        c.decompress_nanos.fetch_add(nanos(took), Relaxed);
+        if !took.is_zero() {
+            // Untimed engines pass zero: skip the atomic add on the hot path.
+            c.decompress_nanos.fetch_add(nanos(took), Relaxed);
+        }
     }
 
     /// Counts one value stored plain.
