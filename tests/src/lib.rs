@@ -42,6 +42,7 @@
 
 pub mod cluster;
 pub mod data;
+pub mod keyspace;
 pub mod kind;
 pub mod port;
 pub mod python;

@@ -27,108 +27,25 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use kvcodec::OnCorrupt;
-use kvcodec_tests::json_value;
-use redis::{Commands, ConnectionLike};
 
 pub use common::{fails, json, kvcodec, ok};
 
-/// A JSON document of 800–2800 bytes, fixed by `seed`.
-pub fn doc(seed: u64) -> Vec<u8> {
-    json_value(800 + (seed as usize * 37) % 2000, seed)
-}
+pub use kvcodec_tests::keyspace::{KEYS, all_keys, doc, populate};
 
-/// Fills a keyspace: 120 strings (every 4th with a TTL, every 4th + 1 too short to compress),
-/// 8 hashes of 6 fields (with TTLs), 8 lists of 6 elements and one set: 137 keys.
-pub fn populate(con: &mut impl ConnectionLike) {
-    for i in 0..120u64 {
-        let key = format!("s:{i}");
-        let mut set = redis::cmd("SET");
-        match i % 4 {
-            0 => set.arg(&key).arg(doc(i)).arg("EX").arg(5000 + i),
-            1 => set.arg(&key).arg(b"short"),
-            _ => set.arg(&key).arg(doc(i)),
-        };
-        set.exec(con).unwrap();
-    }
-    for h in 0..8u64 {
-        for f in 0..6u64 {
-            let value = doc(1000 + h * 10 + f);
-            redis::cmd("HSET")
-                .arg(format!("h:{h}"))
-                .arg(format!("f{f}"))
-                .arg(value)
-                .exec(con)
-                .unwrap();
-        }
-        redis::cmd("EXPIRE")
-            .arg(format!("h:{h}"))
-            .arg(7000)
-            .exec(con)
-            .unwrap();
-    }
-    for l in 0..8u64 {
-        for e in 0..6u64 {
-            let value = doc(2000 + l * 10 + e);
-            redis::cmd("RPUSH")
-                .arg(format!("l:{l}"))
-                .arg(value)
-                .exec(con)
-                .unwrap();
-        }
-    }
-    redis::cmd("SADD")
-        .arg("set:1")
-        .arg("member")
-        .exec(con)
-        .unwrap();
-}
-
-/// Keys of `populate`.
-pub const KEYS: u64 = 137;
-
-/// Every key, sorted.
-pub fn all_keys(con: &mut redis::Connection) -> Vec<String> {
-    let mut keys: Vec<String> = con.keys("*").unwrap();
-    keys.retain(|k| !k.starts_with("kvcodec:"));
-    keys.sort();
-    keys
-}
-
-/// Per key: its values as a plain client sees them (`raw`) or decoded by every codec, and its
-/// absolute expiry (PEXPIRETIME).
+/// [`kvcodec_tests::keyspace::state`], values decoded with every backend unless `raw`.
 pub fn state(
     con: &mut redis::Connection,
     keys: &[String],
     raw: bool,
 ) -> HashMap<String, (Vec<Vec<u8>>, i64)> {
     let reader = kvcodec_cli::backends::reader(1 << 30, OnCorrupt::Error).unwrap();
-    let dec = |v: Vec<u8>| {
+    kvcodec_tests::keyspace::state(con, keys, |v| {
         if raw {
             v
         } else {
             reader.decode_vec(v).unwrap()
         }
-    };
-    keys.iter()
-        .map(|k| {
-            let kind: String = redis::cmd("TYPE").arg(k).query(con).unwrap();
-            let values: Vec<Vec<u8>> = match kind.as_str() {
-                "string" => vec![dec(con.get(k).unwrap())],
-                "hash" => {
-                    let mut pairs: Vec<(Vec<u8>, Vec<u8>)> = con.hgetall(k).unwrap();
-                    pairs.sort();
-                    pairs.into_iter().flat_map(|(f, v)| [f, dec(v)]).collect()
-                }
-                "list" => {
-                    let items: Vec<Vec<u8>> = con.lrange(k, 0, -1).unwrap();
-                    items.into_iter().map(dec).collect()
-                }
-                _ => vec![kind.into_bytes()],
-            };
-            let expiry: i64 = redis::cmd("PEXPIRETIME").arg(k).query(con).unwrap();
-            (k.clone(), (values, expiry))
-        })
-        .collect()
+    })
 }
 
 /// Stored values (strings, hash values, list elements) that carry a kvcodec header.

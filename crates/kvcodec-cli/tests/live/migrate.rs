@@ -1,16 +1,13 @@
 //! `kvcodec migrate` / `rollback` end to end on Redis and Valkey: a concurrent writer, then
 //! rollback byte-exact; a run SIGKILLed mid-way and resumed by the same command.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use kvcodec_tests::keyspace::Writer;
 use kvcodec_tests::{Server, ServerKind};
 
 use crate::{
-    KEYS, all_keys, compressed_values, doc, figure, ok_json, populate, skipped, spawn, state,
-    wait_for,
+    KEYS, all_keys, compressed_values, figure, ok_json, populate, skipped, spawn, state, wait_for,
 };
 
 /// Values of `populate` long enough to compress: 90 strings, 48 hash values, 48 list elements.
@@ -25,30 +22,7 @@ fn migrate_with_writer(kind: ServerKind) {
     let before = state(&mut plain, &keys, false);
 
     // A plain client rewrites 30 string keys (SET … KEEPTTL) the whole time.
-    let stop = Arc::new(AtomicBool::new(false));
-    let last: Arc<Mutex<HashMap<String, Vec<u8>>>> = Arc::default();
-    let rounds = Arc::new(AtomicUsize::new(0));
-    let writer = {
-        let (stop, last, rounds) = (stop.clone(), last.clone(), rounds.clone());
-        let mut con = server.connection();
-        std::thread::spawn(move || {
-            let mut n = 0u64;
-            while !stop.load(Ordering::Relaxed) || rounds.load(Ordering::Relaxed) < 3 {
-                for i in (0..120u64).step_by(4) {
-                    n += 1;
-                    let (key, value) = (format!("s:{i}"), doc(10_000 + n));
-                    redis::cmd("SET")
-                        .arg(&key)
-                        .arg(&value)
-                        .arg("KEEPTTL")
-                        .exec(&mut con)
-                        .unwrap();
-                    last.lock().unwrap().insert(key, value);
-                }
-                rounds.fetch_add(1, Ordering::Relaxed);
-            }
-        })
-    };
+    let writer = Writer::start(server.connection());
     let dir = tempfile::tempdir().unwrap();
     let cp = dir.path().join("cp.json");
     let cp_arg = cp.to_str().unwrap();
@@ -65,8 +39,7 @@ fn migrate_with_writer(kind: ServerKind) {
         "--json",
     ];
     let first = ok_json(&args);
-    stop.store(true, Ordering::Relaxed);
-    writer.join().unwrap();
+    let last = writer.stop();
 
     assert_eq!(first["completed"], true, "{kind}: {first}");
     assert!(
@@ -83,7 +56,6 @@ fn migrate_with_writer(kind: ServerKind) {
     );
 
     let after = state(&mut plain, &keys, false);
-    let last = last.lock().unwrap();
     for k in &keys {
         let (values, expiry) = &after[k];
         assert_eq!(*expiry, before[k].1, "{kind}: {k} expiry changed");

@@ -2,100 +2,20 @@
 //! from a checkpoint, and a cluster.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use kvcodec::Mode;
 use kvcodec_redis::migrate::{Direction, Migration, Summary};
-use kvcodec_tests::{Cluster, Server, ServerKind, json_value};
+use kvcodec_tests::keyspace::{self, Writer, all_keys, doc, populate};
+use kvcodec_tests::{Cluster, Server, ServerKind};
 use redis::Commands;
 
 use crate::{engine, is_compressed};
 
-fn doc(seed: u64) -> Vec<u8> {
-    json_value(800 + (seed as usize * 37) % 2000, seed)
-}
-
-/// Fills the keyspace: strings (some with TTLs, some short), hashes, lists and a set.
-fn populate(con: &mut impl redis::ConnectionLike) {
-    for i in 0..120u64 {
-        let key = format!("s:{i}");
-        match i % 4 {
-            0 => redis::cmd("SET")
-                .arg(&key)
-                .arg(doc(i))
-                .arg("EX")
-                .arg(5000 + i)
-                .exec(con)
-                .unwrap(),
-            1 => redis::cmd("SET").arg(&key).arg(b"short").exec(con).unwrap(),
-            _ => redis::cmd("SET").arg(&key).arg(doc(i)).exec(con).unwrap(),
-        }
-    }
-    for h in 0..8u64 {
-        for f in 0..6u64 {
-            redis::cmd("HSET")
-                .arg(format!("h:{h}"))
-                .arg(format!("f{f}"))
-                .arg(doc(1000 + h * 10 + f))
-                .exec(con)
-                .unwrap();
-        }
-        redis::cmd("EXPIRE")
-            .arg(format!("h:{h}"))
-            .arg(7000)
-            .exec(con)
-            .unwrap();
-    }
-    for l in 0..8u64 {
-        for e in 0..6u64 {
-            redis::cmd("RPUSH")
-                .arg(format!("l:{l}"))
-                .arg(doc(2000 + l * 10 + e))
-                .exec(con)
-                .unwrap();
-        }
-    }
-    redis::cmd("SADD")
-        .arg("set:1")
-        .arg("member")
-        .exec(con)
-        .unwrap();
-}
-
-/// Every string key's decoded value, every hash's and list's decoded contents, and every
-/// key's absolute expiry, read through `engine` from a plain connection.
+/// Decoded contents and expiry of every key, read through a DecompressOnly engine.
 fn state(con: &mut redis::Connection, keys: &[String]) -> HashMap<String, (Vec<Vec<u8>>, i64)> {
     let reader = engine("zstd", Mode::DecompressOnly);
-    let dec = |v: Vec<u8>| reader.decode_vec(v).unwrap();
-    keys.iter()
-        .map(|k| {
-            let kind: String = redis::cmd("TYPE").arg(k).query(con).unwrap();
-            let values: Vec<Vec<u8>> = match kind.as_str() {
-                "string" => vec![dec(con.get(k).unwrap())],
-                "hash" => {
-                    let mut pairs: Vec<(Vec<u8>, Vec<u8>)> = con.hgetall(k).unwrap();
-                    pairs.sort();
-                    pairs.into_iter().flat_map(|(f, v)| [f, dec(v)]).collect()
-                }
-                "list" => con
-                    .lrange::<_, Vec<Vec<u8>>>(k, 0, -1)
-                    .unwrap()
-                    .into_iter()
-                    .map(dec)
-                    .collect(),
-                _ => vec![kind.into_bytes()],
-            };
-            let expiry: i64 = redis::cmd("PEXPIRETIME").arg(k).query(con).unwrap();
-            (k.clone(), (values, expiry))
-        })
-        .collect()
-}
-
-fn all_keys(con: &mut redis::Connection) -> Vec<String> {
-    let mut keys: Vec<String> = con.keys("*").unwrap();
-    keys.sort();
-    keys
+    keyspace::state(con, keys, |v| reader.decode_vec(v).unwrap())
 }
 
 fn migration(direction: Direction, checkpoint: Option<std::path::PathBuf>) -> Migration {
@@ -127,43 +47,13 @@ fn migrate_with_writer(kind: ServerKind) {
     populate(&mut plain);
     let keys = all_keys(&mut plain);
 
-    // A writer rewrites 30 string keys (plain, KEEPTTL) and a hash field the whole time.
-    let stop = Arc::new(AtomicBool::new(false));
-    let last: Arc<Mutex<HashMap<String, Vec<u8>>>> = Arc::default();
-    let rounds = Arc::new(AtomicUsize::new(0));
-    let writer = {
-        let (stop, last, rounds, mut con) = (
-            stop.clone(),
-            last.clone(),
-            rounds.clone(),
-            server.connection(),
-        );
-        std::thread::spawn(move || {
-            let mut n = 0u64;
-            while !stop.load(Ordering::Relaxed) || rounds.load(Ordering::Relaxed) < 3 {
-                for i in (0..120u64).step_by(4) {
-                    n += 1;
-                    let key = format!("s:{i}");
-                    let value = doc(10_000 + n);
-                    redis::cmd("SET")
-                        .arg(&key)
-                        .arg(&value)
-                        .arg("KEEPTTL")
-                        .exec(&mut con)
-                        .unwrap();
-                    last.lock().unwrap().insert(key, value);
-                }
-                rounds.fetch_add(1, Ordering::Relaxed);
-            }
-        })
-    };
+    // A writer rewrites 30 string keys (plain, KEEPTTL) the whole time.
+    let writer = Writer::start(server.connection());
     let before = state(&mut plain, &keys);
     let first = run(&migration(Direction::Compress, None), &server.url());
-    stop.store(true, Ordering::Relaxed);
-    writer.join().unwrap();
+    let last = writer.stop();
 
     let after = state(&mut plain, &keys);
-    let last = last.lock().unwrap();
     for k in &keys {
         let (values, expiry) = &after[k];
         assert_eq!(*expiry, before[k].1, "{kind}: {k} expiry changed");
