@@ -123,6 +123,54 @@ fn compress(codec: &dyn Codec, input: &[u8], what: &str) -> Vec<u8> {
     out.split_off(prefix.len())
 }
 
+/// One round trip as every backend's property tests run it: `input` is compressed after the
+/// `existing` bytes of the output (which must survive), the payload must fit
+/// [`Codec::max_compressed_len`], and it must decode to `input` both through
+/// [`decode_with_limit`] with the limit at `input.len()` and into a buffer that already holds
+/// `existing` (which must survive too). Returns the payload, for a reference decoder to check;
+/// panics on failure (proptest reports and shrinks panics).
+pub fn round_trip(codec: &dyn Codec, input: &[u8], existing: &[u8]) -> Vec<u8> {
+    let name = codec.name();
+    let mut out = existing.to_vec();
+    codec
+        .compress(input, &mut out)
+        .unwrap_or_else(|e| panic!("{name}: compress failed: {e}"));
+    assert_eq!(
+        &out[..existing.len()],
+        existing,
+        "{name}: compress overwrote existing bytes"
+    );
+    let payload = out.split_off(existing.len());
+    assert!(
+        payload.len() <= codec.max_compressed_len(input.len()),
+        "{name}: payload of {} bytes exceeds max_compressed_len({}) = {}",
+        payload.len(),
+        input.len(),
+        codec.max_compressed_len(input.len())
+    );
+    let decoded = decode_with_limit(codec, &payload, input.len())
+        .unwrap_or_else(|e| panic!("{name}: decode failed: {e}"));
+    assert!(decoded == input, "{name}: round trip differs");
+    let bound = match codec.declared_len(&payload) {
+        Ok(Some(_)) => DecodeBound::Exact(input.len()),
+        _ => DecodeBound::AtMost(input.len()),
+    };
+    let mut used = existing.to_vec();
+    codec
+        .decompress(&payload, bound, &mut used)
+        .unwrap_or_else(|e| panic!("{name}: decode into a used buffer failed: {e}"));
+    assert_eq!(
+        &used[..existing.len()],
+        existing,
+        "{name}: decode overwrote existing bytes"
+    );
+    assert!(
+        used[existing.len()..] == *input,
+        "{name}: decode into a used buffer differs"
+    );
+    payload
+}
+
 /// Runs every check against `codec`; panics on the first failure.
 pub fn check(codec: &dyn Codec) {
     let name = codec.name().to_owned();
