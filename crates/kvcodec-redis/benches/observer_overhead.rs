@@ -1,17 +1,17 @@
 //! What `kvcodec::export::MetricsExporter` costs per value: encode + decode of 1 KiB JSON with
-//! zstd level 3 and lz4, by an engine with no observer and by one reporting to the exporter
+//! zstd level 3 and lz4, by an engine with no observer and by engines reporting to the exporter
 //! under a Prometheus recorder (installed globally, as an application does; histograms with
-//! buckets, upkeep between rounds as the HTTP listener would run it).
+//! buckets; publish and upkeep between rounds as a scrape would run them).
 //!
 //! Run: `cargo bench -p kvcodec-redis --bench observer_overhead`
-//! (`KVCODEC_BENCH_ROUNDS`, default 40; `KVCODEC_BENCH_ITERS` per cell and round, default 20000).
+//! (`KVCODEC_BENCH_ROUNDS`, default 100; `KVCODEC_BENCH_ITERS` per cell and round, default 5000).
 //! Without `--bench` (as under `cargo test --all-targets`) it runs 2 short rounds and only
 //! checks that every value was exported.
 //!
-//! Three engines per codec — no observer; the exporter with a no-op recorder (kvcodec's own
-//! share: the observer call and the facade); the exporter with the Prometheus recorder — run
-//! interleaved, round by round, rotating which goes first, so machine noise hits them alike.
-//! The overhead is the median over rounds of (observed / none − 1).
+//! Four engines per codec — no observer; the default exporter (histograms from one value in 64
+//! per thread); the exporter timing every value (`sample_one_in(1)`); the exporter without
+//! histograms — run interleaved, round by round, rotating which goes first, so machine noise
+//! hits them alike. The overhead is the median over rounds of (observed / none − 1).
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -44,34 +44,37 @@ fn install() -> PrometheusHandle {
 /// The engines compared, all writing and reading with `codec`.
 const CELLS: [&str; 4] = [
     "no observer",
-    "exporter, no-op recorder",
-    "exporter, Prometheus",
-    "exporter without histograms, Prometheus",
+    "exporter (default: 1 in 64 timed)",
+    "exporter, every value timed",
+    "exporter without histograms",
 ];
 
-fn engines(codec: &Arc<dyn Codec>, values: &[Vec<u8>]) -> [Engine; 4] {
-    let build = |exporter: Option<MetricsExporter>| {
+/// The engines of [`CELLS`], and the exporters of the last three.
+fn engines(codec: &Arc<dyn Codec>) -> ([Engine; 4], [Arc<MetricsExporter>; 3]) {
+    let build = |exporter: Option<&Arc<MetricsExporter>>| {
         let mut builder = Engine::builder().codec(codec.clone()).unwrap();
         if let Some(exporter) = exporter {
-            builder = builder.observer(Arc::new(exporter));
+            builder = builder.observer(exporter.clone());
         }
         builder.build().unwrap()
     };
-    // Handles resolve on first use: warm the no-op one up under the no-op recorder.
-    let noop = metrics::with_local_recorder(&metrics::NoopRecorder, || {
-        let engine = build(Some(MetricsExporter::new()));
-        run(&engine, values, 1000);
-        engine
-    });
-    let counters = MetricsExporter::new()
-        .with_label("cell", "counters")
-        .without_histograms();
-    [
-        build(None),
-        noop,
-        build(Some(MetricsExporter::new())),
-        build(Some(counters)),
+    let exporters = [
+        MetricsExporter::new().with_label("cell", "default"),
+        MetricsExporter::new()
+            .with_label("cell", "every")
+            .sample_one_in(1),
+        MetricsExporter::new()
+            .with_label("cell", "counters")
+            .without_histograms(),
     ]
+    .map(Arc::new);
+    let engines = [
+        build(None),
+        build(Some(&exporters[0])),
+        build(Some(&exporters[1])),
+        build(Some(&exporters[2])),
+    ];
+    (engines, exporters)
 }
 
 /// CPU time this thread has run, in ns (`CLOCK_THREAD_CPUTIME_ID`): time spent preempted by
@@ -114,8 +117,8 @@ fn main() {
     let benching = std::env::args().any(|a| a == "--bench");
     let (rounds, iters) = if benching {
         (
-            env("KVCODEC_BENCH_ROUNDS", 40),
-            env("KVCODEC_BENCH_ITERS", 20_000),
+            env("KVCODEC_BENCH_ROUNDS", 100),
+            env("KVCODEC_BENCH_ITERS", 5_000),
         )
     } else {
         (2, 200)
@@ -135,7 +138,7 @@ fn main() {
     );
     println!("|---|---:|---:|---:|---:|");
     for (name, codec) in &codecs {
-        let engines = engines(codec, &values);
+        let (engines, exporters) = engines(codec);
         for engine in &engines {
             run(engine, &values, iters / 10 + 1); // warm-up
         }
@@ -151,34 +154,40 @@ fn main() {
                 ns[cell].push(this[cell]);
                 overhead[cell].push(this[cell] / this[0] - 1.0);
             }
-            handle.run_upkeep(); // drains histogram samples, as the HTTP listener does
+            // A scrape: publish the counters, drain the histogram samples.
+            exporters.iter().for_each(|e| e.publish());
+            handle.run_upkeep();
         }
-        let [none, noop, prom, counters] = ns.map(median);
-        let [_, noop_pct, prom_pct, counters_pct] = overhead.map(|o| 100.0 * median(o));
+        let [none, default, every, counters] = ns.map(median);
+        let [_, default_pct, every_pct, counters_pct] = overhead.map(|o| 100.0 * median(o));
         println!(
-            "| {name} | {none:.0} | {noop:.0} ({noop_pct:+.2} %, {:+.0} ns) | {prom:.0} ({prom_pct:+.2} %, {:+.0} ns) | {counters:.0} ({counters_pct:+.2} %, {:+.0} ns) |",
-            noop - none,
-            prom - none,
+            "| {name} | {none:.0} | {default:.0} ({default_pct:+.2} %, {:+.0} ns) | {every:.0} ({every_pct:+.2} %, {:+.0} ns) | {counters:.0} ({counters_pct:+.2} %, {:+.0} ns) |",
+            default - none,
+            every - none,
             counters - none
         );
-        // Every value the Prometheus-observed engine handled was counted.
-        let m = engines[2].metrics().snapshot();
-        assert_eq!(
-            (m.compressed(), m.decompressed()),
-            (observed_ops, observed_ops),
-            "{name}"
-        );
+        // Every value the observed engines handled was counted.
+        for engine in &engines[1..] {
+            let m = engine.metrics().snapshot();
+            assert_eq!(
+                (m.compressed(), m.decompressed()),
+                (observed_ops, observed_ops),
+                "{name}"
+            );
+        }
     }
+    // ... and exported, by each exporter, for each codec.
     let page = handle.render();
     for codec in ["zstd", "lz4"] {
-        let line = format!("kvcodec_values_total{{codec=\"{codec}\",operation=\"compress\"}} ");
-        let exported = page
-            .lines()
-            .find_map(|l| l.strip_prefix(line.as_str()))
-            .unwrap_or_else(|| panic!("expected {line:?} in:\n{page}"));
-        assert_eq!(
-            exported,
-            ((rounds * iters + iters / 10 + 1) as u64).to_string()
-        );
+        for cell in ["default", "every", "counters"] {
+            let line = format!(
+                "kvcodec_values_total{{cell=\"{cell}\",codec=\"{codec}\",operation=\"compress\"}} "
+            );
+            let exported = page
+                .lines()
+                .find_map(|l| l.strip_prefix(line.as_str()))
+                .unwrap_or_else(|| panic!("expected {line:?} in:\n{page}"));
+            assert_eq!(exported, observed_ops.to_string());
+        }
     }
 }

@@ -117,14 +117,16 @@ fn main() -> Result<()> {
 
     // 1. The recorder first: the exporter registers its series with the installed recorder.
     install_recorder(port)?;
-    // 2. An engine reporting to it (extra constant label: which client this is).
-    let exporter = MetricsExporter::new().with_label("client", "example");
+    // 2. An engine reporting to it (extra constant label: which client this is), and the
+    //    exporter publishing the engine's counters every second.
+    let exporter = Arc::new(MetricsExporter::new().with_label("client", "example"));
     let engine = Engine::builder()
         .codec(kvcodec_zstd::BACKEND.codec(Some(3))?)?
         .codec(kvcodec_lz4::BACKEND.codec(None)?)?
         .on_corrupt(OnCorrupt::ReturnStored)
-        .observer(Arc::new(exporter))
+        .observer(exporter.clone())
         .build()?;
+    exporter.publish_every(Duration::from_secs(1))?;
     let engine = Arc::new(engine);
     // 3. Wrap a connection and run a workload.
     let client = redis::Client::open(url.as_str())?;
@@ -138,6 +140,7 @@ fn main() -> Result<()> {
     )?;
     let _: Vec<u8> = con.get("kvcodec:example:lookalike")?;
 
+    exporter.publish(); // not to wait for the next second
     let page = scrape(port)?;
     let ours: Vec<&str> = page.lines().filter(|l| l.starts_with("kvcodec_")).collect();
     println!(

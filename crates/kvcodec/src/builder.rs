@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::engine::DEFAULT_MAX_DECOMPRESSED_SIZE;
 use crate::metrics::Metrics;
-use crate::observe::{Observer, RateLimiter};
+use crate::observe::{Observer, RateLimiter, Timing};
 use crate::policy::{DefaultPolicy, Policy};
 use crate::{Codec, CodecId, Engine, Error, Mode, OnCorrupt, Registry};
 
@@ -84,16 +84,18 @@ impl EngineBuilder {
         self
     }
 
-    /// Reports every value to `observer` (e.g. a metrics exporter) besides counting it.
+    /// Reports every value to `observer` (e.g. a metrics exporter) besides counting it, and
+    /// hands it the engine's counters ([`Observer::attach`]).
     pub fn observer(mut self, observer: Arc<dyn Observer>) -> Self {
         self.observer = Some(observer);
         self
     }
 
-    /// Times every compress and decompress (two clock reads per value, a visible share of a
-    /// sub-microsecond 1 KiB lz4 decode; see BENCHMARKS.md). Default: on when an observer that wants the
-    /// time is installed ([`Observer::wants_time`]), off otherwise, when the time figures stay
-    /// zero.
+    /// Times every compress and decompress into the engine's time totals, and hands every
+    /// observer call its `took` (two clock reads per value, a visible share of a sub-microsecond
+    /// 1 KiB lz4 decode; see BENCHMARKS.md); `false` reads no clock at all. Default: what the
+    /// observer asks for ([`Observer::timing`]), no clock reads without one — the time totals
+    /// are kept only when every value is timed, zero otherwise.
     pub fn measure_time(mut self, on: bool) -> Self {
         self.timed = Some(on);
         self
@@ -105,6 +107,15 @@ impl EngineBuilder {
             Some(id) => Some(self.registry.require(id)?.clone()),
             None => None,
         };
+        let timing = match (self.timed, &self.observer) {
+            (Some(true), _) => Timing::Every,
+            (Some(false), _) | (None, None) => Timing::Never,
+            (None, Some(observer)) => observer.timing(),
+        };
+        let metrics = self.metrics.unwrap_or_else(Metrics::new);
+        if let Some(observer) = &self.observer {
+            observer.attach(&metrics);
+        }
         Ok(Engine {
             registry: self.registry,
             writer,
@@ -112,10 +123,8 @@ impl EngineBuilder {
             mode: self.mode,
             max_decompressed_size: self.max_decompressed_size,
             on_corrupt: self.on_corrupt,
-            metrics: self.metrics.unwrap_or_else(Metrics::new),
-            timed: self
-                .timed
-                .unwrap_or_else(|| self.observer.as_ref().is_some_and(|o| o.wants_time())),
+            metrics,
+            timing,
             observer: self.observer,
             warn_limit: RateLimiter::new(std::time::Duration::from_secs(10)),
         })
@@ -187,6 +196,83 @@ mod tests {
                 timed,
                 "{measure:?}"
             );
+        }
+    }
+
+    /// Counts the `took`s it is handed, and the counters it is attached to.
+    struct Tally {
+        timing: Timing,
+        timed: std::sync::atomic::AtomicU64,
+        untimed: std::sync::atomic::AtomicU64,
+        attached: std::sync::Mutex<Vec<Arc<Metrics>>>,
+    }
+
+    impl Observer for Tally {
+        fn attach(&self, metrics: &Arc<Metrics>) {
+            self.attached.lock().unwrap().push(metrics.clone());
+        }
+        fn timing(&self) -> Timing {
+            self.timing
+        }
+        fn compressed(&self, _: CodecId, _: usize, _: usize, took: Option<std::time::Duration>) {
+            let n = if took.is_some() {
+                &self.timed
+            } else {
+                &self.untimed
+            };
+            n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        fn decompressed(&self, _: CodecId, _: usize, _: usize, took: Option<std::time::Duration>) {
+            self.compressed(CodecId(0), 0, 0, took);
+        }
+    }
+
+    #[test]
+    fn observers_get_the_timing_they_ask_for_and_the_engines_counters() {
+        use std::sync::atomic::Ordering::Relaxed;
+        let value = vec![0u8; 4096];
+        let cases = [
+            (Timing::Never, None, 0),
+            (Timing::Every, None, 100),
+            (Timing::one_in(10), None, 10),
+            (Timing::one_in(10), Some(true), 100),
+            (Timing::Every, Some(false), 0),
+        ];
+        for (timing, measure, timed) in cases {
+            let tally = Arc::new(Tally {
+                timing,
+                timed: Default::default(),
+                untimed: Default::default(),
+                attached: Default::default(),
+            });
+            let b = Engine::builder()
+                .codec(Arc::new(Halve) as Arc<dyn Codec>)
+                .unwrap()
+                .observer(tally.clone());
+            let e = match measure {
+                Some(on) => b.measure_time(on),
+                None => b,
+            }
+            .build()
+            .unwrap();
+            // A fresh thread, so one-in-n sampling starts with its first value.
+            std::thread::scope(|s| {
+                s.spawn(|| {
+                    for _ in 0..50 {
+                        let stored = e.encode(&value).unwrap();
+                        assert_eq!(e.decode(&stored).unwrap(), &value[..]);
+                    }
+                });
+            });
+            let case = format!("{timing:?}, measure_time {measure:?}");
+            assert_eq!(tally.timed.load(Relaxed), timed, "{case}");
+            assert_eq!(tally.untimed.load(Relaxed), 100 - timed, "{case}");
+            let attached = tally.attached.lock().unwrap();
+            assert_eq!(attached.len(), 1, "{case}");
+            assert!(Arc::ptr_eq(&attached[0], e.metrics()), "{case}");
+            // Time totals only when every value was timed: then they are totals.
+            let c = e.metrics().snapshot().codec(CodecId(0x90)).unwrap().clone();
+            assert_eq!(!c.compress_time.is_zero(), timed == 100, "{case}");
         }
     }
 

@@ -2,12 +2,12 @@
 
 use std::borrow::Cow;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::codec::decode_with_limit;
 use crate::header::{HEADER_LEN, Header, VERSION};
 use crate::metrics::Metrics;
-use crate::observe::{Observer, RateLimiter};
+use crate::observe::{Observer, RateLimiter, Timing};
 use crate::policy::{Policy, SkipReason};
 use crate::{Codec, Error, Registry};
 
@@ -60,8 +60,8 @@ pub struct Engine {
     pub(crate) on_corrupt: OnCorrupt,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) observer: Option<Arc<dyn Observer>>,
-    /// Whether compress/decompress are timed (two clock reads per value).
-    pub(crate) timed: bool,
+    /// Which values are timed (two clock reads per timed value).
+    pub(crate) timing: Timing,
     pub(crate) warn_limit: RateLimiter,
 }
 
@@ -118,7 +118,7 @@ impl Engine {
         if let Err(reason) = self.policy.admit(value) {
             return Ok(self.skip(reason));
         }
-        let start = self.timed.then(Instant::now);
+        let start = self.timing.now();
         let mut out =
             Vec::with_capacity(HEADER_LEN.saturating_add(codec.max_compressed_len(value.len())));
         Header::new(codec.id()).write(&mut out);
@@ -126,17 +126,27 @@ impl Engine {
             tracing::warn!(codec = %codec.id(), value_len = value.len(), "kvcodec: compression failed: {err}");
             return Err(err);
         }
-        let took = start.map_or(Duration::ZERO, |t| t.elapsed());
+        let took = start.map(|t| t.elapsed());
+        let total = self.total(took);
         if let Err(reason) = self.policy.keep(value.len(), out.len()) {
-            self.metrics.record_compress_time(codec.id(), took);
+            self.metrics.record_compress_time(codec.id(), total);
             return Ok(self.skip(reason));
         }
         self.metrics
-            .record_compressed(codec.id(), value.len(), out.len(), took);
+            .record_compressed(codec.id(), value.len(), out.len(), total);
         if let Some(o) = &self.observer {
             o.compressed(codec.id(), value.len(), out.len(), took);
         }
         Ok(Encoded::Compressed(out))
+    }
+
+    /// What goes into the time totals: only when every value is timed, so they are totals.
+    #[inline]
+    fn total(&self, took: Option<Duration>) -> Duration {
+        match (self.timing, took) {
+            (Timing::Every, Some(took)) => took,
+            _ => Duration::ZERO,
+        }
     }
 
     fn skip(&self, reason: SkipReason) -> Encoded {
@@ -174,12 +184,16 @@ impl Engine {
             self.metrics.record_passthrough();
             return Ok(None);
         };
-        let start = self.timed.then(Instant::now);
+        let start = self.timing.now();
         match self.decode_payload(header, payload) {
             Ok(plain) => {
-                let took = start.map_or(Duration::ZERO, |t| t.elapsed());
-                self.metrics
-                    .record_decompressed(header.codec, stored.len(), plain.len(), took);
+                let took = start.map(|t| t.elapsed());
+                self.metrics.record_decompressed(
+                    header.codec,
+                    stored.len(),
+                    plain.len(),
+                    self.total(took),
+                );
                 if let Some(o) = &self.observer {
                     o.decompressed(header.codec, stored.len(), plain.len(), took);
                 }
@@ -201,7 +215,7 @@ impl Engine {
             self.on_corrupt == OnCorrupt::ReturnStored && kind != crate::FailureKind::SizeLimit;
         self.metrics.record_failure(header.codec, kind);
         if fallback {
-            self.metrics.record_raw_fallback();
+            self.metrics.record_raw_fallback(header.codec);
         }
         if let Some(o) = &self.observer {
             o.failed(header.codec, kind, fallback);

@@ -7,7 +7,7 @@
 //! | `kvcodec_values_total` | counter | `codec`, `operation` (`compress`/`decompress`) |
 //! | `kvcodec_bytes_in_total` | counter | `codec`, `operation` — plain bytes for compress, stored bytes for decompress |
 //! | `kvcodec_bytes_out_total` | counter | `codec`, `operation` — stored bytes for compress, plain bytes for decompress |
-//! | `kvcodec_skipped_total` | counter | `reason` ([`SkipReason::as_str`]) |
+//! | `kvcodec_skipped_total` | counter | `reason` ([`crate::SkipReason::as_str`]) |
 //! | `kvcodec_decode_failures_total` | counter | `codec`, `kind` ([`FailureKind::as_str`]) |
 //! | `kvcodec_size_limit_rejections_total` | counter | `codec` |
 //! | `kvcodec_raw_fallbacks_total` | counter | `codec` |
@@ -18,48 +18,76 @@
 //! `codec` is the backend name (`zstd`, `lz4`, `snappy`, `deflate`) or the id in hex
 //! (`0x80`). Extra constant labels (say `client="orders"`) tell several engines apart.
 //!
-//! Install the recorder (e.g. `metrics-exporter-prometheus`) **before** the engine handles its
-//! first value: handles are resolved once, on first use (per codec; the skip counters on the
-//! first skip), so the per-value cost is a few atomic operations. Under
-//! `metrics::with_local_recorder`, create the exporter and run the engine inside the closure.
+//! # What it costs, and when figures appear
+//!
+//! The counters are not counted twice: the engine keeps its own ([`crate::Metrics`]), and
+//! [`MetricsExporter::publish`] adds what they grew by since the last publish to the
+//! recorder's counters. Call it before rendering a scrape, or let
+//! [`MetricsExporter::publish_every`] do it in the background; dropping the exporter (with its
+//! last engine) publishes once more, so nothing counted is lost.
+//!
+//! The histograms are fed on the hot path, from the values the engine times: one in
+//! [`DEFAULT_SAMPLE_ONE_IN`] per thread by default ([`MetricsExporter::sample_one_in`]; `1`
+//! times every value). Their `_count` is the number of values sampled, not of values — count
+//! values with `kvcodec_values_total`. Percentiles and means of a 1-in-N sample are unbiased.
+//!
+//! Install the recorder (e.g. `metrics-exporter-prometheus`) **before** the first publish and
+//! the first value: handles are resolved once (counters on the first publish, histograms on a
+//! codec's first sample). Under `metrics::with_local_recorder`, run the engine and publish
+//! inside the closure.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
-use metrics::{
-    Counter, Histogram, Label, counter, describe_counter, describe_histogram, histogram,
-};
+use metrics::{Counter, Histogram, Label, counter, histogram};
 
-use crate::{CodecId, FailureKind, Observer, SkipReason};
+use crate::metrics::Metrics;
+use crate::{CodecId, Observer, Timing};
 
-struct CodecHandles {
-    compressed: Counter,
-    compress_in: Counter,
-    compress_out: Counter,
-    decompressed: Counter,
-    decompress_in: Counter,
-    decompress_out: Counter,
-    failures: Vec<Counter>,
-    size_limit: Counter,
-    raw_fallbacks: Counter,
+mod names;
+use names::{Series, codec_label, describe, series};
+
+/// By default the histograms sample one value in 64 per thread: at a 1 KiB lz4 encode + decode
+/// the exporter then costs about 1 % (every value: about 10 %); see docs/observability.md.
+pub const DEFAULT_SAMPLE_ONE_IN: u32 = 64;
+
+struct Histograms {
     compress_seconds: Histogram,
     decompress_seconds: Histogram,
     ratio: Histogram,
 }
 
-/// An [`Observer`] that records every event under the names above.
+/// An engine's counters and what of them is already published.
+struct Attached {
+    metrics: Arc<Metrics>,
+    published: HashMap<Series, u64>,
+}
+
+#[derive(Default)]
+struct Publisher {
+    attached: Vec<Attached>,
+    counters: HashMap<Series, Counter>,
+}
+
+/// An [`Observer`] that exports the figures of the engines it is given to under the names
+/// above.
 ///
 /// ```
 /// use std::sync::Arc;
-/// let exporter = kvcodec::export::MetricsExporter::new().with_label("client", "orders");
-/// let engine = kvcodec::Engine::builder().observer(Arc::new(exporter)).build().unwrap();
+/// use kvcodec::export::MetricsExporter;
+///
+/// let exporter = Arc::new(MetricsExporter::new().with_label("client", "orders"));
+/// let engine = kvcodec::Engine::builder().observer(exporter.clone()).build().unwrap();
 /// # let _ = engine;
+/// // In the `/metrics` handler, before rendering:
+/// exporter.publish();
 /// ```
 pub struct MetricsExporter {
     labels: Vec<Label>,
-    codecs: Box<[OnceLock<CodecHandles>]>,
-    skipped: OnceLock<Vec<Counter>>,
-    histograms: bool,
+    timing: Timing,
+    histograms: Box<[OnceLock<Histograms>]>,
+    publisher: Mutex<Publisher>,
 }
 
 impl Default for MetricsExporter {
@@ -72,35 +100,35 @@ impl std::fmt::Debug for MetricsExporter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MetricsExporter")
             .field("labels", &self.labels)
+            .field("timing", &self.timing)
             .finish_non_exhaustive()
     }
 }
 
-fn codec_label(id: CodecId) -> String {
-    match id.known_name() {
-        Some(name) => name.to_owned(),
-        None => format!("{:#04x}", id.0),
-    }
-}
-
 impl MetricsExporter {
-    /// An exporter with no extra labels. Describes the metrics (`# HELP`) to the current
-    /// recorder; registers series on first use.
+    /// An exporter with no extra labels, sampling one value in [`DEFAULT_SAMPLE_ONE_IN`] into
+    /// the histograms. Describes the metrics (`# HELP`) to the current recorder.
     pub fn new() -> Self {
         describe();
         MetricsExporter {
             labels: Vec::new(),
-            codecs: (0..256).map(|_| OnceLock::new()).collect(),
-            skipped: OnceLock::new(),
-            histograms: true,
+            timing: Timing::one_in(DEFAULT_SAMPLE_ONE_IN),
+            histograms: (0..256).map(|_| OnceLock::new()).collect(),
+            publisher: Mutex::default(),
         }
     }
 
-    /// Counters only: no time or ratio histograms, and the engine then reads no clock. Costs
-    /// a few counter adds per value instead of also three histogram samples (see
-    /// docs/observability.md for both measured); the latency alert needs the histograms.
+    /// Times one value in `n` per thread into the histograms (`1`: every value, and their
+    /// `_count` equals the values counted).
+    pub fn sample_one_in(mut self, n: u32) -> Self {
+        self.timing = Timing::one_in(n);
+        self
+    }
+
+    /// Counters only: no time or ratio histograms, and the engine then reads no clock. The
+    /// latency alert needs the histograms.
     pub fn without_histograms(mut self) -> Self {
-        self.histograms = false;
+        self.timing = Timing::Never;
         self
     }
 
@@ -110,136 +138,121 @@ impl MetricsExporter {
         self
     }
 
-    fn skipped(&self, reason: SkipReason) -> &Counter {
-        let all = self.skipped.get_or_init(|| {
-            SkipReason::ALL
-                .iter()
-                .map(|r| {
-                    let mut labels = self.labels.clone();
-                    labels.push(Label::new("reason", r.as_str()));
-                    counter!("kvcodec_skipped_total", labels)
-                })
-                .collect()
-        });
-        &all[reason.index()]
-    }
-
-    /// A registered histogram, or a no-op one (never exported) without histograms.
-    fn histogram(&self, name: &'static str, labels: Vec<Label>) -> Histogram {
-        if self.histograms {
-            histogram!(name, labels)
-        } else {
-            Histogram::noop()
+    /// Adds to the recorder's counters what the counters of every engine given this exporter
+    /// grew by since the last publish. Cheap (a snapshot per engine); safe from any thread.
+    pub fn publish(&self) {
+        let mut guard = self.publisher.lock().unwrap_or_else(|e| e.into_inner());
+        let Publisher { attached, counters } = &mut *guard;
+        for engine in attached.iter_mut() {
+            for (series, now) in series(&engine.metrics.snapshot()) {
+                let before = engine.published.entry(series).or_insert(0);
+                let grown = now.saturating_sub(*before);
+                *before = now;
+                counters
+                    .entry(series)
+                    .or_insert_with(|| self.register(series))
+                    .increment(grown);
+            }
         }
+        // Engines dropped since: their last figures are in; let their counters go.
+        attached.retain(|engine| Arc::strong_count(&engine.metrics) > 1);
     }
 
-    fn codec(&self, id: CodecId) -> &CodecHandles {
-        self.codecs[usize::from(id.0)].get_or_init(|| {
-            let with = |pairs: &[(&'static str, &str)]| {
-                let mut labels = self.labels.clone();
-                labels.push(Label::new("codec", codec_label(id)));
-                labels.extend(pairs.iter().map(|(k, v)| Label::new(*k, v.to_string())));
-                labels
-            };
-            let op = |o: &str| with(&[("operation", o)]);
-            CodecHandles {
-                compressed: counter!("kvcodec_values_total", op("compress")),
-                compress_in: counter!("kvcodec_bytes_in_total", op("compress")),
-                compress_out: counter!("kvcodec_bytes_out_total", op("compress")),
-                decompressed: counter!("kvcodec_values_total", op("decompress")),
-                decompress_in: counter!("kvcodec_bytes_in_total", op("decompress")),
-                decompress_out: counter!("kvcodec_bytes_out_total", op("decompress")),
-                failures: FailureKind::ALL
-                    .iter()
-                    .map(|k| {
-                        counter!(
-                            "kvcodec_decode_failures_total",
-                            with(&[("kind", k.as_str())])
-                        )
-                    })
-                    .collect(),
-                size_limit: counter!("kvcodec_size_limit_rejections_total", with(&[])),
-                raw_fallbacks: counter!("kvcodec_raw_fallbacks_total", with(&[])),
-                compress_seconds: self.histogram("kvcodec_compress_seconds", with(&[])),
-                decompress_seconds: self.histogram("kvcodec_decompress_seconds", with(&[])),
-                ratio: self.histogram("kvcodec_compression_ratio", with(&[])),
+    /// Publishes every `interval` from a background thread until the exporter is dropped
+    /// (it holds only a weak reference). Handles resolve in the global recorder.
+    pub fn publish_every(
+        self: &Arc<Self>,
+        interval: Duration,
+    ) -> std::io::Result<std::thread::JoinHandle<()>> {
+        let weak: Weak<Self> = Arc::downgrade(self);
+        std::thread::Builder::new()
+            .name("kvcodec-metrics".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(interval);
+                    match weak.upgrade() {
+                        Some(exporter) => exporter.publish(),
+                        None => return,
+                    }
+                }
+            })
+    }
+
+    fn register(&self, series: Series) -> Counter {
+        let mut labels = self.labels.clone();
+        if let Some(codec) = series.codec {
+            labels.push(Label::new("codec", codec_label(codec)));
+        }
+        if let Some((key, value)) = series.label {
+            labels.push(Label::new(key, value));
+        }
+        counter!(series.name, labels)
+    }
+
+    fn histograms(&self, id: CodecId) -> &Histograms {
+        self.histograms[usize::from(id.0)].get_or_init(|| {
+            let mut labels = self.labels.clone();
+            labels.push(Label::new("codec", codec_label(id)));
+            Histograms {
+                compress_seconds: histogram!("kvcodec_compress_seconds", labels.clone()),
+                decompress_seconds: histogram!("kvcodec_decompress_seconds", labels.clone()),
+                ratio: histogram!("kvcodec_compression_ratio", labels),
             }
         })
     }
 }
 
-/// The `# HELP` text of every metric. No units: an exporter that appends unit suffixes (say
-/// `with_recommended_naming`) would otherwise rename `kvcodec_bytes_in_total`.
-fn describe() {
-    let help = [
-        ("kvcodec_values_total", "Values compressed or decoded."),
-        (
-            "kvcodec_bytes_in_total",
-            "Bytes into compress (plain) or decompress (stored).",
-        ),
-        (
-            "kvcodec_bytes_out_total",
-            "Bytes out of compress (stored) or decompress (plain).",
-        ),
-        ("kvcodec_skipped_total", "Values stored plain, by reason."),
-        (
-            "kvcodec_decode_failures_total",
-            "Stored values with a header that failed to decode.",
-        ),
-        (
-            "kvcodec_size_limit_rejections_total",
-            "Values refused for max_decompressed_size.",
-        ),
-        (
-            "kvcodec_raw_fallbacks_total",
-            "Undecodable values returned as stored.",
-        ),
-    ];
-    for (name, text) in help {
-        describe_counter!(name, text);
+impl Drop for MetricsExporter {
+    fn drop(&mut self) {
+        self.publish();
     }
-    describe_histogram!("kvcodec_compress_seconds", "Time to compress one value.");
-    describe_histogram!("kvcodec_decompress_seconds", "Time to decode one value.");
-    describe_histogram!(
-        "kvcodec_compression_ratio",
-        "Plain / stored bytes per compressed value."
-    );
 }
 
 impl Observer for MetricsExporter {
-    fn wants_time(&self) -> bool {
-        self.histograms
-    }
-
-    fn compressed(&self, codec: CodecId, bytes_in: usize, bytes_out: usize, took: Duration) {
-        let h = self.codec(codec);
-        h.compressed.increment(1);
-        h.compress_in.increment(bytes_in as u64);
-        h.compress_out.increment(bytes_out as u64);
-        h.compress_seconds.record(took.as_secs_f64());
-        h.ratio.record(bytes_in as f64 / bytes_out.max(1) as f64);
-    }
-
-    fn skipped(&self, reason: SkipReason) {
-        MetricsExporter::skipped(self, reason).increment(1);
-    }
-
-    fn decompressed(&self, codec: CodecId, bytes_in: usize, bytes_out: usize, took: Duration) {
-        let h = self.codec(codec);
-        h.decompressed.increment(1);
-        h.decompress_in.increment(bytes_in as u64);
-        h.decompress_out.increment(bytes_out as u64);
-        h.decompress_seconds.record(took.as_secs_f64());
-    }
-
-    fn failed(&self, codec: CodecId, kind: FailureKind, raw_fallback: bool) {
-        let h = self.codec(codec);
-        h.failures[kind.index()].increment(1);
-        if kind == FailureKind::SizeLimit {
-            h.size_limit.increment(1);
+    fn attach(&self, metrics: &Arc<Metrics>) {
+        let mut guard = self.publisher.lock().unwrap_or_else(|e| e.into_inner());
+        if !guard
+            .attached
+            .iter()
+            .any(|a| Arc::ptr_eq(&a.metrics, metrics))
+        {
+            // Counts from before the attach (a shared set) are published too.
+            guard.attached.push(Attached {
+                metrics: metrics.clone(),
+                published: HashMap::new(),
+            });
         }
-        if raw_fallback {
-            h.raw_fallbacks.increment(1);
+    }
+
+    fn timing(&self) -> Timing {
+        self.timing
+    }
+
+    fn compressed(
+        &self,
+        codec: CodecId,
+        bytes_in: usize,
+        bytes_out: usize,
+        took: Option<Duration>,
+    ) {
+        if let Some(took) = took {
+            let h = self.histograms(codec);
+            h.compress_seconds.record(took.as_secs_f64());
+            h.ratio.record(bytes_in as f64 / bytes_out.max(1) as f64);
+        }
+    }
+
+    fn decompressed(
+        &self,
+        codec: CodecId,
+        _bytes_in: usize,
+        _bytes_out: usize,
+        took: Option<Duration>,
+    ) {
+        if let Some(took) = took {
+            self.histograms(codec)
+                .decompress_seconds
+                .record(took.as_secs_f64());
         }
     }
 }

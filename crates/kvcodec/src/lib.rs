@@ -103,6 +103,6 @@ pub use engine::{DEFAULT_MAX_DECOMPRESSED_SIZE, Encoded, Engine, Mode, OnCorrupt
 pub use error::{Error, FailureKind};
 pub use header::{HEADER_LEN, Header};
 pub use metrics::{Metrics, MetricsSnapshot};
-pub use observe::Observer;
+pub use observe::{Observer, Timing};
 pub use policy::{Policy, SkipReason};
 pub use registry::Registry;

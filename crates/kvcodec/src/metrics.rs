@@ -21,6 +21,7 @@ struct CodecCounters {
     decompress_bytes_out: AtomicU64,
     decompress_nanos: AtomicU64,
     failures: [AtomicU64; FailureKind::ALL.len()],
+    raw_fallbacks: AtomicU64,
 }
 
 /// Counters of one engine: per codec (by header id), plus skips and pass-throughs.
@@ -28,7 +29,6 @@ pub struct Metrics {
     codecs: Box<[CodecCounters]>,
     skipped: [AtomicU64; SkipReason::ALL.len()],
     passthrough: AtomicU64,
-    raw_fallbacks: AtomicU64,
     /// Made by [`Metrics::new`] (in the live list): adds itself to the retired set on drop.
     /// Scratch sets (the sum in [`process_totals`], the retired set itself) do not.
     counted: bool,
@@ -48,7 +48,6 @@ impl Metrics {
             codecs: (0..256).map(|_| CodecCounters::default()).collect(),
             skipped: Default::default(),
             passthrough: AtomicU64::new(0),
-            raw_fallbacks: AtomicU64::new(0),
             counted: false,
         }
     }
@@ -115,6 +114,7 @@ impl Metrics {
                 (&mine.decompress_bytes_in, &theirs.decompress_bytes_in),
                 (&mine.decompress_bytes_out, &theirs.decompress_bytes_out),
                 (&mine.decompress_nanos, &theirs.decompress_nanos),
+                (&mine.raw_fallbacks, &theirs.raw_fallbacks),
             ];
             for (a, b) in pairs
                 .into_iter()
@@ -129,9 +129,6 @@ impl Metrics {
         total
             .passthrough
             .fetch_add(self.passthrough.load(Relaxed), Relaxed);
-        total
-            .raw_fallbacks
-            .fetch_add(self.raw_fallbacks.load(Relaxed), Relaxed);
     }
 
     /// Counts one value compressed from `bytes_in` to `bytes_out` stored bytes (header included).
@@ -197,13 +194,13 @@ impl Metrics {
     }
 
     /// Counts one undecodable value returned as stored ([`crate::OnCorrupt::ReturnStored`]).
-    pub(crate) fn record_raw_fallback(&self) {
-        self.raw_fallbacks.fetch_add(1, Relaxed);
+    pub(crate) fn record_raw_fallback(&self, id: CodecId) {
+        self.codec(id).raw_fallbacks.fetch_add(1, Relaxed);
     }
 
     /// A consistent-enough copy of every counter (each counter is read once, relaxed).
     pub fn snapshot(&self) -> MetricsSnapshot {
-        let codecs = self
+        let codecs: Vec<CodecSnapshot> = self
             .codecs
             .iter()
             .enumerate()
@@ -219,15 +216,16 @@ impl Metrics {
                     decompress_bytes_out: c.decompress_bytes_out.load(Relaxed),
                     decompress_time: Duration::from_nanos(c.decompress_nanos.load(Relaxed)),
                     failures: FailureKind::ALL.map(|k| (k, c.failures[k.index()].load(Relaxed))),
+                    raw_fallbacks: c.raw_fallbacks.load(Relaxed),
                 };
                 (!s.is_empty()).then_some(s)
             })
             .collect();
         MetricsSnapshot {
+            raw_fallbacks: codecs.iter().map(|c| c.raw_fallbacks).sum(),
             codecs,
             skipped: SkipReason::ALL.map(|r| (r, self.skipped[r.index()].load(Relaxed))),
             passthrough: self.passthrough.load(Relaxed),
-            raw_fallbacks: self.raw_fallbacks.load(Relaxed),
         }
     }
 }
@@ -244,7 +242,7 @@ pub struct CodecSnapshot {
     /// Stored bytes of those values, header included.
     pub compress_bytes_out: u64,
     /// Time spent compressing (including values then stored plain); zero unless the engine
-    /// measures time ([`crate::EngineBuilder::measure_time`]).
+    /// times every value ([`crate::EngineBuilder::measure_time`], [`crate::Timing::Every`]).
     pub compress_time: Duration,
     /// Stored values decoded.
     pub decompressed: u64,
@@ -252,10 +250,12 @@ pub struct CodecSnapshot {
     pub decompress_bytes_in: u64,
     /// Decoded bytes.
     pub decompress_bytes_out: u64,
-    /// Time spent decoding; zero unless the engine measures time.
+    /// Time spent decoding; zero unless the engine times every value.
     pub decompress_time: Duration,
     /// Decode failures by kind.
     pub failures: [(FailureKind, u64); FailureKind::ALL.len()],
+    /// Of those, values returned as stored ([`crate::OnCorrupt::ReturnStored`]).
+    pub raw_fallbacks: u64,
 }
 
 impl CodecSnapshot {
@@ -290,7 +290,7 @@ pub struct MetricsSnapshot {
     pub skipped: [(SkipReason, u64); SkipReason::ALL.len()],
     /// Reads of values without header.
     pub passthrough: u64,
-    /// Undecodable values returned as stored.
+    /// Undecodable values returned as stored, over every codec.
     pub raw_fallbacks: u64,
 }
 

@@ -4,17 +4,92 @@
 //! The engine's own [`crate::Metrics`] counters are always kept; an observer is for what
 //! counters can't give — histograms of time and ratio, and export under stable names. Every
 //! method has an empty default, so new events never break an implementation.
+//!
+//! An observer that only exports counts need not count per event at all: [`Observer::attach`]
+//! hands it the engine's counters, to read when it publishes (that is what
+//! `export::MetricsExporter` does).
 
+use std::cell::Cell;
+use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+use crate::metrics::Metrics;
 use crate::{CodecId, FailureKind, SkipReason};
 
+/// Which values an engine times for its observer (two clock reads per timed value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timing {
+    /// None: every `took` is `None`, the engine reads no clock.
+    Never,
+    /// Every value. The engine's own time totals ([`crate::metrics::CodecSnapshot::compress_time`])
+    /// are kept too.
+    Every,
+    /// One value in `n` per thread, the first of each thread included: the others get
+    /// `took: None`. Percentiles stay unbiased at a fraction of the clock reads.
+    OneIn(NonZeroU32),
+}
+
+impl Timing {
+    /// `OneIn(n)`, or `Every` for `n <= 1`.
+    pub fn one_in(n: u32) -> Timing {
+        match NonZeroU32::new(n) {
+            Some(n) if n.get() > 1 => Timing::OneIn(n),
+            _ => Timing::Every,
+        }
+    }
+
+    /// Whether to time the value at hand (advances this thread's sampling countdown).
+    #[inline]
+    pub(crate) fn now(self) -> Option<Instant> {
+        match self {
+            Timing::Never => None,
+            Timing::Every => Some(Instant::now()),
+            Timing::OneIn(n) => sample(n.get()).then(Instant::now),
+        }
+    }
+}
+
+thread_local! {
+    /// Values left before this thread times the next one.
+    static COUNTDOWN: Cell<u32> = const { Cell::new(0) };
+}
+
+/// True once every `n` calls on this thread, starting with the first.
+#[inline]
+fn sample(n: u32) -> bool {
+    COUNTDOWN.with(|left| match left.get() {
+        0 => {
+            left.set(n - 1);
+            true
+        }
+        k => {
+            left.set(k - 1);
+            false
+        }
+    })
+}
+
 /// Receives one call per value the engine handles. Must be cheap: it runs on the hot path.
+///
+/// `took` is the time the codec took, when the engine timed this value ([`Observer::timing`]).
 pub trait Observer: Send + Sync {
+    /// The engine built with this observer counts into `metrics`; called once per engine, by
+    /// [`crate::EngineBuilder::build`]. An exporter can publish from them instead of counting
+    /// every event itself.
+    fn attach(&self, metrics: &Arc<Metrics>) {
+        let _ = metrics;
+    }
+
     /// A value was stored compressed: `bytes_in` plain bytes became `bytes_out` stored bytes.
-    fn compressed(&self, codec: CodecId, bytes_in: usize, bytes_out: usize, took: Duration) {
+    fn compressed(
+        &self,
+        codec: CodecId,
+        bytes_in: usize,
+        bytes_out: usize,
+        took: Option<Duration>,
+    ) {
         let _ = (codec, bytes_in, bytes_out, took);
     }
 
@@ -24,7 +99,13 @@ pub trait Observer: Send + Sync {
     }
 
     /// A stored value of `bytes_in` bytes decoded to `bytes_out` bytes.
-    fn decompressed(&self, codec: CodecId, bytes_in: usize, bytes_out: usize, took: Duration) {
+    fn decompressed(
+        &self,
+        codec: CodecId,
+        bytes_in: usize,
+        bytes_out: usize,
+        took: Option<Duration>,
+    ) {
         let _ = (codec, bytes_in, bytes_out, took);
     }
 
@@ -34,28 +115,44 @@ pub trait Observer: Send + Sync {
         let _ = (codec, kind, raw_fallback);
     }
 
-    /// Whether this observer uses the `took` durations; if not, an engine built with it does
-    /// not read the clock (unless told to with `EngineBuilder::measure_time`).
-    fn wants_time(&self) -> bool {
-        true
+    /// Which values to time for this observer (default: every one). With [`Timing::Never`]
+    /// an engine built with it reads no clock, unless told to by
+    /// [`crate::EngineBuilder::measure_time`].
+    fn timing(&self) -> Timing {
+        Timing::Every
     }
 }
 
 impl<T: Observer + ?Sized> Observer for Arc<T> {
-    fn compressed(&self, codec: CodecId, bytes_in: usize, bytes_out: usize, took: Duration) {
+    fn attach(&self, metrics: &Arc<Metrics>) {
+        (**self).attach(metrics)
+    }
+    fn compressed(
+        &self,
+        codec: CodecId,
+        bytes_in: usize,
+        bytes_out: usize,
+        took: Option<Duration>,
+    ) {
         (**self).compressed(codec, bytes_in, bytes_out, took)
     }
     fn skipped(&self, reason: SkipReason) {
         (**self).skipped(reason)
     }
-    fn decompressed(&self, codec: CodecId, bytes_in: usize, bytes_out: usize, took: Duration) {
+    fn decompressed(
+        &self,
+        codec: CodecId,
+        bytes_in: usize,
+        bytes_out: usize,
+        took: Option<Duration>,
+    ) {
         (**self).decompressed(codec, bytes_in, bytes_out, took)
     }
     fn failed(&self, codec: CodecId, kind: FailureKind, raw_fallback: bool) {
         (**self).failed(codec, kind, raw_fallback)
     }
-    fn wants_time(&self) -> bool {
-        (**self).wants_time()
+    fn timing(&self) -> Timing {
+        (**self).timing()
     }
 }
 
@@ -113,5 +210,24 @@ mod tests {
         let zero = RateLimiter::new(Duration::ZERO);
         assert_eq!(zero.admit(), Some(0));
         assert_eq!(zero.admit(), Some(0));
+    }
+
+    #[test]
+    fn one_in_n_times_the_first_value_of_a_thread_then_every_nth() {
+        // A fresh thread: its countdown starts at zero whatever other tests did.
+        let timed = std::thread::spawn(|| {
+            let t = Timing::one_in(4);
+            (0..10).map(|_| t.now().is_some()).collect::<Vec<_>>()
+        })
+        .join()
+        .unwrap();
+        let want = [
+            true, false, false, false, true, false, false, false, true, false,
+        ];
+        assert_eq!(timed, want);
+        assert_eq!(Timing::one_in(1), Timing::Every);
+        assert_eq!(Timing::one_in(0), Timing::Every);
+        assert!(Timing::Never.now().is_none());
+        assert!(Timing::Every.now().is_some());
     }
 }

@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 
 use kvcodec::export::MetricsExporter;
 use kvcodec_tests::{incompressible, json_value};
@@ -25,7 +26,9 @@ fn scrape_after_full_workload() -> Scrape {
 
 fn scrape_after_workload_with(recorder: PrometheusRecorder) -> Scrape {
     metrics::with_local_recorder(&recorder, || {
-        let engine = engine("zstd", 64 * 1024, MetricsExporter::new());
+        // Every value timed, so every histogram has samples after this short workload.
+        let exporter = Arc::new(MetricsExporter::new().sample_one_in(1));
+        let engine = engine("zstd", 64 * 1024, &exporter);
         let doc = json_value(4096, 1);
         let stored = engine.encode(&doc).unwrap().into_owned();
         assert!(kvcodec::header::has_header(&stored));
@@ -52,6 +55,7 @@ fn scrape_after_workload_with(recorder: PrometheusRecorder) -> Scrape {
             ),
             (1, 1, 2, 1)
         );
+        exporter.publish();
     });
     Scrape::parse(&recorder.handle().render())
 }

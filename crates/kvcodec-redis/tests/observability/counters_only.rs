@@ -1,5 +1,7 @@
 //! `MetricsExporter::without_histograms()`: the counters, no histograms, no clock reads.
 
+use std::sync::Arc;
+
 use kvcodec::CodecId;
 use kvcodec::export::MetricsExporter;
 use kvcodec_tests::json_value;
@@ -12,12 +14,14 @@ fn counters_without_histograms() {
     let recorder = recorder();
     let handle = recorder.handle();
     let engine = metrics::with_local_recorder(&recorder, || {
-        let engine = engine("zstd", 1 << 20, MetricsExporter::new().without_histograms());
+        let exporter = Arc::new(MetricsExporter::new().without_histograms());
+        let engine = engine("zstd", 1 << 20, &exporter);
         for i in 0..5 {
             let value = json_value(2000, i);
             let stored = engine.encode(&value).unwrap();
             assert_eq!(engine.decode(&stored).unwrap().len(), 2000);
         }
+        exporter.publish();
         engine
     });
     let page = handle.render();

@@ -1,6 +1,8 @@
 //! A scripted workload against real Valkey and Redis servers, with known numbers, and the
 //! exported figures, the engine's snapshot and the process totals checked to the unit.
 
+use std::sync::Arc;
+
 use kvcodec::export::MetricsExporter;
 use kvcodec::{CodecId, FailureKind, SkipReason};
 use kvcodec_redis::Compression;
@@ -30,7 +32,9 @@ fn exact_counts(kind: ServerKind) {
 
     // The exporter resolves its handles on first use: build and use it under the recorder.
     let engine = metrics::with_local_recorder(&recorder, || {
-        let engine = engine("zstd", LIMIT, MetricsExporter::new());
+        // Every value timed: each histogram gets one sample per value (sampling: `sampling.rs`).
+        let exporter = Arc::new(MetricsExporter::new().sample_one_in(1));
+        let engine = engine("zstd", LIMIT, &exporter);
         let mut con = Compression::new(engine.clone()).wrap(server.connection());
         let groups = [
             ("big", &big[..]),
@@ -60,6 +64,7 @@ fn exact_counts(kind: ServerKind) {
         let _: () = plain.set("oversize", &oversize).unwrap();
         let err = con.get::<_, Vec<u8>>("oversize").unwrap_err();
         assert!(err.to_string().contains("limit"), "{kind}: {err}");
+        exporter.publish();
         engine
     });
 

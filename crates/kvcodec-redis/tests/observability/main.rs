@@ -11,6 +11,7 @@
 mod alerts;
 mod counters_only;
 mod exact_counts;
+mod sampling;
 mod tracing_events;
 mod two_engines;
 
@@ -52,12 +53,13 @@ pub fn serial() -> MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// An engine writing zstd level 3 (or lz4), decoding both, default policy (min size 64).
-/// Build it inside `metrics::with_local_recorder` so the exporter registers there.
+/// An engine writing zstd level 3 (or lz4), decoding both, default policy (min size 64),
+/// reporting to `exporter`. Use it and publish inside `metrics::with_local_recorder` so the
+/// exporter registers there.
 pub fn engine(
     writer: &str,
     max_decompressed_size: usize,
-    exporter: MetricsExporter,
+    exporter: &Arc<MetricsExporter>,
 ) -> Arc<Engine> {
     let zstd = kvcodec_zstd::BACKEND.codec(Some(3)).unwrap();
     let lz4 = kvcodec_lz4::BACKEND.codec(None).unwrap();
@@ -71,7 +73,7 @@ pub fn engine(
         .and_then(|b| b.codec(second))
         .unwrap()
         .max_decompressed_size(max_decompressed_size)
-        .observer(Arc::new(exporter))
+        .observer(exporter.clone())
         .build()
         .unwrap();
     Arc::new(engine)

@@ -101,7 +101,7 @@ fn a_thousand_corrupt_reads_give_one_key_free_warn() {
     for (k, v) in keys.iter().zip(&values) {
         let _: () = plain.set(k, v).unwrap();
     }
-    let engine = engine("zstd", 1 << 20, MetricsExporter::new());
+    let engine = engine("zstd", 1 << 20, &Arc::new(MetricsExporter::new()));
     let mut con = Compression::new(engine.clone()).wrap(server.connection());
 
     let ((), events, text) = capture(|| {
@@ -170,7 +170,7 @@ fn a_thousand_corrupt_reads_give_one_key_free_warn() {
 fn ordinary_values_log_nothing_at_info_or_above() {
     let _serial = serial();
     let server = Server::start(ServerKind::Valkey);
-    let engine = engine("zstd", 1 << 20, MetricsExporter::new());
+    let engine = engine("zstd", 1 << 20, &Arc::new(MetricsExporter::new()));
     let mut con = Compression::new(engine.clone()).wrap(server.connection());
 
     let ((), events, text) = capture(|| {

@@ -1,6 +1,8 @@
 //! Two engines in one process: separate snapshots and separately labelled series, while the
 //! process totals grow by both.
 
+use std::sync::Arc;
+
 use kvcodec::export::MetricsExporter;
 use kvcodec::{CodecId, SkipReason};
 use kvcodec_redis::Compression;
@@ -17,16 +19,10 @@ fn two_engines_keep_separate_figures() {
     let process_before = flat(&kvcodec::metrics::process_totals());
 
     let (orders, sessions) = metrics::with_local_recorder(&recorder, || {
-        let orders = engine(
-            "zstd",
-            1 << 20,
-            MetricsExporter::new().with_label("client", "orders"),
-        );
-        let sessions = engine(
-            "lz4",
-            1 << 20,
-            MetricsExporter::new().with_label("client", "sessions"),
-        );
+        let exporters = [("zstd", "orders"), ("lz4", "sessions")]
+            .map(|(_, client)| Arc::new(MetricsExporter::new().with_label("client", client)));
+        let orders = engine("zstd", 1 << 20, &exporters[0]);
+        let sessions = engine("lz4", 1 << 20, &exporters[1]);
         let mut a = Compression::new(orders.clone()).wrap(server.connection());
         let mut b = Compression::new(sessions.clone()).wrap(server.connection());
         // orders: 4 compressed, 2 too small; reads its 6 keys and 1 of sessions' keys.
@@ -61,6 +57,7 @@ fn two_engines_keep_separate_figures() {
             let v: Vec<u8> = b.get(format!("session:{i}")).unwrap();
             assert_eq!(v, json_value(1500, 10 + i));
         }
+        exporters.iter().for_each(|e| e.publish());
         (orders, sessions)
     });
 
