@@ -14,7 +14,9 @@ const ID: CodecId = CodecId::SNAPPY;
 /// encoders in a small pool: concurrent callers each take their own instead of queueing on
 /// one. `snap`'s raw [`Decoder`] holds no state, so a fresh one is made per call.
 pub struct SnappyCodec {
-    encoders: Pool<Encoder>,
+    /// Boxed: an `Encoder` holds its 2 KiB hash table inline, which the pool would otherwise
+    /// copy out and back on every call.
+    encoders: Pool<Box<Encoder>>,
 }
 
 impl SnappyCodec {
@@ -83,7 +85,7 @@ impl Codec for SnappyCodec {
         out.resize(start + max, 0);
         let result = self
             .encoders
-            .with(Encoder::new, |enc| enc.compress(input, &mut out[start..]));
+            .with(|| Box::new(Encoder::new()), |enc| enc.compress(input, &mut out[start..]));
         match result {
             Ok(written) => {
                 out.truncate(start + written);
