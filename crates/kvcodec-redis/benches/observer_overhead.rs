@@ -6,10 +6,11 @@
 //! Run: `cargo bench -p kvcodec-redis --bench observer_overhead`
 //! (`KVCODEC_BENCH_ROUNDS`, default 100; `KVCODEC_BENCH_ITERS` per cell and round, default 5000).
 //! Without `--bench` (as under `cargo test --all-targets`) it runs 2 short rounds and only
-//! checks that every value was exported.
+//! checks that every value was exported and that the default exporter's histograms got
+//! samples from encodes and decodes.
 //!
-//! Four engines per codec — no observer; the default exporter (histograms from one value in 64
-//! per thread); the exporter timing every value (`sample_one_in(1)`); the exporter without
+//! Four engines per codec — no observer; the default exporter (histograms from one value in 64,
+//! sampled at random); the exporter timing every value (`sample_one_in(1)`); the exporter without
 //! histograms — run interleaved, round by round, rotating which goes first, so machine noise
 //! hits them alike. The overhead is the median over rounds of (observed / none − 1).
 
@@ -121,7 +122,7 @@ fn main() {
             env("KVCODEC_BENCH_ITERS", 5_000),
         )
     } else {
-        (2, 200)
+        (2, 1000)
     };
     let handle = install();
     // Values each Prometheus-observed engine handles: the warm-up, then every round.
@@ -188,6 +189,17 @@ fn main() {
                 .find_map(|l| l.strip_prefix(line.as_str()))
                 .unwrap_or_else(|| panic!("expected {line:?} in:\n{page}"));
             assert_eq!(exported, observed_ops.to_string());
+        }
+        // The default exporter's histograms got samples from encodes and decodes alike.
+        for histogram in ["kvcodec_compress_seconds", "kvcodec_decompress_seconds"] {
+            let line = format!("{histogram}_count{{cell=\"default\",codec=\"{codec}\"}} ");
+            let samples: u64 = page
+                .lines()
+                .find_map(|l| l.strip_prefix(line.as_str()))
+                .unwrap_or_else(|| panic!("expected {line:?} in:\n{page}"))
+                .parse()
+                .unwrap();
+            assert!(samples > 0, "{line}{samples}");
         }
     }
 }

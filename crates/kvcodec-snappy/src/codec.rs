@@ -83,9 +83,10 @@ impl Codec for SnappyCodec {
         }
         let start = out.len();
         out.resize(start + max, 0);
-        let result = self
-            .encoders
-            .with(|| Box::new(Encoder::new()), |enc| enc.compress(input, &mut out[start..]));
+        let result = self.encoders.with(
+            || Box::new(Encoder::new()),
+            |enc| enc.compress(input, &mut out[start..]),
+        );
         match result {
             Ok(written) => {
                 out.truncate(start + written);

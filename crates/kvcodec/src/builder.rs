@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use crate::engine::DEFAULT_MAX_DECOMPRESSED_SIZE;
 use crate::metrics::Metrics;
-use crate::observe::{Observer, RateLimiter, Timing};
+use crate::observe::{Observer, RateLimiter};
 use crate::policy::{DefaultPolicy, Policy};
+use crate::timing::Timing;
 use crate::{Codec, CodecId, Engine, Error, Mode, OnCorrupt, Registry};
 
 /// Builds an [`Engine`].
@@ -124,7 +125,7 @@ impl EngineBuilder {
             max_decompressed_size: self.max_decompressed_size,
             on_corrupt: self.on_corrupt,
             metrics,
-            timing,
+            clock: timing.into(),
             observer: self.observer,
             warn_limit: RateLimiter::new(std::time::Duration::from_secs(10)),
         })
@@ -199,12 +200,29 @@ mod tests {
         }
     }
 
-    /// Counts the `took`s it is handed, and the counters it is attached to.
+    /// Counts the `took`s it is handed, by direction, and the counters it is attached to.
+    #[derive(Default)]
     struct Tally {
-        timing: Timing,
-        timed: std::sync::atomic::AtomicU64,
-        untimed: std::sync::atomic::AtomicU64,
+        timing: Option<Timing>,
+        /// [timed, untimed] for compress, then for decompress.
+        calls: [[std::sync::atomic::AtomicU64; 2]; 2],
         attached: std::sync::Mutex<Vec<Arc<Metrics>>>,
+    }
+
+    impl Tally {
+        fn add(&self, direction: usize, took: Option<std::time::Duration>) {
+            let slot = &self.calls[direction][usize::from(took.is_none())];
+            slot.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        fn timed(&self, direction: usize) -> u64 {
+            self.calls[direction][0].load(std::sync::atomic::Ordering::Relaxed)
+        }
+        fn total(&self, direction: usize) -> u64 {
+            let c = &self.calls[direction];
+            c.iter()
+                .map(|n| n.load(std::sync::atomic::Ordering::Relaxed))
+                .sum()
+        }
     }
 
     impl Observer for Tally {
@@ -212,38 +230,33 @@ mod tests {
             self.attached.lock().unwrap().push(metrics.clone());
         }
         fn timing(&self) -> Timing {
-            self.timing
+            self.timing.unwrap()
         }
         fn compressed(&self, _: CodecId, _: usize, _: usize, took: Option<std::time::Duration>) {
-            let n = if took.is_some() {
-                &self.timed
-            } else {
-                &self.untimed
-            };
-            n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.add(0, took);
         }
         fn decompressed(&self, _: CodecId, _: usize, _: usize, took: Option<std::time::Duration>) {
-            self.compressed(CodecId(0), 0, 0, took);
+            self.add(1, took);
         }
     }
 
     #[test]
     fn observers_get_the_timing_they_ask_for_and_the_engines_counters() {
-        use std::sync::atomic::Ordering::Relaxed;
+        const N: u64 = 2000;
         let value = vec![0u8; 4096];
+        // (observer timing, measure_time, timed values expected per direction).
         let cases = [
-            (Timing::Never, None, 0),
-            (Timing::Every, None, 100),
-            (Timing::one_in(10), None, 10),
-            (Timing::one_in(10), Some(true), 100),
-            (Timing::Every, Some(false), 0),
+            (Timing::Never, None, 0..=0),
+            (Timing::Every, None, N..=N),
+            // 200 expected, σ ≈ 13.4: within 5σ, in both directions.
+            (Timing::one_in(10), None, 133..=267),
+            (Timing::one_in(10), Some(true), N..=N),
+            (Timing::Every, Some(false), 0..=0),
         ];
         for (timing, measure, timed) in cases {
             let tally = Arc::new(Tally {
-                timing,
-                timed: Default::default(),
-                untimed: Default::default(),
-                attached: Default::default(),
+                timing: Some(timing),
+                ..Tally::default()
             });
             let b = Engine::builder()
                 .codec(Arc::new(Halve) as Arc<dyn Codec>)
@@ -255,24 +268,26 @@ mod tests {
             }
             .build()
             .unwrap();
-            // A fresh thread, so one-in-n sampling starts with its first value.
-            std::thread::scope(|s| {
-                s.spawn(|| {
-                    for _ in 0..50 {
-                        let stored = e.encode(&value).unwrap();
-                        assert_eq!(e.decode(&stored).unwrap(), &value[..]);
-                    }
-                });
-            });
+            // Encode and decode alternate, the order a countdown sampler would alias.
+            for _ in 0..N {
+                let stored = e.encode(&value).unwrap();
+                assert_eq!(e.decode(&stored).unwrap(), &value[..]);
+            }
             let case = format!("{timing:?}, measure_time {measure:?}");
-            assert_eq!(tally.timed.load(Relaxed), timed, "{case}");
-            assert_eq!(tally.untimed.load(Relaxed), 100 - timed, "{case}");
+            for direction in [0, 1] {
+                assert_eq!(tally.total(direction), N, "{case}: one call per value");
+                let t = tally.timed(direction);
+                assert!(
+                    timed.contains(&t),
+                    "{case}: {t} timed in direction {direction}"
+                );
+            }
             let attached = tally.attached.lock().unwrap();
             assert_eq!(attached.len(), 1, "{case}");
             assert!(Arc::ptr_eq(&attached[0], e.metrics()), "{case}");
             // Time totals only when every value was timed: then they are totals.
             let c = e.metrics().snapshot().codec(CodecId(0x90)).unwrap().clone();
-            assert_eq!(!c.compress_time.is_zero(), timed == 100, "{case}");
+            assert_eq!(!c.compress_time.is_zero(), *timed.start() == N, "{case}");
         }
     }
 

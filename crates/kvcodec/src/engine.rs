@@ -7,8 +7,9 @@ use std::time::Duration;
 use crate::codec::decode_with_limit;
 use crate::header::{HEADER_LEN, Header, VERSION};
 use crate::metrics::Metrics;
-use crate::observe::{Observer, RateLimiter, Timing};
+use crate::observe::{Observer, RateLimiter};
 use crate::policy::{Policy, SkipReason};
+use crate::timing::Clock;
 use crate::{Codec, Error, Registry};
 
 /// What an engine does on the write and read paths.
@@ -61,7 +62,7 @@ pub struct Engine {
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) observer: Option<Arc<dyn Observer>>,
     /// Which values are timed (two clock reads per timed value).
-    pub(crate) timing: Timing,
+    pub(crate) clock: Clock,
     pub(crate) warn_limit: RateLimiter,
 }
 
@@ -118,7 +119,7 @@ impl Engine {
         if let Err(reason) = self.policy.admit(value) {
             return Ok(self.skip(reason));
         }
-        let start = self.timing.now();
+        let start = self.clock.start();
         let mut out =
             Vec::with_capacity(HEADER_LEN.saturating_add(codec.max_compressed_len(value.len())));
         Header::new(codec.id()).write(&mut out);
@@ -143,8 +144,8 @@ impl Engine {
     /// What goes into the time totals: only when every value is timed, so they are totals.
     #[inline]
     fn total(&self, took: Option<Duration>) -> Duration {
-        match (self.timing, took) {
-            (Timing::Every, Some(took)) => took,
+        match (self.clock, took) {
+            (Clock::Every, Some(took)) => took,
             _ => Duration::ZERO,
         }
     }
@@ -184,7 +185,7 @@ impl Engine {
             self.metrics.record_passthrough();
             return Ok(None);
         };
-        let start = self.timing.now();
+        let start = self.clock.start();
         match self.decode_payload(header, payload) {
             Ok(plain) => {
                 let took = start.map(|t| t.elapsed());

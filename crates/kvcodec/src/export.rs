@@ -18,39 +18,59 @@
 //! `codec` is the backend name (`zstd`, `lz4`, `snappy`, `deflate`) or the id in hex
 //! (`0x80`). Extra constant labels (say `client="orders"`) tell several engines apart.
 //!
-//! # What it costs, and when figures appear
+//! # When figures appear, and what they cost
 //!
-//! The counters are not counted twice: the engine keeps its own ([`crate::Metrics`]), and
-//! [`MetricsExporter::publish`] adds what they grew by since the last publish to the
-//! recorder's counters. Call it before rendering a scrape, or let
-//! [`MetricsExporter::publish_every`] do it in the background; dropping the exporter (with its
-//! last engine) publishes once more, so nothing counted is lost.
+//! The counters are not counted twice: the engine keeps its own ([`crate::Metrics`], a few
+//! relaxed atomic adds per value), and publishing adds what they grew by since the last
+//! publish to the recorder's counters. Publishing happens
+//! - at most once a second on the hot path, on a timed value (no thread, no lock waited for);
+//! - whenever you call [`MetricsExporter::publish`] — in the `/metrics` handler before
+//!   rendering, for scrapes that are exact to the value;
+//! - every interval with [`MetricsExporter::publish_every`] (a background thread), for
+//!   engines that go quiet;
+//! - when the exporter is dropped (with its last engine), so nothing counted is lost.
 //!
-//! The histograms are fed on the hot path, from the values the engine times: one in
-//! [`DEFAULT_SAMPLE_ONE_IN`] per thread by default ([`MetricsExporter::sample_one_in`]; `1`
-//! times every value). Their `_count` is the number of values sampled, not of values — count
-//! values with `kvcodec_values_total`. Percentiles and means of a 1-in-N sample are unbiased.
+//! The histograms are fed on the hot path from the values the engine times: each value with
+//! probability 1/[`DEFAULT_SAMPLE_ONE_IN`] by default ([`MetricsExporter::sample_one_in`]; `1`
+//! times every value). Their `_count` and `_sum` cover the sampled values only — count values
+//! and bytes with the counters. Percentiles and means of the sample are unbiased.
 //!
-//! Install the recorder (e.g. `metrics-exporter-prometheus`) **before** the first publish and
-//! the first value: handles are resolved once (counters on the first publish, histograms on a
-//! codec's first sample). Under `metrics::with_local_recorder`, run the engine and publish
-//! inside the closure.
+//! One exporter may serve several engines (their figures add up). Engines that share one
+//! [`crate::Metrics`] ([`crate::EngineBuilder::metrics`]) are one source: give them one
+//! exporter, or each exporter publishes the pooled counts.
+//!
+//! Install the recorder (e.g. `metrics-exporter-prometheus`) **before** the first value:
+//! handles are resolved once (counters on the first publish, histograms on a codec's first
+//! sample), by whichever thread gets there. Under `metrics::with_local_recorder`, run the
+//! engine and publish inside the closure.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
 use metrics::{Counter, Histogram, Label, counter, histogram};
 
 use crate::metrics::Metrics;
+use crate::observe::now_ms;
 use crate::{CodecId, Observer, Timing};
 
 mod names;
 use names::{Series, codec_label, describe, series};
 
-/// By default the histograms sample one value in 64 per thread: at a 1 KiB lz4 encode + decode
-/// the exporter then costs about 1 % (every value: about 10 %); see docs/observability.md.
+/// By default the histograms sample one value in 64: at a 1 KiB lz4 encode + decode the
+/// exporter then costs about 1 % (every value: about 10 %); see docs/observability.md.
 pub const DEFAULT_SAMPLE_ONE_IN: u32 = 64;
+
+/// Without histograms, the engine still times one value in this many, as the hot path's
+/// chance to publish.
+const TICK_ONE_IN: u32 = 4096;
+
+/// Least time between two publishes from the hot path.
+const AUTO_PUBLISH_MS: u64 = 1000;
+
+/// The hot path looks at the clock for a publish about once in this many values.
+const TICK_CHECK_ONE_IN: u32 = 64;
 
 struct Histograms {
     compress_seconds: Histogram,
@@ -86,8 +106,15 @@ struct Publisher {
 pub struct MetricsExporter {
     labels: Vec<Label>,
     timing: Timing,
-    histograms: Box<[OnceLock<Histograms>]>,
+    /// Whether timed values feed the histograms (else they only give publish chances).
+    histograms: bool,
+    per_codec: Box<[OnceLock<Histograms>]>,
     publisher: Mutex<Publisher>,
+    /// [`crate::observe::now_ms`] from which the hot path may publish again.
+    next_publish_ms: AtomicU64,
+    /// A timed value looks at the clock for a publish with probability `tick_below / 2^64`,
+    /// so that timed values are about one in [`TICK_CHECK_ONE_IN`] values.
+    tick_below: u64,
 }
 
 impl Default for MetricsExporter {
@@ -101,6 +128,7 @@ impl std::fmt::Debug for MetricsExporter {
         f.debug_struct("MetricsExporter")
             .field("labels", &self.labels)
             .field("timing", &self.timing)
+            .field("histograms", &self.histograms)
             .finish_non_exhaustive()
     }
 }
@@ -112,24 +140,39 @@ impl MetricsExporter {
         describe();
         MetricsExporter {
             labels: Vec::new(),
-            timing: Timing::one_in(DEFAULT_SAMPLE_ONE_IN),
-            histograms: (0..256).map(|_| OnceLock::new()).collect(),
+            timing: Timing::Never, // set by `timed`, with `tick_below`
+            histograms: true,
+            per_codec: (0..256).map(|_| OnceLock::new()).collect(),
             publisher: Mutex::default(),
+            next_publish_ms: AtomicU64::new(now_ms().saturating_add(AUTO_PUBLISH_MS)),
+            tick_below: 0,
         }
+        .timed(Timing::one_in(DEFAULT_SAMPLE_ONE_IN))
     }
 
-    /// Times one value in `n` per thread into the histograms (`1`: every value, and their
-    /// `_count` equals the values counted).
+    fn timed(mut self, timing: Timing) -> Self {
+        self.timing = timing;
+        let one_in = match timing {
+            Timing::OneIn(n) => n.get(),
+            Timing::Every | Timing::Never => 1,
+        };
+        let check = (TICK_CHECK_ONE_IN / one_in).max(1);
+        self.tick_below = u64::MAX / u64::from(check);
+        self
+    }
+
+    /// Samples each value into the histograms with probability 1/`n` (`1`: every value, and
+    /// their `_count` equals the values counted).
     pub fn sample_one_in(mut self, n: u32) -> Self {
-        self.timing = Timing::one_in(n);
-        self
+        self.histograms = true;
+        self.timed(Timing::one_in(n))
     }
 
-    /// Counters only: no time or ratio histograms, and the engine then reads no clock. The
-    /// latency alert needs the histograms.
+    /// Counters only: no time or ratio histograms (the latency alert needs them). The engine
+    /// then times one value in 4096, only as the hot path's chance to publish.
     pub fn without_histograms(mut self) -> Self {
-        self.timing = Timing::Never;
-        self
+        self.histograms = false;
+        self.timed(Timing::one_in(TICK_ONE_IN))
     }
 
     /// Adds a constant label to every metric (call before use).
@@ -142,20 +185,44 @@ impl MetricsExporter {
     /// grew by since the last publish. Cheap (a snapshot per engine); safe from any thread.
     pub fn publish(&self) {
         let mut guard = self.publisher.lock().unwrap_or_else(|e| e.into_inner());
-        let Publisher { attached, counters } = &mut *guard;
-        for engine in attached.iter_mut() {
+        self.publish_into(&mut guard);
+    }
+
+    fn publish_into(&self, publisher: &mut Publisher) {
+        let Publisher { attached, counters } = publisher;
+        attached.retain_mut(|engine| {
+            // Read before the snapshot: an engine dropped after it may still have counted.
+            let engine_gone = Arc::strong_count(&engine.metrics) == 1;
             for (series, now) in series(&engine.metrics.snapshot()) {
                 let before = engine.published.entry(series).or_insert(0);
-                let grown = now.saturating_sub(*before);
-                *before = now;
                 counters
                     .entry(series)
                     .or_insert_with(|| self.register(series))
-                    .increment(grown);
+                    .increment(now.saturating_sub(*before));
+                *before = now;
             }
+            // A dropped engine's last figures are in: let its counters go.
+            !engine_gone
+        });
+    }
+
+    /// On the hot path, on a timed value (sometimes, when every value is timed): publish if a
+    /// second has passed since the last time, unless another thread is publishing right now.
+    fn tick(&self) {
+        if self.tick_below != u64::MAX && !crate::timing::chance(self.tick_below) {
+            return;
         }
-        // Engines dropped since: their last figures are in; let their counters go.
-        attached.retain(|engine| Arc::strong_count(&engine.metrics) > 1);
+        let now = now_ms();
+        let due = self.next_publish_ms.load(Relaxed);
+        if now >= due
+            && self
+                .next_publish_ms
+                .compare_exchange(due, now.saturating_add(AUTO_PUBLISH_MS), Relaxed, Relaxed)
+                .is_ok()
+            && let Ok(mut guard) = self.publisher.try_lock()
+        {
+            self.publish_into(&mut guard);
+        }
     }
 
     /// Publishes every `interval` from a background thread until the exporter is dropped
@@ -190,7 +257,7 @@ impl MetricsExporter {
     }
 
     fn histograms(&self, id: CodecId) -> &Histograms {
-        self.histograms[usize::from(id.0)].get_or_init(|| {
+        self.per_codec[usize::from(id.0)].get_or_init(|| {
             let mut labels = self.labels.clone();
             labels.push(Label::new("codec", codec_label(id)));
             Histograms {
@@ -235,11 +302,13 @@ impl Observer for MetricsExporter {
         bytes_out: usize,
         took: Option<Duration>,
     ) {
-        if let Some(took) = took {
+        let Some(took) = took else { return };
+        if self.histograms {
             let h = self.histograms(codec);
             h.compress_seconds.record(took.as_secs_f64());
             h.ratio.record(bytes_in as f64 / bytes_out.max(1) as f64);
         }
+        self.tick();
     }
 
     fn decompressed(
@@ -249,10 +318,12 @@ impl Observer for MetricsExporter {
         _bytes_out: usize,
         took: Option<Duration>,
     ) {
-        if let Some(took) = took {
+        let Some(took) = took else { return };
+        if self.histograms {
             self.histograms(codec)
                 .decompress_seconds
                 .record(took.as_secs_f64());
         }
+        self.tick();
     }
 }

@@ -93,6 +93,7 @@ pub mod observe;
 pub mod policy;
 pub mod pool;
 mod registry;
+mod timing;
 
 pub use backend::Backend;
 pub use builder::EngineBuilder;
@@ -103,6 +104,7 @@ pub use engine::{DEFAULT_MAX_DECOMPRESSED_SIZE, Encoded, Engine, Mode, OnCorrupt
 pub use error::{Error, FailureKind};
 pub use header::{HEADER_LEN, Header};
 pub use metrics::{Metrics, MetricsSnapshot};
-pub use observe::{Observer, Timing};
+pub use observe::Observer;
 pub use policy::{Policy, SkipReason};
 pub use registry::Registry;
+pub use timing::Timing;

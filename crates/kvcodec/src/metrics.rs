@@ -232,6 +232,7 @@ impl Metrics {
 
 /// The figures of one codec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CodecSnapshot {
     /// Header id of the codec.
     pub codec: CodecId,
@@ -241,8 +242,9 @@ pub struct CodecSnapshot {
     pub compress_bytes_in: u64,
     /// Stored bytes of those values, header included.
     pub compress_bytes_out: u64,
-    /// Time spent compressing (including values then stored plain); zero unless the engine
-    /// times every value ([`crate::EngineBuilder::measure_time`], [`crate::Timing::Every`]).
+    /// Time spent compressing (including values then stored plain) by engines that time
+    /// every value ([`crate::EngineBuilder::measure_time`], [`crate::Timing::Every`]); zero
+    /// for the others.
     pub compress_time: Duration,
     /// Stored values decoded.
     pub decompressed: u64,
@@ -283,6 +285,7 @@ impl CodecSnapshot {
 
 /// A copy of an engine's counters.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MetricsSnapshot {
     /// Codecs with any activity, by ascending id.
     pub codecs: Vec<CodecSnapshot>,

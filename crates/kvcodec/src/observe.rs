@@ -9,71 +9,18 @@
 //! hands it the engine's counters, to read when it publishes (that is what
 //! `export::MetricsExporter` does).
 
-use std::cell::Cell;
-use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::metrics::Metrics;
-use crate::{CodecId, FailureKind, SkipReason};
-
-/// Which values an engine times for its observer (two clock reads per timed value).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Timing {
-    /// None: every `took` is `None`, the engine reads no clock.
-    Never,
-    /// Every value. The engine's own time totals ([`crate::metrics::CodecSnapshot::compress_time`])
-    /// are kept too.
-    Every,
-    /// One value in `n` per thread, the first of each thread included: the others get
-    /// `took: None`. Percentiles stay unbiased at a fraction of the clock reads.
-    OneIn(NonZeroU32),
-}
-
-impl Timing {
-    /// `OneIn(n)`, or `Every` for `n <= 1`.
-    pub fn one_in(n: u32) -> Timing {
-        match NonZeroU32::new(n) {
-            Some(n) if n.get() > 1 => Timing::OneIn(n),
-            _ => Timing::Every,
-        }
-    }
-
-    /// Whether to time the value at hand (advances this thread's sampling countdown).
-    #[inline]
-    pub(crate) fn now(self) -> Option<Instant> {
-        match self {
-            Timing::Never => None,
-            Timing::Every => Some(Instant::now()),
-            Timing::OneIn(n) => sample(n.get()).then(Instant::now),
-        }
-    }
-}
-
-thread_local! {
-    /// Values left before this thread times the next one.
-    static COUNTDOWN: Cell<u32> = const { Cell::new(0) };
-}
-
-/// True once every `n` calls on this thread, starting with the first.
-#[inline]
-fn sample(n: u32) -> bool {
-    COUNTDOWN.with(|left| match left.get() {
-        0 => {
-            left.set(n - 1);
-            true
-        }
-        k => {
-            left.set(k - 1);
-            false
-        }
-    })
-}
+use crate::{CodecId, FailureKind, SkipReason, Timing};
 
 /// Receives one call per value the engine handles. Must be cheap: it runs on the hot path.
 ///
 /// `took` is the time the codec took, when the engine timed this value ([`Observer::timing`]).
+/// An observer that wraps or fans out to others must forward [`attach`](Observer::attach)
+/// and [`timing`](Observer::timing) too: the defaults attach nothing and time every value.
 pub trait Observer: Send + Sync {
     /// The engine built with this observer counts into `metrics`; called once per engine, by
     /// [`crate::EngineBuilder::build`]. An exporter can publish from them instead of counting
@@ -164,7 +111,8 @@ pub struct RateLimiter {
     suppressed: AtomicU64,
 }
 
-fn now_ms() -> u64 {
+/// Milliseconds since the first call in this process.
+pub(crate) fn now_ms() -> u64 {
     static START: OnceLock<Instant> = OnceLock::new();
     u64::try_from(START.get_or_init(Instant::now).elapsed().as_millis()).unwrap_or(u64::MAX)
 }
@@ -210,24 +158,5 @@ mod tests {
         let zero = RateLimiter::new(Duration::ZERO);
         assert_eq!(zero.admit(), Some(0));
         assert_eq!(zero.admit(), Some(0));
-    }
-
-    #[test]
-    fn one_in_n_times_the_first_value_of_a_thread_then_every_nth() {
-        // A fresh thread: its countdown starts at zero whatever other tests did.
-        let timed = std::thread::spawn(|| {
-            let t = Timing::one_in(4);
-            (0..10).map(|_| t.now().is_some()).collect::<Vec<_>>()
-        })
-        .join()
-        .unwrap();
-        let want = [
-            true, false, false, false, true, false, false, false, true, false,
-        ];
-        assert_eq!(timed, want);
-        assert_eq!(Timing::one_in(1), Timing::Every);
-        assert_eq!(Timing::one_in(0), Timing::Every);
-        assert!(Timing::Never.now().is_none());
-        assert!(Timing::Every.now().is_some());
     }
 }

@@ -1,5 +1,6 @@
-//! Histograms sample one value in N per thread while the counters stay exact; counters
-//! appear when published — by hand, in the background, or when the exporter is dropped.
+//! Histograms sample values while the counters stay exact; counters appear when published —
+//! from the hot path once a second, by hand, in the background, or when the exporter is
+//! dropped.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,55 +13,142 @@ use redis::Commands;
 use crate::{Scrape, engine, recorder, serial};
 
 #[test]
-fn histograms_sample_one_value_in_n_counters_stay_exact() {
+fn histograms_sample_values_counters_stay_exact() {
     let _serial = serial();
     let server = Server::start(ServerKind::Valkey);
     let recorder = recorder();
-    const N: usize = 40;
-    let (before_publish, after) = std::thread::scope(|s| {
-        // A fresh thread: its sampling countdown starts with the first value it handles.
-        s.spawn(|| {
-            metrics::with_local_recorder(&recorder, || {
-                let exporter = Arc::new(MetricsExporter::new().sample_one_in(8));
-                let engine = engine("zstd", 1 << 20, &exporter);
-                let mut con = Compression::new(engine).wrap(server.connection());
-                for i in 0..N {
-                    let _: () = con
-                        .set(format!("doc:{i}"), json_value(1500, i as u64))
-                        .unwrap();
-                }
-                for i in 0..N {
-                    let back: Vec<u8> = con.get(format!("doc:{i}")).unwrap();
-                    assert_eq!(back, json_value(1500, i as u64));
-                }
-                let before_publish = Scrape::parse(&recorder.handle().render());
-                exporter.publish();
-                (before_publish, Scrape::parse(&recorder.handle().render()))
-            })
-        })
-        .join()
-        .unwrap()
+    const N: usize = 2000;
+    let scrape = metrics::with_local_recorder(&recorder, || {
+        let exporter = Arc::new(MetricsExporter::new());
+        let engine = engine("zstd", 1 << 20, &exporter);
+        let mut con = Compression::new(engine).wrap(server.connection());
+        // SET and GET alternate: a sampler that aliased with the workload would time only one.
+        for i in 0..N {
+            let doc = json_value(1100, i as u64 % 50);
+            let _: () = con.set(format!("doc:{i}"), &doc).unwrap();
+            let back: Vec<u8> = con.get(format!("doc:{i}")).unwrap();
+            assert_eq!(back, doc);
+        }
+        exporter.publish();
+        Scrape::parse(&recorder.handle().render())
     });
-    assert_eq!(
-        before_publish.series("kvcodec_values_total").count(),
-        0,
-        "counters appear on publish"
-    );
     let zstd = |op| [("codec", "zstd"), ("operation", op)];
-    assert_eq!(after.value("kvcodec_values_total", &zstd("compress")), 40.0);
     assert_eq!(
-        after.value("kvcodec_values_total", &zstd("decompress")),
-        40.0
+        scrape.value("kvcodec_values_total", &zstd("compress")),
+        N as f64
     );
-    // 80 values timed one in 8 on one thread: values 0, 8, …, 32 of the SETs and
-    // 40, 48, …, 72 (the GETs) — 5 samples each.
-    for name in [
-        "kvcodec_compress_seconds_count",
-        "kvcodec_compression_ratio_count",
-        "kvcodec_decompress_seconds_count",
-    ] {
-        assert_eq!(after.value(name, &[("codec", "zstd")]), 5.0, "{name}");
+    assert_eq!(
+        scrape.value("kvcodec_values_total", &zstd("decompress")),
+        N as f64
+    );
+    // Each value sampled with probability 1/64: 31.25 expected per histogram, σ ≈ 5.5.
+    assert_eq!(kvcodec::export::DEFAULT_SAMPLE_ONE_IN, 64);
+    let compress = scrape.value("kvcodec_compress_seconds_count", &[("codec", "zstd")]);
+    let ratio = scrape.value("kvcodec_compression_ratio_count", &[("codec", "zstd")]);
+    let decompress = scrape.value("kvcodec_decompress_seconds_count", &[("codec", "zstd")]);
+    assert_eq!(compress, ratio, "one ratio sample per timed compress");
+    for (name, n) in [("compress", compress), ("decompress", decompress)] {
+        assert!(
+            (4.0..=59.0).contains(&n),
+            "{name}: {n} samples of {N} values"
+        );
     }
+}
+
+#[test]
+fn the_hot_path_publishes_once_a_second() {
+    let _serial = serial();
+    let recorder = recorder();
+    let values = || {
+        let scrape = Scrape::parse(&recorder.handle().render());
+        scrape
+            .series("kvcodec_values_total")
+            .find(|s| s.labels.get("operation").map(String::as_str) == Some("compress"))
+            .map(|s| s.value)
+    };
+    metrics::with_local_recorder(&recorder, || {
+        let exporter = Arc::new(MetricsExporter::new().sample_one_in(1));
+        let engine = engine("lz4", 1 << 20, &exporter);
+        let doc = json_value(2000, 1);
+        engine.encode(&doc).unwrap();
+        let early = values();
+        assert_eq!(
+            early, None,
+            "less than a second after the exporter was made"
+        );
+        std::thread::sleep(Duration::from_millis(1100));
+        // Every value is timed; about one in 64 looks at the clock for a publish.
+        let mut encoded = 1;
+        while values().is_none() {
+            assert!(encoded < 5000, "no publish after {encoded} values");
+            engine.encode(&doc).unwrap();
+            encoded += 1;
+        }
+        let published = values();
+        assert_eq!(
+            published,
+            Some(f64::from(encoded)),
+            "up to the value that published"
+        );
+        engine.encode(&doc).unwrap();
+        let again = values();
+        assert_eq!(
+            again,
+            Some(f64::from(encoded)),
+            "not again within the second"
+        );
+        exporter.publish();
+        assert_eq!(values(), Some(f64::from(encoded + 1)));
+    });
+}
+
+#[test]
+fn one_exporter_serves_several_engines_and_a_shared_set_once() {
+    let _serial = serial();
+    let recorder = recorder();
+    let compressed = || {
+        let scrape = Scrape::parse(&recorder.handle().render());
+        scrape.value(
+            "kvcodec_values_total",
+            &[("codec", "zstd"), ("operation", "compress")],
+        )
+    };
+    metrics::with_local_recorder(&recorder, || {
+        let exporter = Arc::new(MetricsExporter::new().without_histograms());
+        let own = engine("zstd", 1 << 20, &exporter);
+        // Two engines pooling one set of counters: attached once, published once.
+        let shared = kvcodec::Metrics::new();
+        let pooled = |_| {
+            kvcodec::Engine::builder()
+                .codec(kvcodec_zstd::BACKEND.codec(Some(3)).unwrap())
+                .unwrap()
+                .metrics(shared.clone())
+                .observer(exporter.clone())
+                .build()
+                .unwrap()
+        };
+        let (b, c) = (pooled(0), pooled(1));
+        let encode = |engine: &kvcodec::Engine, n: u64| {
+            for i in 0..n {
+                engine.encode(&json_value(1500, i)).unwrap();
+            }
+        };
+        encode(&own, 3);
+        encode(&b, 2);
+        encode(&c, 4);
+        exporter.publish();
+        assert_eq!(compressed(), 9.0);
+        // An engine dropped while the exporter lives: what it counted after the last
+        // publish is published with the next one, then never again.
+        encode(&own, 1);
+        drop(own);
+        exporter.publish();
+        assert_eq!(compressed(), 10.0);
+        encode(&b, 1);
+        exporter.publish();
+        exporter.publish();
+        assert_eq!(compressed(), 11.0);
+    });
 }
 
 #[test]
