@@ -23,7 +23,8 @@
 //! The counters are not counted twice: the engine keeps its own ([`crate::Metrics`], a few
 //! relaxed atomic adds per value), and publishing adds what they grew by since the last
 //! publish to the recorder's counters. Publishing happens
-//! - at most once a second on the hot path, on a timed value (no thread, no lock waited for);
+//! - on the hot path, by the first timed value once a second is up (no thread, no lock
+//!   waited for; [`MetricsExporter::publish_from_hot_path`] turns it off);
 //! - whenever you call [`MetricsExporter::publish`] — in the `/metrics` handler before
 //!   rendering, for scrapes that are exact to the value;
 //! - every interval with [`MetricsExporter::publish_every`] (a background thread), for
@@ -45,8 +46,8 @@
 //! engine and publish inside the closure.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::sync::atomic::{AtomicU64, Ordering::Acquire, Ordering::Relaxed, fence};
+use std::sync::{Arc, Mutex, OnceLock, TryLockError, Weak};
 use std::time::Duration;
 
 use metrics::{Counter, Histogram, Label, counter, histogram};
@@ -69,7 +70,8 @@ const TICK_ONE_IN: u32 = 4096;
 /// Least time between two publishes from the hot path.
 const AUTO_PUBLISH_MS: u64 = 1000;
 
-/// The hot path looks at the clock for a publish about once in this many values.
+/// Under sampling rates above one in this many, a timed value looks at the clock for a
+/// publish only with probability rate × this, so that looks stay about one in this many values.
 const TICK_CHECK_ONE_IN: u32 = 64;
 
 struct Histograms {
@@ -112,9 +114,11 @@ pub struct MetricsExporter {
     publisher: Mutex<Publisher>,
     /// [`crate::observe::now_ms`] from which the hot path may publish again.
     next_publish_ms: AtomicU64,
-    /// A timed value looks at the clock for a publish with probability `tick_below / 2^64`,
-    /// so that timed values are about one in [`TICK_CHECK_ONE_IN`] values.
+    /// A timed value looks at the clock for a publish with probability about
+    /// `tick_below / 2^64` (see [`TICK_CHECK_ONE_IN`]).
     tick_below: u64,
+    /// Whether timed values may publish at all.
+    hot_path_publish: bool,
 }
 
 impl Default for MetricsExporter {
@@ -146,6 +150,7 @@ impl MetricsExporter {
             publisher: Mutex::default(),
             next_publish_ms: AtomicU64::new(now_ms().saturating_add(AUTO_PUBLISH_MS)),
             tick_below: 0,
+            hot_path_publish: true,
         }
         .timed(Timing::one_in(DEFAULT_SAMPLE_ONE_IN))
     }
@@ -161,18 +166,29 @@ impl MetricsExporter {
         self
     }
 
-    /// Samples each value into the histograms with probability 1/`n` (`1`: every value, and
-    /// their `_count` equals the values counted).
+    /// Samples each value into the histograms with probability 1/`n` (`0` or `1`: every
+    /// value, and their `_count` equals the values counted). Turns histograms on: the last
+    /// of this and [`without_histograms`](Self::without_histograms) wins.
     pub fn sample_one_in(mut self, n: u32) -> Self {
         self.histograms = true;
         self.timed(Timing::one_in(n))
     }
 
     /// Counters only: no time or ratio histograms (the latency alert needs them). The engine
-    /// then times one value in 4096, only as the hot path's chance to publish.
+    /// then times one value in 4096, only as the hot path's chance to publish, so under
+    /// traffic the counters are published about 4096 values after each second is up.
     pub fn without_histograms(mut self) -> Self {
         self.histograms = false;
         self.timed(Timing::one_in(TICK_ONE_IN))
+    }
+
+    /// Whether a timed value may publish (default `true`). Off, the counters appear only on
+    /// [`publish`](Self::publish), [`publish_every`](Self::publish_every) and drop, and no
+    /// request ever pays for a publish (a snapshot per engine, and the recorder's
+    /// registration of new series).
+    pub fn publish_from_hot_path(mut self, on: bool) -> Self {
+        self.hot_path_publish = on;
+        self
     }
 
     /// Adds a constant label to every metric (call before use).
@@ -193,6 +209,10 @@ impl MetricsExporter {
         attached.retain_mut(|engine| {
             // Read before the snapshot: an engine dropped after it may still have counted.
             let engine_gone = Arc::strong_count(&engine.metrics) == 1;
+            if engine_gone {
+                // `strong_count` is a relaxed load: see the dropped engine's last counts.
+                fence(Acquire);
+            }
             for (series, now) in series(&engine.metrics.snapshot()) {
                 let before = engine.published.entry(series).or_insert(0);
                 counters
@@ -209,7 +229,9 @@ impl MetricsExporter {
     /// On the hot path, on a timed value (sometimes, when every value is timed): publish if a
     /// second has passed since the last time, unless another thread is publishing right now.
     fn tick(&self) {
-        if self.tick_below != u64::MAX && !crate::timing::chance(self.tick_below) {
+        if !self.hot_path_publish
+            || (self.tick_below != u64::MAX && !crate::timing::chance(self.tick_below))
+        {
             return;
         }
         let now = now_ms();
@@ -219,8 +241,12 @@ impl MetricsExporter {
                 .next_publish_ms
                 .compare_exchange(due, now.saturating_add(AUTO_PUBLISH_MS), Relaxed, Relaxed)
                 .is_ok()
-            && let Ok(mut guard) = self.publisher.try_lock()
         {
+            let mut guard = match self.publisher.try_lock() {
+                Ok(guard) => guard,
+                Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                Err(TryLockError::WouldBlock) => return,
+            };
             self.publish_into(&mut guard);
         }
     }

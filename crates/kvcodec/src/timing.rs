@@ -6,12 +6,14 @@
 //! ever time one of them, and every fixed-shape batch would be timed at the same positions.
 
 use std::cell::Cell;
+use std::collections::hash_map::RandomState;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Instant;
 
 /// Which values an engine times for its observer ([`crate::Observer::timing`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Timing {
     /// None: every `took` is `None`, the engine reads no clock.
     Never,
@@ -68,7 +70,8 @@ impl Clock {
     }
 }
 
-/// True with probability `below / 2^64` (this thread's generator).
+/// True with probability `(below - 1) / (2^64 - 1)`, about `below / 2^64` (this thread's
+/// generator, which never yields 0).
 #[inline]
 pub(crate) fn chance(below: u64) -> bool {
     next_random() < below
@@ -95,13 +98,14 @@ fn next_random() -> u64 {
     })
 }
 
-/// A distinct, non-zero seed per thread (splitmix64 of a process-wide sequence).
+/// A distinct, non-zero seed per thread: splitmix64 of a process-wide sequence, keyed by the
+/// per-process random keys of std's `RandomState` (so replicas do not sample alike).
 #[cold]
 fn seed() -> u64 {
+    use std::hash::BuildHasher;
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    let mut z = NEXT
-        .fetch_add(1, Relaxed)
-        .wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let keyed = RandomState::new().hash_one(NEXT.fetch_add(1, Relaxed));
+    let mut z = keyed.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     (z ^ (z >> 31)) | 1
