@@ -3,7 +3,7 @@
 //! Creating a zstd context per value costs an allocation and table set-up that, at 1 KiB
 //! values, made compression 1.45–1.67× and decompression 1.60–1.87× slower in three runs of
 //! `cargo run --release -p kvcodec-zstd --example contexts` on a loaded 2-core VM (GLIDE's
-//! per-call path against the engine: 2.63× at 1 KiB in BENCHMARKS.md). A single shared context would serialise every
+//! per-call path against the engine: 3.02× at 1 KiB in BENCHMARKS.md, run D). A single shared context would serialise every
 //! caller on one lock. So each codec keeps a few contexts: a caller pops one (or creates one
 //! if none is free), uses it without holding the lock, and pushes it back when done.
 
