@@ -113,7 +113,7 @@ fn refused(stored: &[u8], limit: usize, want: &Error, max_alloc: usize) -> usize
         );
         let m = engine.metrics().snapshot();
         assert_eq!(m.failures_of(FailureKind::SizeLimit), 1);
-        assert_eq!(m.raw_fallbacks, 0);
+        assert_eq!(m.raw_fallbacks(), 0);
         largest_seen = largest_seen.max(largest);
     }
     largest_seen

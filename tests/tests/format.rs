@@ -56,7 +56,7 @@ fn glide_vectors_decode_byte_exact_whatever_the_writer() {
             4,
             "writer {name}"
         );
-        assert_eq!((m.failures(), m.raw_fallbacks, m.passthrough), (0, 0, 0));
+        assert_eq!((m.failures(), m.raw_fallbacks(), m.passthrough), (0, 0, 0));
     }
 }
 
@@ -325,6 +325,6 @@ fn off_passes_everything_through() {
         let m = off.metrics().snapshot();
         assert_eq!(m.skipped_for(SkipReason::Disabled), values.len() as u64);
         assert_eq!((m.compressed(), m.decompressed()), (0, 0));
-        assert_eq!((m.failures(), m.raw_fallbacks), (0, 0));
+        assert_eq!((m.failures(), m.raw_fallbacks()), (0, 0));
     }
 }

@@ -275,7 +275,7 @@ fn kvcodec_decodes_what_python_writes() {
             m.codec(CodecId::LZ4).unwrap().decompressed,
             per_codec(CodecId::LZ4) as u64
         );
-        assert_eq!((m.failures(), m.raw_fallbacks), (0, 0));
+        assert_eq!((m.failures(), m.raw_fallbacks()), (0, 0));
     }
 }
 

@@ -239,7 +239,7 @@ fn look_alikes_are_returned_as_stored_by_default_and_counted() {
     }
     let m = engine.metrics().snapshot();
     let n = 2 * cases.len() as u64;
-    assert_eq!((m.raw_fallbacks, m.failures()), (n, n));
+    assert_eq!((m.raw_fallbacks(), m.failures()), (n, n));
     assert_eq!((m.passthrough, m.decompressed()), (0, 0));
     assert_eq!(failures(&engine), expected_failures(&cases, 2));
 }
@@ -266,7 +266,7 @@ fn look_alikes_are_typed_errors_under_on_corrupt_error() {
         }
     }
     let m = engine.metrics().snapshot();
-    assert_eq!(m.raw_fallbacks, 0);
+    assert_eq!(m.raw_fallbacks(), 0);
     assert_eq!(m.failures(), cases.len() as u64);
     assert_eq!(failures(&engine), expected_failures(&cases, 1));
     for kind in FailureKind::ALL {
@@ -308,5 +308,5 @@ fn size_limit_is_an_error_even_under_return_stored() {
     assert_eq!(err, want);
     let m = engine.metrics().snapshot();
     assert_eq!(m.failures_of(FailureKind::SizeLimit), 2);
-    assert_eq!(m.raw_fallbacks, 0);
+    assert_eq!(m.raw_fallbacks(), 0);
 }

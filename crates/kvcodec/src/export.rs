@@ -8,7 +8,7 @@
 //! | `kvcodec_bytes_in_total` | counter | `codec`, `operation` — plain bytes for compress, stored bytes for decompress |
 //! | `kvcodec_bytes_out_total` | counter | `codec`, `operation` — stored bytes for compress, plain bytes for decompress |
 //! | `kvcodec_skipped_total` | counter | `reason` ([`crate::SkipReason::as_str`]) |
-//! | `kvcodec_decode_failures_total` | counter | `codec`, `kind` ([`FailureKind::as_str`]) |
+//! | `kvcodec_decode_failures_total` | counter | `codec`, `kind` ([`crate::FailureKind::as_str`]) |
 //! | `kvcodec_size_limit_rejections_total` | counter | `codec` |
 //! | `kvcodec_raw_fallbacks_total` | counter | `codec` |
 //! | `kvcodec_compress_seconds` | histogram | `codec` |
@@ -46,14 +46,15 @@
 //! engine and publish inside the closure.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering::Acquire, Ordering::Relaxed, fence};
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering::Acquire, fence};
 use std::sync::{Arc, Mutex, OnceLock, TryLockError, Weak};
 use std::time::Duration;
 
 use metrics::{Counter, Histogram, Label, counter, histogram};
 
 use crate::metrics::Metrics;
-use crate::observe::now_ms;
+use crate::observe::{claim, now_ms};
 use crate::{CodecId, Observer, Timing};
 
 mod names;
@@ -70,8 +71,8 @@ const TICK_ONE_IN: u32 = 4096;
 /// Least time between two publishes from the hot path.
 const AUTO_PUBLISH_MS: u64 = 1000;
 
-/// Under sampling rates above one in this many, a timed value looks at the clock for a
-/// publish only with probability rate × this, so that looks stay about one in this many values.
+/// When one value in n < this many is timed, a timed value looks at the clock for a publish
+/// only with probability n / this, so that looks stay about one in this many values.
 const TICK_CHECK_ONE_IN: u32 = 64;
 
 struct Histograms {
@@ -107,18 +108,14 @@ struct Publisher {
 /// ```
 pub struct MetricsExporter {
     labels: Vec<Label>,
-    timing: Timing,
-    /// Whether timed values feed the histograms (else they only give publish chances).
-    histograms: bool,
+    /// Histograms sample one value in this many; `None`: no histograms.
+    sample: Option<NonZeroU32>,
+    /// Whether timed values may publish.
+    hot_path_publish: bool,
     per_codec: Box<[OnceLock<Histograms>]>,
     publisher: Mutex<Publisher>,
     /// [`crate::observe::now_ms`] from which the hot path may publish again.
     next_publish_ms: AtomicU64,
-    /// A timed value looks at the clock for a publish with probability about
-    /// `tick_below / 2^64` (see [`TICK_CHECK_ONE_IN`]).
-    tick_below: u64,
-    /// Whether timed values may publish at all.
-    hot_path_publish: bool,
 }
 
 impl Default for MetricsExporter {
@@ -131,8 +128,8 @@ impl std::fmt::Debug for MetricsExporter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MetricsExporter")
             .field("labels", &self.labels)
-            .field("timing", &self.timing)
-            .field("histograms", &self.histograms)
+            .field("sample", &self.sample)
+            .field("hot_path_publish", &self.hot_path_publish)
             .finish_non_exhaustive()
     }
 }
@@ -144,42 +141,29 @@ impl MetricsExporter {
         describe();
         MetricsExporter {
             labels: Vec::new(),
-            timing: Timing::Never, // set by `timed`, with `tick_below`
-            histograms: true,
+            sample: NonZeroU32::new(DEFAULT_SAMPLE_ONE_IN),
+            hot_path_publish: true,
             per_codec: (0..256).map(|_| OnceLock::new()).collect(),
             publisher: Mutex::default(),
             next_publish_ms: AtomicU64::new(now_ms().saturating_add(AUTO_PUBLISH_MS)),
-            tick_below: 0,
-            hot_path_publish: true,
         }
-        .timed(Timing::one_in(DEFAULT_SAMPLE_ONE_IN))
-    }
-
-    fn timed(mut self, timing: Timing) -> Self {
-        self.timing = timing;
-        let one_in = match timing {
-            Timing::OneIn(n) => n.get(),
-            Timing::Every | Timing::Never => 1,
-        };
-        let check = (TICK_CHECK_ONE_IN / one_in).max(1);
-        self.tick_below = u64::MAX / u64::from(check);
-        self
     }
 
     /// Samples each value into the histograms with probability 1/`n` (`0` or `1`: every
     /// value, and their `_count` equals the values counted). Turns histograms on: the last
     /// of this and [`without_histograms`](Self::without_histograms) wins.
     pub fn sample_one_in(mut self, n: u32) -> Self {
-        self.histograms = true;
-        self.timed(Timing::one_in(n))
+        self.sample = Some(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN));
+        self
     }
 
     /// Counters only: no time or ratio histograms (the latency alert needs them). The engine
-    /// then times one value in 4096, only as the hot path's chance to publish, so under
-    /// traffic the counters are published about 4096 values after each second is up.
+    /// then times one value in 4096, only as the hot path's chance to publish (none with
+    /// [`publish_from_hot_path(false)`](Self::publish_from_hot_path)), so under traffic the
+    /// counters are published about 4096 values after each second is up.
     pub fn without_histograms(mut self) -> Self {
-        self.histograms = false;
-        self.timed(Timing::one_in(TICK_ONE_IN))
+        self.sample = None;
+        self
     }
 
     /// Whether a timed value may publish (default `true`). Off, the counters appear only on
@@ -226,22 +210,19 @@ impl MetricsExporter {
         });
     }
 
-    /// On the hot path, on a timed value (sometimes, when every value is timed): publish if a
-    /// second has passed since the last time, unless another thread is publishing right now.
+    /// On the hot path, on a timed value: publish if a second has passed since the last time,
+    /// unless another thread is publishing right now. Under sampling rates above one in
+    /// [`TICK_CHECK_ONE_IN`], only some timed values look at the clock for it.
     fn tick(&self) {
-        if !self.hot_path_publish
-            || (self.tick_below != u64::MAX && !crate::timing::chance(self.tick_below))
-        {
+        if !self.hot_path_publish {
             return;
         }
-        let now = now_ms();
-        let due = self.next_publish_ms.load(Relaxed);
-        if now >= due
-            && self
-                .next_publish_ms
-                .compare_exchange(due, now.saturating_add(AUTO_PUBLISH_MS), Relaxed, Relaxed)
-                .is_ok()
-        {
+        let one_in = self.sample.map_or(TICK_ONE_IN, NonZeroU32::get);
+        let look_one_in = (TICK_CHECK_ONE_IN / one_in).max(1);
+        if look_one_in > 1 && !crate::timing::chance(u64::MAX / u64::from(look_one_in)) {
+            return;
+        }
+        if claim(&self.next_publish_ms, AUTO_PUBLISH_MS) {
             let mut guard = match self.publisher.try_lock() {
                 Ok(guard) => guard,
                 Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
@@ -318,7 +299,11 @@ impl Observer for MetricsExporter {
     }
 
     fn timing(&self) -> Timing {
-        self.timing
+        match (self.sample, self.hot_path_publish) {
+            (Some(n), _) => Timing::one_in(n.get()),
+            (None, true) => Timing::one_in(TICK_ONE_IN),
+            (None, false) => Timing::Never,
+        }
     }
 
     fn compressed(
@@ -329,7 +314,7 @@ impl Observer for MetricsExporter {
         took: Option<Duration>,
     ) {
         let Some(took) = took else { return };
-        if self.histograms {
+        if self.sample.is_some() {
             let h = self.histograms(codec);
             h.compress_seconds.record(took.as_secs_f64());
             h.ratio.record(bytes_in as f64 / bytes_out.max(1) as f64);
@@ -345,7 +330,7 @@ impl Observer for MetricsExporter {
         took: Option<Duration>,
     ) {
         let Some(took) = took else { return };
-        if self.histograms {
+        if self.sample.is_some() {
             self.histograms(codec)
                 .decompress_seconds
                 .record(took.as_secs_f64());

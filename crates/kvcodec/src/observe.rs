@@ -111,6 +111,17 @@ pub struct RateLimiter {
     suppressed: AtomicU64,
 }
 
+/// True for the one caller that finds the [`now_ms`] deadline in `next_ms` passed, and moves
+/// it `interval_ms` on; false for everyone else until then.
+pub(crate) fn claim(next_ms: &AtomicU64, interval_ms: u64) -> bool {
+    let now = now_ms();
+    let next = next_ms.load(Relaxed);
+    now >= next
+        && next_ms
+            .compare_exchange(next, now.saturating_add(interval_ms), Relaxed, Relaxed)
+            .is_ok()
+}
+
 /// Milliseconds since the first call in this process.
 pub(crate) fn now_ms() -> u64 {
     static START: OnceLock<Instant> = OnceLock::new();
@@ -129,14 +140,7 @@ impl RateLimiter {
 
     /// `Some(events suppressed since the last one let through)` if this event may be logged.
     pub fn admit(&self) -> Option<u64> {
-        let now = now_ms();
-        let next = self.next_ms.load(Relaxed);
-        if now >= next
-            && self
-                .next_ms
-                .compare_exchange(next, now.saturating_add(self.interval_ms), Relaxed, Relaxed)
-                .is_ok()
-        {
+        if claim(&self.next_ms, self.interval_ms) {
             Some(self.suppressed.swap(0, Relaxed))
         } else {
             self.suppressed.fetch_add(1, Relaxed);

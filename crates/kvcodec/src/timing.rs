@@ -65,7 +65,7 @@ impl Clock {
         match self {
             Clock::Never => None,
             Clock::Every => Some(Instant::now()),
-            Clock::Sampled { below } => (next_random() < below).then(Instant::now),
+            Clock::Sampled { below } => chance(below).then(Instant::now),
         }
     }
 }

@@ -30,7 +30,7 @@ fn mixed_clients(kind: ServerKind) {
     assert_eq!(on.get::<_, Vec<u8>>("plain:lookalike").unwrap(), lookalike);
     let m = on_engine.metrics().snapshot();
     assert_eq!(
-        (m.passthrough, m.raw_fallbacks, m.failures()),
+        (m.passthrough, m.raw_fallbacks(), m.failures()),
         (1, 1, 1),
         "{kind}: {m:?}"
     );

@@ -51,13 +51,13 @@ fn scrape_after_workload_with(recorder: PrometheusRecorder) -> Scrape {
                 m.compressed(),
                 m.decompressed(),
                 m.failures(),
-                m.raw_fallbacks
+                m.raw_fallbacks()
             ),
             (1, 1, 2, 1)
         );
         exporter.publish();
     });
-    Scrape::parse(&recorder.handle().render())
+    Scrape::of(&recorder)
 }
 
 /// Metric names without the histogram sample suffixes.

@@ -121,7 +121,7 @@ pub fn flat(s: &MetricsSnapshot) -> BTreeMap<String, u64> {
         m.insert(format!("skipped.{}", reason.as_str()), n);
     }
     m.insert("passthrough".into(), s.passthrough);
-    m.insert("raw_fallbacks".into(), s.raw_fallbacks);
+    m.insert("raw_fallbacks".into(), s.raw_fallbacks());
     m.retain(|_, n| *n != 0);
     m
 }
@@ -206,11 +206,13 @@ impl Scrape {
         }
     }
 
-    /// The value of the series `name` whose labels are exactly `labels`.
-    ///
-    /// # Panics
-    /// If there is none, listing the series of that name.
-    pub fn value(&self, name: &str, labels: &[(&str, &str)]) -> f64 {
+    /// What `recorder` renders now.
+    pub fn of(recorder: &PrometheusRecorder) -> Scrape {
+        Scrape::parse(&recorder.handle().render())
+    }
+
+    /// The value of the series `name` whose labels are exactly `labels`, if there is one.
+    pub fn get(&self, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
         let want: BTreeMap<String, String> = labels
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -219,10 +221,17 @@ impl Scrape {
             .iter()
             .find(|s| s.name == name && s.labels == want)
             .map(|s| s.value)
-            .unwrap_or_else(|| {
-                let have: Vec<_> = self.series(name).map(|s| &s.labels).collect();
-                panic!("expected series {name}{want:?}; found {name} with labels {have:?}")
-            })
+    }
+
+    /// The value of the series `name` whose labels are exactly `labels`.
+    ///
+    /// # Panics
+    /// If there is none, listing the series of that name.
+    pub fn value(&self, name: &str, labels: &[(&str, &str)]) -> f64 {
+        self.get(name, labels).unwrap_or_else(|| {
+            let have: Vec<_> = self.series(name).map(|s| &s.labels).collect();
+            panic!("expected series {name}{labels:?}; found {name} with labels {have:?}")
+        })
     }
 
     /// Every sample of `name`.

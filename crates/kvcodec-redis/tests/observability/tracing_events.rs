@@ -112,7 +112,7 @@ fn a_thousand_corrupt_reads_give_one_key_free_warn() {
     });
 
     let m = engine.metrics().snapshot();
-    assert_eq!((m.failures(), m.raw_fallbacks), (1000, 1000));
+    assert_eq!((m.failures(), m.raw_fallbacks()), (1000, 1000));
     let warns: Vec<&Captured> = events.iter().filter(|e| e.level == Level::WARN).collect();
     assert!(
         (1..=2).contains(&warns.len()),

@@ -19,8 +19,8 @@ fn two_engines_keep_separate_figures() {
     let process_before = flat(&kvcodec::metrics::process_totals());
 
     let (orders, sessions) = metrics::with_local_recorder(&recorder, || {
-        let exporters = [("zstd", "orders"), ("lz4", "sessions")]
-            .map(|(_, client)| Arc::new(MetricsExporter::new().with_label("client", client)));
+        let exporters = ["orders", "sessions"]
+            .map(|client| Arc::new(MetricsExporter::new().with_label("client", client)));
         let orders = engine("zstd", 1 << 20, &exporters[0]);
         let sessions = engine("lz4", 1 << 20, &exporters[1]);
         let mut a = Compression::new(orders.clone()).wrap(server.connection());
@@ -91,7 +91,7 @@ fn two_engines_keep_separate_figures() {
         "process totals grew by both engines"
     );
 
-    let scrape = Scrape::parse(&recorder.handle().render());
+    let scrape = Scrape::of(&recorder);
     let values = |client, codec, op| {
         let labels = [("client", client), ("codec", codec), ("operation", op)];
         scrape.value("kvcodec_values_total", &labels)
