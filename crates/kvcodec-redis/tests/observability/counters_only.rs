@@ -52,3 +52,39 @@ fn counters_without_histograms() {
     assert_eq!((zstd.compressed, zstd.decompressed), (5, 5));
     assert!(zstd.compress_time.is_zero() && zstd.decompress_time.is_zero());
 }
+
+#[test]
+fn measure_time_does_not_bring_histograms_back() {
+    let _serial = serial();
+    let recorder = recorder();
+    let engine = metrics::with_local_recorder(&recorder, || {
+        let exporter = Arc::new(MetricsExporter::new().without_histograms());
+        let engine = kvcodec::Engine::builder()
+            .codec(kvcodec_zstd::BACKEND.codec(Some(3)).unwrap())
+            .unwrap()
+            .observer(exporter.clone())
+            .measure_time(true)
+            .build()
+            .unwrap();
+        for i in 0..20 {
+            let value = json_value(2000, i);
+            let stored = engine.encode(&value).unwrap();
+            assert_eq!(engine.decode(&stored).unwrap().len(), 2000);
+        }
+        exporter.publish();
+        engine
+    });
+    let scrape = crate::Scrape::of(&recorder);
+    let labels = [("codec", "zstd"), ("operation", "decompress")];
+    assert_eq!(scrape.value("kvcodec_values_total", &labels), 20.0);
+    let histograms: Vec<&str> = scrape
+        .names()
+        .into_iter()
+        .filter(|n| n.ends_with("_seconds_count") || n.ends_with("_ratio_count"))
+        .collect();
+    assert!(histograms.is_empty(), "histograms exported: {histograms:?}");
+    // Every value was timed, for the engine's own totals.
+    let zstd = engine.metrics().snapshot();
+    let zstd = zstd.codec(CodecId::ZSTD).unwrap();
+    assert!(!zstd.compress_time.is_zero() && !zstd.decompress_time.is_zero());
+}
