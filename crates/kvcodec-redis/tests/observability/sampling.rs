@@ -69,6 +69,7 @@ fn the_hot_path_publishes_once_a_second() {
         Scrape::of(&recorder).get("kvcodec_values_total", &labels)
     };
     metrics::with_local_recorder(&recorder, || {
+        let made = Instant::now();
         let exporter = |client| MetricsExporter::new().with_label("client", client);
         let hot = Arc::new(exporter("hot").sample_one_in(1));
         let quiet = Arc::new(
@@ -86,12 +87,14 @@ fn the_hot_path_publishes_once_a_second() {
                 other.encode(&doc).unwrap();
             }
         };
+        // "Not yet" is only asserted when the batch ran well within the second (a slow,
+        // shared machine may take longer; the counts below are checked either way).
+        let within_the_second = |since: Instant| since.elapsed() < Duration::from_millis(900);
         batch(1000);
-        assert_eq!(
-            values("hot"),
-            None,
-            "within a second of the exporter's making"
-        );
+        if within_the_second(made) {
+            let early = values("hot");
+            assert_eq!(early, None, "within a second of the exporter's making");
+        }
         std::thread::sleep(Duration::from_millis(1100));
         let mut encoded = 1000;
         while values("hot").is_none() {
@@ -99,6 +102,7 @@ fn the_hot_path_publishes_once_a_second() {
             batch(1);
             encoded += 1;
         }
+        let published = Instant::now();
         assert_eq!(
             values("hot"),
             Some(f64::from(encoded)),
@@ -106,11 +110,13 @@ fn the_hot_path_publishes_once_a_second() {
         );
         batch(1000);
         let again = values("hot");
-        assert_eq!(
-            again,
-            Some(f64::from(encoded)),
-            "not again within the second"
-        );
+        if within_the_second(published) {
+            assert_eq!(
+                again,
+                Some(f64::from(encoded)),
+                "not again within the second"
+            );
+        }
         assert_eq!(values("quiet"), None, "publish_from_hot_path(false)");
         for (exporter, client) in [(&hot, "hot"), (&quiet, "quiet")] {
             exporter.publish();
