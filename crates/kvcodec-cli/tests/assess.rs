@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::process::Command;
+
 use common::{json, ok, sample_value, temp_path};
 
 #[test]
@@ -88,4 +90,90 @@ fn assess_a_directory() {
     assert!(a["source"].as_str().unwrap().contains("directory"));
     assert_eq!(a["recommendation"]["codec"], "lz4");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `chromium`, if installed (Debian package `chromium`). `KVCODEC_REQUIRE_CHROMIUM=1` makes its
+/// absence a failure.
+fn chromium() -> Option<&'static str> {
+    let found = Command::new("chromium")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found && std::env::var_os("KVCODEC_REQUIRE_CHROMIUM").is_some_and(|v| v == "1") {
+        panic!("chromium not on PATH and KVCODEC_REQUIRE_CHROMIUM=1: apt-get install chromium");
+    }
+    found.then_some("chromium")
+}
+
+/// Runs headless chromium on `page` with `args`, in a profile directory of its own.
+fn headless(chromium: &str, page: &std::path::Path, args: &[&str]) -> Vec<u8> {
+    let profile = temp_path(&format!("chromium-profile-{}", args.len()));
+    let out = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs");
+    let _ = std::fs::remove_dir_all(&profile);
+    assert!(
+        out.status.success(),
+        "chromium {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn html_report_renders_in_headless_chromium() {
+    let Some(chromium) = chromium() else {
+        eprintln!("chromium not on PATH: the report was not rendered (its text checks ran)");
+        return;
+    };
+    let report = temp_path("chromium-report.html");
+    let args = [
+        "assess",
+        "--levels",
+        "zstd:3,snappy",
+        "--passes",
+        "1",
+        "--report",
+        report.to_str().unwrap(),
+    ];
+    ok(&args, b"");
+    // The DOM chromium built from the page: both charts and the histogram as SVG elements,
+    // with their points and bars, and the recommendation.
+    let dom = String::from_utf8(headless(chromium, &report, &["--dump-dom"])).unwrap();
+    assert_eq!(dom.matches("<svg").count(), 3, "{dom}");
+    assert!(
+        dom.matches("<circle").count() >= 4,
+        "two codecs on two charts: {dom}"
+    );
+    assert!(dom.contains("<rect"), "histogram bars: {dom}");
+    assert!(dom.contains("Recommended: "), "{dom}");
+    // A screenshot of the rendered page: a PNG of the asked size with content on it (here a
+    // blank 1100×1600 page came to 8.5 KB, two lines of text to 17 KB, the report to 170 KB).
+    let png = temp_path("chromium-report.png");
+    let shot = format!("--screenshot={}", png.display());
+    headless(
+        chromium,
+        &report,
+        &[&shot, "--window-size=1100,1600", "--hide-scrollbars"],
+    );
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
+    let size = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    assert_eq!((size(16), size(20)), (1100, 1600), "IHDR width and height");
+    assert!(
+        bytes.len() > 50_000,
+        "{} bytes: the page rendered blank?",
+        bytes.len()
+    );
+    std::fs::remove_file(&png).unwrap();
+    std::fs::remove_file(&report).unwrap();
 }
