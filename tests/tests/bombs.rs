@@ -152,67 +152,44 @@ fn declaring(id: u8, length_field: &[u8]) -> Vec<u8> {
     .concat()
 }
 
-#[test]
-fn lz4_declaring_4_gib_is_refused_before_allocating() {
-    let stored = declaring(2, &u32::MAX.to_le_bytes());
+/// A value of `codec` (header id `id`) whose length field declares 4 GiB - 1, and one whose
+/// field declares 1 MiB + 1: both refused as declared too large, the first under the default
+/// limit without an allocation of 1 MiB, the second under a 1 MiB limit without one of 64 KiB.
+fn refuses_4_gib_and_just_over(codec: CodecId, id: u8, four_gib: &[u8], mib_plus_one: &[u8]) {
     let limit = kvcodec::DEFAULT_MAX_DECOMPRESSED_SIZE;
     let want = Error::DeclaredSizeTooLarge {
-        codec: CodecId::LZ4,
+        codec,
         declared: u64::from(u32::MAX),
         limit: limit as u64,
     };
-    let largest = refused(&stored, limit, &want, MIB);
-    println!("lz4 declaring 4 GiB: largest allocation {largest} bytes");
-    // Just over a small limit.
-    let stored = declaring(2, &(MIB as u32 + 1).to_le_bytes());
+    let largest = refused(&declaring(id, four_gib), limit, &want, MIB);
+    println!("{codec} declaring 4 GiB: largest allocation {largest} bytes");
     let want = Error::DeclaredSizeTooLarge {
-        codec: CodecId::LZ4,
+        codec,
         declared: MIB as u64 + 1,
         limit: MIB as u64,
     };
-    refused(&stored, MIB, &want, 64 * KIB);
+    refused(&declaring(id, mib_plus_one), MIB, &want, 64 * KIB);
+}
+
+#[test]
+fn lz4_declaring_4_gib_is_refused_before_allocating() {
+    let (four_gib, mib_plus_one) = (u32::MAX.to_le_bytes(), (MIB as u32 + 1).to_le_bytes());
+    refuses_4_gib_and_just_over(CodecId::LZ4, 2, &four_gib, &mib_plus_one);
 }
 
 #[test]
 fn deflate_declaring_4_gib_is_refused_before_allocating() {
-    let stored = declaring(4, &u32::MAX.to_le_bytes());
-    let limit = kvcodec::DEFAULT_MAX_DECOMPRESSED_SIZE;
-    let want = Error::DeclaredSizeTooLarge {
-        codec: CodecId::DEFLATE,
-        declared: u64::from(u32::MAX),
-        limit: limit as u64,
-    };
-    let largest = refused(&stored, limit, &want, MIB);
-    println!("deflate declaring 4 GiB: largest allocation {largest} bytes");
-    let stored = declaring(4, &(MIB as u32 + 1).to_le_bytes());
-    let want = Error::DeclaredSizeTooLarge {
-        codec: CodecId::DEFLATE,
-        declared: MIB as u64 + 1,
-        limit: MIB as u64,
-    };
-    refused(&stored, MIB, &want, 64 * KIB);
+    let (four_gib, mib_plus_one) = (u32::MAX.to_le_bytes(), (MIB as u32 + 1).to_le_bytes());
+    refuses_4_gib_and_just_over(CodecId::DEFLATE, 4, &four_gib, &mib_plus_one);
 }
 
 #[test]
 fn snappy_varint_declaring_4_gib_is_refused_before_allocating() {
-    // Varint of 0xFFFF_FFFF: four 7-bit groups of ones with the continuation bit, then 0x0F.
-    let stored = declaring(3, &[0xff, 0xff, 0xff, 0xff, 0x0f]);
-    let limit = kvcodec::DEFAULT_MAX_DECOMPRESSED_SIZE;
-    let want = Error::DeclaredSizeTooLarge {
-        codec: CodecId::SNAPPY,
-        declared: u64::from(u32::MAX),
-        limit: limit as u64,
-    };
-    let largest = refused(&stored, limit, &want, MIB);
-    println!("snappy declaring 4 GiB: largest allocation {largest} bytes");
-    // Varint of 1 MiB + 1 = 0x100001.
-    let stored = declaring(3, &[0x81, 0x80, 0x40]);
-    let want = Error::DeclaredSizeTooLarge {
-        codec: CodecId::SNAPPY,
-        declared: MIB as u64 + 1,
-        limit: MIB as u64,
-    };
-    refused(&stored, MIB, &want, 64 * KIB);
+    // Varints: 0xFFFF_FFFF is four 7-bit groups of ones with the continuation bit, then 0x0F;
+    // 1 MiB + 1 = 0x100001.
+    let (four_gib, mib_plus_one) = ([0xff, 0xff, 0xff, 0xff, 0x0f], [0x81, 0x80, 0x40]);
+    refuses_4_gib_and_just_over(CodecId::SNAPPY, 3, &four_gib, &mib_plus_one);
 }
 
 /// One zstd frame without content size (as GLIDE's streaming encoder writes) of `n` zeros.

@@ -6,7 +6,7 @@ use kvcodec::CodecId;
 use kvcodec::export::MetricsExporter;
 use kvcodec_tests::json_value;
 
-use crate::{engine, recorder, serial};
+use crate::{engine, engine_timed, recorder, serial};
 
 #[test]
 fn counters_without_histograms() {
@@ -59,13 +59,7 @@ fn measure_time_does_not_bring_histograms_back() {
     let recorder = recorder();
     let engine = metrics::with_local_recorder(&recorder, || {
         let exporter = Arc::new(MetricsExporter::new().without_histograms());
-        let engine = kvcodec::Engine::builder()
-            .codec(kvcodec_zstd::BACKEND.codec(Some(3)).unwrap())
-            .unwrap()
-            .observer(exporter.clone())
-            .measure_time(true)
-            .build()
-            .unwrap();
+        let engine = engine_timed("zstd", 1 << 20, &exporter, Some(true));
         for i in 0..20 {
             let value = json_value(2000, i);
             let stored = engine.encode(&value).unwrap();

@@ -95,30 +95,16 @@ fn exact_counts(kind: ServerKind) {
     let scrape = Scrape::of(&recorder);
     let zstd = |op: &'static str| [("codec", "zstd"), ("operation", op)];
     let n = |x: usize| x as f64;
-    assert_eq!(
-        scrape.value("kvcodec_values_total", &zstd("compress")),
-        10.0
-    );
-    assert_eq!(
-        scrape.value("kvcodec_values_total", &zstd("decompress")),
-        10.0
-    );
-    assert_eq!(
-        scrape.value("kvcodec_bytes_in_total", &zstd("compress")),
-        n(plain_bytes)
-    );
-    assert_eq!(
-        scrape.value("kvcodec_bytes_out_total", &zstd("compress")),
-        n(stored_bytes)
-    );
-    assert_eq!(
-        scrape.value("kvcodec_bytes_in_total", &zstd("decompress")),
-        n(stored_bytes)
-    );
-    assert_eq!(
-        scrape.value("kvcodec_bytes_out_total", &zstd("decompress")),
-        n(plain_bytes)
-    );
+    for (name, op, want) in [
+        ("kvcodec_values_total", "compress", 10.0),
+        ("kvcodec_values_total", "decompress", 10.0),
+        ("kvcodec_bytes_in_total", "compress", n(plain_bytes)),
+        ("kvcodec_bytes_out_total", "compress", n(stored_bytes)),
+        ("kvcodec_bytes_in_total", "decompress", n(stored_bytes)),
+        ("kvcodec_bytes_out_total", "decompress", n(plain_bytes)),
+    ] {
+        assert_eq!(scrape.value(name, &zstd(op)), want, "{kind}: {name} {op}");
+    }
     for reason in SkipReason::ALL {
         let want = match reason {
             SkipReason::TooSmall => 5.0,

@@ -61,6 +61,16 @@ pub fn engine(
     max_decompressed_size: usize,
     exporter: &Arc<MetricsExporter>,
 ) -> Arc<Engine> {
+    engine_timed(writer, max_decompressed_size, exporter, None)
+}
+
+/// [`engine`] with `EngineBuilder::measure_time(on)` when `measure_time` is `Some(on)`.
+pub fn engine_timed(
+    writer: &str,
+    max_decompressed_size: usize,
+    exporter: &Arc<MetricsExporter>,
+    measure_time: Option<bool>,
+) -> Arc<Engine> {
     let zstd = kvcodec_zstd::BACKEND.codec(Some(3)).unwrap();
     let lz4 = kvcodec_lz4::BACKEND.codec(None).unwrap();
     let (first, second) = match writer {
@@ -73,9 +83,13 @@ pub fn engine(
         .and_then(|b| b.codec(second))
         .unwrap()
         .max_decompressed_size(max_decompressed_size)
-        .observer(exporter.clone())
-        .build()
-        .unwrap();
+        .observer(exporter.clone());
+    let engine = match measure_time {
+        Some(on) => engine.measure_time(on),
+        None => engine,
+    }
+    .build()
+    .unwrap();
     Arc::new(engine)
 }
 
