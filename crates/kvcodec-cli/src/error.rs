@@ -8,6 +8,9 @@ pub const EXIT_FAILURE: u8 = 1;
 /// Exit code for bad usage or bad input: an unknown codec, a level out of range, an
 /// unreadable file, a value that does not decode under `--strict`.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit code when the key, hash field or list element asked for does not exist (`get`,
+/// `inspect --url`), so scripts can tell "absent" from "failed".
+pub const EXIT_NOT_FOUND: u8 = 3;
 /// Exit code of a `migrate` or `rollback` stopped by Ctrl-C or SIGTERM (128 + SIGINT, as a
 /// shell reports it): its checkpoint is saved and the same command resumes it.
 pub const EXIT_STOPPED: u8 = 130;
@@ -31,6 +34,11 @@ impl CliError {
     /// A failure while running (exit code 1).
     pub fn failure(message: impl Into<String>) -> Self {
         Self::with_code(EXIT_FAILURE, message)
+    }
+
+    /// The key, field or element asked for does not exist (exit code [`EXIT_NOT_FOUND`]).
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::with_code(EXIT_NOT_FOUND, message)
     }
 
     /// A run stopped on request (exit code [`EXIT_STOPPED`]); printed as `kvcodec: <message>`,

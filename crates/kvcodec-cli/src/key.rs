@@ -85,8 +85,8 @@ pub struct Stored {
     pub ttl_ms: Option<i64>,
 }
 
-/// Reads the value of `key` at `location`. A missing key, field or element, or a key of
-/// another type, is a usage error naming it.
+/// Reads the value of `key` at `location`. A missing key, field or element is a not-found
+/// error ([`crate::error::EXIT_NOT_FOUND`]) naming it; a key of another type a usage error.
 pub fn fetch(
     server: &ServerUrl,
     con: &mut dyn ConnectionLike,
@@ -95,6 +95,9 @@ pub fn fetch(
 ) -> Result<Stored, CliError> {
     let fail = |e: redis::RedisError| server.error(&format!("reading key `{key}`"), &e);
     let kind: String = redis::cmd("TYPE").arg(key).query(con).map_err(fail)?;
+    if kind == "none" {
+        return Err(CliError::not_found(format!("key `{key}` does not exist")));
+    }
     if let Some(message) = location.mismatch(key, &kind) {
         return Err(CliError::usage(message));
     }
@@ -113,7 +116,7 @@ pub fn fetch(
                 format!("list `{key}` has no element at index {i}: it has {len}")
             }
         };
-        return Err(CliError::usage(missing));
+        return Err(CliError::not_found(missing));
     };
     let ttl: i64 = redis::cmd("PTTL").arg(key).query(con).map_err(fail)?;
     Ok(Stored {

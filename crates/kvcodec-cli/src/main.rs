@@ -3,10 +3,10 @@
 //!
 //! Every error is one line on stderr, `kvcodec: error: …`; exit codes are 0 on success,
 //! 1 for a failure while running (an unreachable server included), 2 for bad usage or bad
-//! input, 130 for a `migrate`/`rollback` stopped by Ctrl-C or SIGTERM (resume it with the same
-//! command).
+//! input, 3 for a key, field or element that does not exist, 130 for a `migrate`/`rollback`
+//! stopped by Ctrl-C or SIGTERM (resume it with the same command).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -15,7 +15,7 @@ use kvcodec_cli::commands::{self, Cli, clap_error_line};
 use kvcodec_cli::error::EXIT_USAGE;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let mut cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => match e.kind() {
             // Help and version go to stdout with status 0; a missing subcommand prints help.
@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         },
     };
     let stdout = std::io::stdout();
+    cli.stdout_is_terminal = stdout.is_terminal();
     let mut out = stdout.lock();
     match commands::run(cli, &mut out) {
         Ok(()) => ExitCode::SUCCESS,

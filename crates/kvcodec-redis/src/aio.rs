@@ -17,7 +17,7 @@ impl<C: ConnectionLike + Send> ConnectionLike for Compressed<C> {
                 None => self.inner.req_packed_command(cmd).await,
                 Some(args) => self.inner.req_packed_command(&rebuild(args, cmd)).await,
             };
-            self.read_one(&plan, reply)
+            self.read_one(&plan, cmd.is_no_response(), reply)
         })
     }
 

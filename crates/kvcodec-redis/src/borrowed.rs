@@ -2,7 +2,7 @@
 //! wrapped without being moved or cloned.
 //!
 //! ```no_run
-//! # async fn run(pool: bb8::Pool<redis::Client>) -> Result<(), Box<dyn std::error::Error>> {
+//! # async fn run(pool: bb8::Pool<bb8_redis::RedisConnectionManager>) -> Result<(), Box<dyn std::error::Error>> {
 //! # let compression: kvcodec_redis::Compression = todo!();
 //! use redis::AsyncCommands;
 //!

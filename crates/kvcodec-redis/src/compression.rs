@@ -71,6 +71,13 @@ impl Compression {
     /// counter family redis-rs's `Commands::incr`/`decr` send (`INCR`, `INCRBY`,
     /// `INCRBYFLOAT`, `DECR`, `DECRBY`) and `HINCRBY` allows `HINCRBYFLOAT`
     /// ([`crate::table::incompatible_family`]); any other name allows itself only.
+    ///
+    /// Allowing a command says the keys it touches hold plain values, and it is sent as it is.
+    /// Whole values it writes (LINSERT's element, `SET … IFEQ`'s value) are still stored
+    /// encoded when they start with the header magic, so they read back as written; the bytes
+    /// APPEND and SETRANGE write are pieces of a value, not values, and are never encoded — a
+    /// string built with them that starts with `00 01 02` (and happens to be a valid compressed
+    /// value) reads back decoded.
     pub fn allow_incompatible<I, S>(mut self, commands: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -199,6 +206,11 @@ impl Compression {
         let one = |v| self.decode_one(v, name);
         match (shape, reply) {
             (ReplyShape::None | ReplyShape::Exec, v) => Ok(v),
+            // RESP3 attributes wrap a reply with out-of-band data: decode the reply inside.
+            (shape, Value::Attribute { data, attributes }) => Ok(Value::Attribute {
+                data: Box::new(self.decode_shape(shape, *data, name)?),
+                attributes,
+            }),
             (ReplyShape::Value | ReplyShape::Values, Value::Array(items)) => Ok(Value::Array(
                 items.into_iter().map(one).collect::<RedisResult<_>>()?,
             )),
@@ -266,6 +278,37 @@ fn has_header(v: &Value) -> bool {
         Value::BulkString(b) => kvcodec::header::has_header(b),
         Value::Array(items) | Value::Set(items) => items.iter().any(has_header),
         Value::Map(pairs) => pairs.iter().any(|(k, v)| has_header(k) || has_header(v)),
+        Value::Attribute { data, .. } => has_header(data),
+        Value::Push { data, .. } => data.iter().any(has_header),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_are_decoded_inside() {
+        let engine = kvcodec::Config {
+            enabled: true,
+            ..kvcodec::Config::default()
+        }
+        .build(&[&kvcodec_zstd::BACKEND])
+        .unwrap();
+        let value = b"{\"a\": 1, \"b\": [1, 2, 3]}".repeat(10);
+        let stored = engine.encode(&value).unwrap().into_owned();
+        let compression = Compression::new(Arc::new(engine));
+        let reply = Value::Attribute {
+            data: Box::new(Value::BulkString(stored)),
+            attributes: vec![],
+        };
+        let decoded = compression
+            .decode(&Decode::Shape(ReplyShape::Value), reply, b"GET")
+            .unwrap();
+        let Value::Attribute { data, .. } = decoded else {
+            panic!("expected an attribute, found {decoded:?}")
+        };
+        assert_eq!(*data, Value::BulkString(value));
     }
 }

@@ -112,13 +112,19 @@ impl<C> Compressed<C> {
         Ok(out)
     }
 
-    /// [`read`](Self::read) for one command.
+    /// [`read`](Self::read) for one command; `no_response`: it was sent with
+    /// `Cmd::set_no_response`, so the reply is redis-rs' stand-in, not the server's.
     pub(crate) fn read_one(
         &mut self,
         plan: &Plan,
+        no_response: bool,
         reply: RedisResult<Value>,
     ) -> RedisResult<Value> {
         match reply {
+            Ok(reply) if no_response => {
+                self.tx.on_hidden(plan.role);
+                Ok(reply)
+            }
             Ok(reply) => {
                 let how = self.tx.on_reply(plan.role, &reply);
                 self.compression.decode(&how, reply, plan.name)
@@ -162,7 +168,7 @@ impl<C: redis::ConnectionLike> redis::ConnectionLike for Compressed<C> {
             None => self.inner.req_command(cmd),
             Some(args) => self.inner.req_command(&rebuild(args, cmd)),
         };
-        self.read_one(&plan, reply)
+        self.read_one(&plan, cmd.is_no_response(), reply)
     }
 
     fn req_packed_command(&mut self, packed: &[u8]) -> RedisResult<Value> {

@@ -6,7 +6,7 @@
 //!
 //! | reply to | reply | state after |
 //! |---|---|---|
-//! | MULTI | `OK` | in a transaction, nothing queued |
+//! | MULTI | `OK` | in a new transaction, nothing queued |
 //! | MULTI | an error (NOPERM; "nested" on Redis 7, where the transaction stays open) | unchanged |
 //! | a command, in a transaction | `QUEUED` | its reply shape queued |
 //! | a command, in a transaction | an error | unchanged (not queued) |
@@ -15,7 +15,9 @@
 //! | anything | a transport error | no transaction |
 //!
 //! Replies a pipeline hides from the caller (redis-rs skips MULTI's and the queued commands'
-//! replies of an atomic pipeline) are taken to be what the command asks for.
+//! replies of an atomic pipeline), and the reply of a command sent with
+//! `Cmd::set_no_response` (redis-rs hands back a `Nil` it did not read), are taken to be what
+//! the command asks for.
 
 use redis::Value;
 
@@ -76,7 +78,9 @@ impl Transaction {
         let error = answer == Answer::Error;
         match role {
             Role::Multi => {
-                if !error && self.queued.is_none() {
+                // OK starts a new transaction (whatever was queued before is gone on the
+                // server); an error (NOPERM; "nested" on Redis 7) changes nothing.
+                if !error {
                     self.queued = Some(Vec::new());
                 }
                 Decode::NONE
@@ -202,6 +206,21 @@ mod tests {
         let io = redis::RedisError::from(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
         tx.on_error(get, &io);
         assert!(!tx.is_open());
+    }
+
+    #[test]
+    fn multi_ok_starts_afresh() {
+        let get = Role::Command(ReplyShape::Value);
+        let mut tx = Transaction::default();
+        tx.on_reply(Role::Multi, &Value::Okay);
+        tx.on_reply(get, &queued());
+        // Another MULTI answered OK: the server holds a new, empty transaction.
+        tx.on_reply(Role::Multi, &Value::Okay);
+        tx.on_reply(Role::Command(ReplyShape::Values), &queued());
+        assert_eq!(
+            tx.on_reply(Role::Exec, &Value::Nil),
+            Decode::Exec(Some(vec![ReplyShape::Values]))
+        );
     }
 
     #[test]

@@ -55,8 +55,22 @@ impl std::fmt::Debug for Engine {
 /// Default `max_decompressed_size`: 512 MiB, Valkey's `proto-max-bulk-len`.
 pub const DEFAULT_MAX_DECOMPRESSED_SIZE: usize = 512 * 1024 * 1024;
 
+/// Failures that are errors whatever [`OnCorrupt`] says: a size-limit violation (a real value
+/// the reader refuses to allocate for), and a value of a codec kvcodec itself defines (zstd,
+/// lz4, snappy, deflate) that this reader has not registered — almost surely a real value from
+/// a writer with another backend, which returned as stored would hand compressed bytes to the
+/// application.
+fn always_an_error(header: Header, kind: crate::FailureKind) -> bool {
+    use crate::FailureKind::{SizeLimit, UnknownCodec};
+    match kind {
+        SizeLimit => true,
+        UnknownCodec => header.version == VERSION && header.codec.known_name().is_some(),
+        _ => false,
+    }
+}
+
 impl Engine {
-    /// Starts an [`EngineBuilder`].
+    /// Starts an [`EngineBuilder`](crate::EngineBuilder).
     pub fn builder() -> crate::EngineBuilder {
         crate::EngineBuilder::default()
     }
@@ -239,8 +253,7 @@ impl Engine {
         err: Error,
     ) -> Result<Option<Vec<u8>>, Error> {
         let kind = err.failure_kind().unwrap_or(crate::FailureKind::Corrupt);
-        let fallback =
-            self.on_corrupt == OnCorrupt::ReturnStored && kind != crate::FailureKind::SizeLimit;
+        let fallback = self.on_corrupt == OnCorrupt::ReturnStored && !always_an_error(header, kind);
         self.metrics.record_failure(header.codec, kind);
         if fallback {
             self.metrics.record_raw_fallback(header.codec);

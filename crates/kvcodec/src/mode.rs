@@ -25,11 +25,16 @@ pub enum Mode {
 /// decoded bytes than its payload could hold ([`crate::Codec::max_expansion`]), which is
 /// corrupt, not large.
 ///
-/// A payload that could hold what it declares but declares (or decodes to) more than
-/// `max_decompressed_size` is a size-limit violation: that is a real value the reader refuses
-/// to allocate for, and it is always an error ([`crate::Error::DeclaredSizeTooLarge`],
-/// [`crate::Error::DecodedSizeTooLarge`]), whatever this says — as in GLIDE, whose
-/// `SizeLimitExceeded` is an error while other failures return the stored bytes.
+/// Two failures are errors whatever this says, because the stored bytes are almost surely a
+/// real compressed value that must not reach the application as it is:
+///
+/// - a payload that could hold what it declares but declares (or decodes to) more than
+///   `max_decompressed_size`: a real value the reader refuses to allocate for
+///   ([`crate::Error::DeclaredSizeTooLarge`], [`crate::Error::DecodedSizeTooLarge`]) — as in
+///   GLIDE, whose `SizeLimitExceeded` is an error while other failures return the stored bytes;
+/// - a header (version `00`) naming a codec kvcodec defines — zstd, lz4, snappy, deflate —
+///   that the reader has not registered ([`crate::Error::UnknownCodec`]): a value from a writer
+///   with another backend. Register every backend the fleet writes with on every reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OnCorrupt {

@@ -11,6 +11,11 @@
 //! | `strings,hashes` | + HSET, HSETNX, HSETEX, … values | hash values compressed |
 //! | `strings,hashes,lists` (`all`) | + LPUSH, RPUSH, LSET, … elements | hash values and list elements compressed |
 //!
+//! One exception whatever the setting: a value that starts with the header magic (`00 01 02`,
+//! 5 bytes or more) is stored encoded, so that kvcodec reads it back as written. GLIDE reads
+//! such a string back as written too (it decodes strings), but shows such a hash value or list
+//! element encoded — it is the price of reading every value back exactly through kvcodec.
+//!
 //! ```
 //! use kvcodec::{ValueType, ValueTypes};
 //!

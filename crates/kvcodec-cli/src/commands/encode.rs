@@ -18,6 +18,9 @@ pub struct EncodeArgs {
     /// Values shorter than this are written unchanged (GLIDE's `min_compression_size`).
     #[arg(long, value_name = "BYTES", default_value_t = kvcodec::DEFAULT_MIN_COMPRESSION_SIZE)]
     pub min_size: usize,
+    /// Write binary output even to a terminal.
+    #[arg(long, short = 'f')]
+    pub force: bool,
     /// The value.
     #[command(flatten)]
     pub input: Input,
@@ -34,8 +37,9 @@ impl EncodeArgs {
     }
 }
 
-/// Writes the stored form of the input to `out`.
-pub fn run(args: &EncodeArgs, out: &mut dyn Write) -> Result<(), CliError> {
+/// Writes the stored form of the input to `out`; refuses binary output when `out` is a
+/// terminal (unless `--force`), as `zstd` and `gzip` do.
+pub fn run(args: &EncodeArgs, out: &mut dyn Write, out_is_terminal: bool) -> Result<(), CliError> {
     let spec = args.spec()?;
     check_min_size(args.min_size)?;
     let engine = spec.engine(args.min_size)?;
@@ -43,5 +47,19 @@ pub fn run(args: &EncodeArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let stored = engine
         .encode(&value)
         .map_err(|e| CliError::failure(format!("cannot compress with {spec}: {e}")))?;
+    if out_is_terminal && !args.force && is_binary(&stored) {
+        return Err(CliError::usage(
+            "refusing to write a compressed (binary) value to a terminal: redirect it \
+             (`> value.kvc`), pipe it, or pass --force",
+        ));
+    }
     write_out(out, &stored)
+}
+
+/// `true` unless `bytes` is UTF-8 text without control characters other than whitespace.
+fn is_binary(bytes: &[u8]) -> bool {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.chars().any(|c| c.is_control() && !c.is_whitespace()),
+        Err(_) => true,
+    }
 }

@@ -1,6 +1,7 @@
 //! The subcommands: their clap arguments and what they do.
 
 pub mod assess;
+pub mod completions;
 pub mod decode;
 pub mod dict;
 pub mod encode;
@@ -24,13 +25,17 @@ use crate::error::CliError;
     about = "Encode, decode and inspect kvcodec/GLIDE compressed values; assess codecs on your data; \
              migrate, roll back and read the values of a live Redis/Valkey server.",
     after_help = "Exit codes: 0 success, 1 failure while running (unreachable server included), \
-                  2 bad usage or bad input, 130 migrate/rollback stopped by Ctrl-C or SIGTERM \
-                  (resume with the same command)."
+                  2 bad usage or bad input, 3 key, field or element not found, 130 \
+                  migrate/rollback stopped by Ctrl-C or SIGTERM (resume with the same command)."
 )]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Whether standard output is a terminal (set by the binary; `encode` refuses to write
+    /// binary there).
+    #[arg(skip)]
+    pub stdout_is_terminal: bool,
 }
 
 /// The subcommands.
@@ -55,12 +60,16 @@ pub enum Command {
     Rollback(migrate::RollbackArgs),
     /// Train, push and pull shared zstd dictionaries.
     Dict(dict::DictArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), e.g. `kvcodec man > kvcodec.1`.
+    Man,
 }
 
 /// Runs `cli`, writing the command's output to `stdout` (warnings go to stderr).
 pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<(), CliError> {
     match cli.command {
-        Command::Encode(args) => encode::run(&args, stdout),
+        Command::Encode(args) => encode::run(&args, stdout, cli.stdout_is_terminal),
         Command::Decode(args) => decode::run(&args, stdout),
         Command::Inspect(args) => inspect::run(&args, stdout),
         Command::Assess(args) => assess::run(&args, stdout),
@@ -68,6 +77,8 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<(), CliError> {
         Command::Migrate(args) => migrate::migrate(&args, stdout),
         Command::Rollback(args) => migrate::rollback(&args, stdout),
         Command::Dict(args) => dict::run(&args, stdout),
+        Command::Completions(args) => completions::run(&args, stdout),
+        Command::Man => completions::man(stdout),
     }
 }
 

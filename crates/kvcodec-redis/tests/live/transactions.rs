@@ -170,6 +170,37 @@ async fn manager_reconnects(kind: ServerKind) {
     assert!(!con.in_transaction());
 }
 
+/// A command sent with `set_no_response` inside MULTI gets redis-rs' stand-in `Nil`, not the
+/// server's `QUEUED`: the transaction goes on, and EXEC is decoded.
+async fn no_response_inside_multi(kind: ServerKind) {
+    let server = Server::start(kind);
+    let client = server.client();
+    let mut con = wrap(client.get_multiplexed_async_connection().await.unwrap());
+    let _: () = con.set("k", doc()).await.unwrap();
+    redis::cmd("MULTI").exec_async(&mut con).await.unwrap();
+    let mut quiet = redis::cmd("SET");
+    quiet.arg("k2").arg(doc()).set_no_response(true);
+    let _: Value = quiet.query_async(&mut con).await.unwrap();
+    assert!(con.in_transaction(), "{kind}");
+    let _: Value = redis::cmd("GET")
+        .arg("k")
+        .query_async(&mut con)
+        .await
+        .unwrap();
+    let (ok, got): (String, Vec<u8>) = redis::cmd("EXEC").query_async(&mut con).await.unwrap();
+    assert_eq!((ok.as_str(), got == doc()), ("OK", true), "{kind}");
+    assert_eq!(con.get::<_, Vec<u8>>("k2").await.unwrap(), doc(), "{kind}");
+}
+
+#[tokio::test]
+async fn no_response_inside_multi_redis() {
+    no_response_inside_multi(ServerKind::Redis).await;
+}
+#[tokio::test]
+async fn no_response_inside_multi_valkey() {
+    no_response_inside_multi(ServerKind::Valkey).await;
+}
+
 async fn multiplexed_refused_multi(kind: ServerKind) {
     let server = Server::start(kind);
     let mut plain = server.connection();

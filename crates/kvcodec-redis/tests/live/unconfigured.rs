@@ -104,6 +104,42 @@ async fn decode_errors(kind: ServerKind) {
     );
 }
 
+/// A reader without the writer's backend never hands the compressed bytes over: a kvcodec
+/// codec id it has not registered is an error naming the id, whatever `OnCorrupt` says.
+fn missing_backend(kind: ServerKind) {
+    let server = Server::start(kind);
+    let writer = Config {
+        enabled: true,
+        backend: "snappy".into(),
+        ..Config::default()
+    };
+    let writer = writer.build(&[&kvcodec_snappy::BACKEND]).unwrap();
+    let mut w = Compression::new(Arc::new(writer)).wrap(server.connection());
+    let doc = json_value(3000, 4);
+    let _: () = w.set("snappy", &doc).unwrap();
+    let reader = Config::default()
+        .build(&[&kvcodec_zstd::BACKEND, &kvcodec_lz4::BACKEND])
+        .unwrap();
+    let mut r = Compression::new(Arc::new(reader)).wrap(server.connection());
+    let err = r.get::<_, Vec<u8>>("snappy").unwrap_err();
+    assert!(is_decode_error(&err), "{kind}: {err}");
+    assert!(err.to_string().contains("snappy (0x03)"), "{kind}: {err}");
+    // An id kvcodec never assigned stays GLIDE's way: returned as stored.
+    let mut plain = server.connection();
+    let foreign = [&[0u8, 1, 2, 0, 0x91][..], b"foreign bytes"].concat();
+    let _: () = plain.set("foreign", &foreign).unwrap();
+    assert_eq!(r.get::<_, Vec<u8>>("foreign").unwrap(), foreign, "{kind}");
+}
+
+#[test]
+fn missing_backend_redis() {
+    missing_backend(ServerKind::Redis);
+}
+#[test]
+fn missing_backend_valkey() {
+    missing_backend(ServerKind::Valkey);
+}
+
 fn engine_lz4() -> Arc<kvcodec::Engine> {
     engine("lz4", Mode::On)
 }
