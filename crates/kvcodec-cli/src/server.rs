@@ -1,5 +1,6 @@
 //! Talking to a live server: a checked `--url`, one-line errors, a standalone or cluster
-//! connection, the primaries to scan, and a reader that knows the server's zstd dictionaries.
+//! connection with timeouts (`--timeout`), and a reader that knows the server's zstd
+//! dictionaries.
 //!
 //! # Getting started
 //!
@@ -15,17 +16,31 @@
 //! Messages name the server by `host:port` (never the password of the URL).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use kvcodec::{Codec, CodecId, Engine, OnCorrupt};
-use kvcodec_redis::migrate::nodes::{self, Node};
-use redis::{Client, ConnectionInfo, ConnectionLike, IntoConnectionInfo, RedisError};
+use kvcodec_redis::migrate::{MigrateError, Node, Topology};
+use redis::{ConnectionInfo, ConnectionLike, IntoConnectionInfo, RedisError};
 
 use crate::backends;
 use crate::error::CliError;
 
-/// How long the first connection may take before the server counts as unreachable.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default of `--timeout`: how long a connection, a read or a write may take before the
+/// server counts as unreachable.
+pub const DEFAULT_TIMEOUT: Duration = kvcodec_redis::migrate::DEFAULT_TIMEOUT;
+
+static TIMEOUT_MS: AtomicU64 = AtomicU64::new(DEFAULT_TIMEOUT.as_millis() as u64);
+
+/// Sets the connect, read and write timeout of every server connection (`--timeout`).
+pub fn set_timeout(timeout: Duration) {
+    TIMEOUT_MS.store(timeout.as_millis().max(1) as u64, Ordering::Relaxed);
+}
+
+/// The connect, read and write timeout of every server connection.
+pub fn timeout() -> Duration {
+    Duration::from_millis(TIMEOUT_MS.load(Ordering::Relaxed))
+}
 
 /// What `--url` accepts, for messages.
 pub const URL_FORMS: &str = "redis://[user:password@]host[:port][/db] or unix:///path/to.sock";
@@ -68,13 +83,11 @@ impl ServerUrl {
         CliError::failure(format!("{}: {what}: {err}", self.addr()))
     }
 
-    /// Opens one direct connection, within [`CONNECT_TIMEOUT`].
+    /// Opens one direct connection with the connect, read and write [`timeout`].
     pub fn probe(&self) -> Result<redis::Connection, CliError> {
         let unreachable =
             |e: RedisError| CliError::failure(format!("cannot connect to {}: {e}", self.addr()));
-        Client::open(self.info.clone())
-            .and_then(|c| c.get_connection_with_timeout(CONNECT_TIMEOUT))
-            .map_err(unreachable)
+        kvcodec_redis::migrate::topology::connect(&self.info, timeout()).map_err(unreachable)
     }
 
     /// `true` if the server runs in cluster mode.
@@ -93,16 +106,31 @@ impl ServerUrl {
         if !self.is_cluster(&mut con)? {
             return Ok(Box::new(con));
         }
-        let cluster = redis::cluster::ClusterClient::new(vec![self.info.clone()])
+        let cluster = redis::cluster::ClusterClient::builder(vec![self.info.clone()])
+            .connection_timeout(timeout())
+            .response_timeout(timeout())
+            .retries(1)
+            .build()
             .and_then(|c| c.get_connection())
             .map_err(|e| self.error("cannot open a cluster connection", &e))?;
         Ok(Box::new(cluster))
     }
 
-    /// A direct connection to every primary (the server itself when standalone).
+    /// A migration library error as a CLI error: bad options and checkpoint files are usage
+    /// errors (exit 2), everything else a failure (exit 1). The message names the node.
+    pub fn run_error(&self, e: MigrateError) -> CliError {
+        if e.is_usage() {
+            CliError::usage(e.to_string())
+        } else {
+            CliError::failure(e.to_string())
+        }
+    }
+
+    /// Every primary behind the URL, connected (the server itself when standalone).
     pub fn primaries(&self) -> Result<Vec<Node>, CliError> {
-        self.probe()?;
-        nodes::primaries(&self.url).map_err(|e| self.error("cannot list the primaries", &e))
+        Topology::discover(&self.url, timeout())
+            .and_then(|t| t.connect())
+            .map_err(|e| self.run_error(e))
     }
 
     /// An engine that decodes every compiled-in backend, zstd with every dictionary stored in

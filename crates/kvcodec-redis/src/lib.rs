@@ -58,6 +58,7 @@ mod aio;
 mod compression;
 mod connection;
 pub mod dictionaries;
+#[cfg(feature = "migrate")]
 pub mod migrate;
 pub mod resp;
 pub mod table;

@@ -4,6 +4,7 @@
 mod commands;
 mod dictionaries;
 mod glide;
+#[cfg(feature = "migrate")]
 mod migrate;
 mod modes;
 mod pipelines;
