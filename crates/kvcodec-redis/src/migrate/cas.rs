@@ -4,8 +4,11 @@
 //! The old value is identified by its bytes when short, and by its length and SHA-1 (compared
 //! with `redis.sha1hex` in the script) when longer than [`DIGEST_ABOVE`]: a 100 MiB value
 //! then costs a 40-byte argument instead of a second 100 MiB copy in the command buffer.
+//! The command is encoded once, straight into the buffer that is sent (`EVALSHA`, then
+//! `EVAL`-free `SCRIPT LOAD` and a retry on `NOSCRIPT`): the new value is copied once, where
+//! redis-rs' `Script` would copy it three times (arguments, command, packed command).
 
-use redis::{Connection, RedisResult, Script};
+use redis::{Connection, ConnectionLike, ErrorKind, RedisResult, ServerErrorKind, Value};
 
 /// Old values longer than this are compared by length and SHA-1 rather than by bytes.
 pub const DIGEST_ABOVE: usize = 256 * 1024;
@@ -69,21 +72,49 @@ pub enum At {
     Index(i64),
 }
 
-/// The three scripts, loaded once per connection on first use (EVALSHA, falling back to EVAL).
+/// A script's text and SHA-1.
+struct Lua {
+    code: String,
+    sha: String,
+}
+
+impl Lua {
+    fn new(body: &str) -> Self {
+        let code = format!("{SAME}{body}");
+        let sha = sha1_smol::Sha1::from(&code).digest().to_string();
+        Lua { code, sha }
+    }
+}
+
+/// The three scripts, loaded on a server on first use (`EVALSHA`; on `NOSCRIPT`, `SCRIPT
+/// LOAD` and again).
 pub struct Cas {
-    string: Script,
-    hash: Script,
-    list: Script,
+    string: Lua,
+    hash: Lua,
+    list: Lua,
 }
 
 impl Default for Cas {
     fn default() -> Self {
         Cas {
-            string: Script::new(&format!("{SAME}{STRING}")),
-            hash: Script::new(&format!("{SAME}{HASH}")),
-            list: Script::new(&format!("{SAME}{LIST}")),
+            string: Lua::new(STRING),
+            hash: Lua::new(HASH),
+            list: Lua::new(LIST),
         }
     }
+}
+
+/// `args` as one RESP command, each argument copied once.
+fn pack(args: &[&[u8]]) -> Vec<u8> {
+    let len: usize = args.iter().map(|a| a.len() + 24).sum::<usize>() + 16;
+    let mut out = Vec::with_capacity(len);
+    out.extend_from_slice(format!("*{}\r\n", args.len()).as_bytes());
+    for a in args {
+        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        out.extend_from_slice(a);
+        out.extend_from_slice(b"\r\n");
+    }
+    out
 }
 
 impl Cas {
@@ -101,25 +132,50 @@ impl Cas {
             At::Field(_) => &self.hash,
             At::Index(_) => &self.list,
         };
-        let mut inv = script.key(key);
-        if old.len() > DIGEST_ABOVE {
-            let digest = sha1_smol::Sha1::from(old).digest().to_string();
-            inv.arg("#").arg(old.len()).arg(digest);
+        let (len, digest);
+        let (mode, old): (&[u8], &[u8]) = if old.len() > DIGEST_ABOVE {
+            len = old.len().to_string();
+            digest = sha1_smol::Sha1::from(old).digest().to_string();
+            (b"#", len.as_bytes())
         } else {
-            inv.arg("=").arg(old).arg("");
-        }
-        inv.arg(new);
-        match at {
-            At::String => {}
-            At::Field(f) => {
-                inv.arg(f.as_slice());
-            }
+            digest = String::new();
+            (b"=", old)
+        };
+        let index;
+        let place: &[u8] = match at {
+            At::String => b"",
+            At::Field(f) => f,
             At::Index(i) => {
-                inv.arg(*i);
+                index = i.to_string();
+                index.as_bytes()
             }
-        }
-        let done: i64 = inv.invoke(con)?;
-        Ok(if done == 1 { Swap::Done } else { Swap::Changed })
+        };
+        let packed = pack(&[
+            b"EVALSHA",
+            script.sha.as_bytes(),
+            b"1",
+            key,
+            mode,
+            old,
+            digest.as_bytes(),
+            new,
+            place,
+        ]);
+        let reply = match con.req_packed_command(&packed)?.extract_error() {
+            Err(e) if e.kind() == ErrorKind::Server(ServerErrorKind::NoScript) => {
+                redis::cmd("SCRIPT")
+                    .arg("LOAD")
+                    .arg(&script.code)
+                    .exec(con)?;
+                con.req_packed_command(&packed)?.extract_error()?
+            }
+            reply => reply?,
+        };
+        Ok(if reply == Value::Int(1) {
+            Swap::Done
+        } else {
+            Swap::Changed
+        })
     }
 }
 

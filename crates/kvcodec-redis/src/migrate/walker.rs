@@ -4,9 +4,13 @@
 //! Per SCAN batch, one pipeline asks `TYPE`, `STRLEN` and `GETRANGE 0 4` of every key. The
 //! [`Visit`]or sees each string's length and first 5 bytes and says whether it wants the whole
 //! value (a rollback does not read plain values; a migration does not read compressed ones).
-//! Wanted strings are then read with `GET` in pipelines of at most [`GROUP_BYTES`] (a longer
-//! value alone), so memory stays within one group or one value. Hash values come from `HSCAN`
-//! pages and list elements from `LRANGE` chunks of `batch` values each.
+//! Wanted strings are then read with `GET` in pipelines of at most [`GROUP_BYTES`]; a longer
+//! value is read alone, with `GETRANGE` in chunks of [`GROUP_BYTES`] appended to one buffer
+//! (a reply is parsed into a buffer of its own, so one `GET` of a 100 MiB value would cost
+//! 200 MiB). A value that changes between two chunks gives a mix that no longer matches the
+//! stored value, so its compare-and-set fails (`changed`): nothing mixed is ever written.
+//! Hash values come from `HSCAN` pages and list elements from `LRANGE` chunks of `batch`
+//! values each.
 //!
 //! A key that vanishes or changes type between the commands (`WRONGTYPE`) is a concurrent
 //! change like any other: reported to the visitor, never an error.
@@ -181,6 +185,10 @@ impl Walker {
                     if !visit.peek(&prefix, len) {
                         continue;
                     }
+                    if len > GROUP_BYTES {
+                        self.long(key, len, visit)?;
+                        continue;
+                    }
                     if group_bytes + len > GROUP_BYTES && !group.is_empty() {
                         self.fetch(&group, visit)?;
                         (group, group_bytes) = (Vec::new(), 0);
@@ -219,6 +227,38 @@ impl Walker {
             }
         }
         Ok(())
+    }
+
+    /// Reads one long string in [`GROUP_BYTES`] chunks into a buffer of its length.
+    fn long(&mut self, key: &[u8], len: u64, visit: &mut dyn Visit) -> Result<(), MigrateError> {
+        let mut value = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+        loop {
+            let start = value.len() as u64;
+            let chunk: RedisResult<Vec<u8>> = redis::cmd("GETRANGE")
+                .arg(key)
+                .arg(start)
+                .arg(start + GROUP_BYTES - 1)
+                .query(&mut self.node.con);
+            match chunk {
+                Ok(chunk) => {
+                    let last = (chunk.len() as u64) < GROUP_BYTES;
+                    value.extend_from_slice(&chunk);
+                    if last {
+                        break;
+                    }
+                }
+                Err(e) if wrong_type(&e) => {
+                    visit.skip_key(Reason::TypeChanged);
+                    return Ok(());
+                }
+                Err(e) => return Err(self.err()(e)),
+            }
+        }
+        if value.is_empty() {
+            visit.skip_key(Reason::Vanished);
+            return Ok(());
+        }
+        visit.value(&mut self.node.con, key, At::String, value)
     }
 
     fn hash(&mut self, key: &[u8], visit: &mut dyn Visit) -> Result<(), MigrateError> {
