@@ -23,6 +23,11 @@ impl Pacer {
             None => None,
             Some(r) if r.is_finite() && r >= MIN_RATE => Some(Duration::from_secs_f64(1.0 / r)),
             Some(r) => {
+                let r = if r != 0.0 && r.is_finite() && (r.abs() < MIN_RATE || r.abs() >= 1e15) {
+                    format!("{r:e}")
+                } else {
+                    r.to_string()
+                };
                 return Err(MigrateError::Option(format!(
                     "--rate {r}: expected a positive number of keys per second, at least {MIN_RATE}"
                 )));
@@ -69,6 +74,8 @@ mod tests {
             let err = Pacer::new(Some(bad)).unwrap_err().to_string();
             assert!(err.contains("expected a positive number"), "{err}");
         }
+        let err = Pacer::new(Some(1e-300)).unwrap_err().to_string();
+        assert!(err.starts_with("--rate 1e-300: "), "{err}");
         assert!(Pacer::new(Some(MIN_RATE)).is_ok());
         assert!(Pacer::new(Some(1e12)).is_ok());
     }

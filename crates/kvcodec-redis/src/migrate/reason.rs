@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Why a key or a value was left as it was. The labels (`as_str`, and the JSON keys of
 /// [`Summary::skipped`]) are stable snake_case strings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Reason {
@@ -72,6 +72,19 @@ impl Reason {
             Reason::ReservedKey => "reserved_key",
             Reason::Undone => "undone",
         }
+    }
+}
+
+/// Reasons sort by label, so reports list them alphabetically.
+impl Ord for Reason {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for Reason {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 

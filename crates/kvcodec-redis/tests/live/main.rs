@@ -9,6 +9,8 @@ mod migrate;
 mod modes;
 mod pipelines;
 mod scale;
+#[cfg(feature = "migrate")]
+mod type_changes;
 
 use std::sync::Arc;
 
