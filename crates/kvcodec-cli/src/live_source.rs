@@ -93,9 +93,9 @@ impl LiveSource {
         limit: usize,
         count: usize,
     ) -> Result<Self, CliError> {
-        let mut con = server.connect()?;
+        let (topology, nodes) = server.topology()?;
+        let mut con = server.connect_to(topology.cluster)?;
         let reader = server.reader(&mut *con, MAX_VALUE, OnCorrupt::Error)?;
-        let nodes = server.primaries()?;
         let description = format!(
             "server {} ({} primar{}), keys matching `{}`, up to {limit} values in SCAN order \
              (strings, hash values, list elements; compressed values decoded)",

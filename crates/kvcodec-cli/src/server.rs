@@ -106,6 +106,15 @@ impl ServerUrl {
         if !self.is_cluster(&mut con)? {
             return Ok(Box::new(con));
         }
+        self.connect_to(true)
+    }
+
+    /// Like [`connect`](Self::connect) when it is already known whether the server is a
+    /// cluster node (from [`ServerUrl::topology`]): no second probe.
+    pub fn connect_to(&self, cluster: bool) -> Result<Box<dyn ConnectionLike>, CliError> {
+        if !cluster {
+            return Ok(Box::new(self.probe()?));
+        }
         let cluster = redis::cluster::ClusterClient::builder(vec![self.info.clone()])
             .connection_timeout(timeout())
             .response_timeout(timeout())
@@ -126,11 +135,14 @@ impl ServerUrl {
         }
     }
 
-    /// Every primary behind the URL, connected (the server itself when standalone).
-    pub fn primaries(&self) -> Result<Vec<Node>, CliError> {
-        Topology::discover(&self.url, timeout())
-            .and_then(|t| t.connect())
-            .map_err(|e| self.run_error(e))
+    /// The servers behind the URL and a connection to every primary (the server itself when
+    /// standalone): a cluster's every slot must be served by a primary that answers, or the
+    /// error names the slots and nodes.
+    pub fn topology(&self) -> Result<(Topology, Vec<Node>), CliError> {
+        let topology =
+            Topology::discover_info(self.info.clone(), timeout()).map_err(|e| self.run_error(e))?;
+        let nodes = topology.connect().map_err(|e| self.run_error(e))?;
+        Ok((topology, nodes))
     }
 
     /// An engine that decodes every compiled-in backend, zstd with every dictionary stored in

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use kvcodec::{CodecId, Engine, OnCorrupt};
-use kvcodec_redis::migrate::{Direction, Migration, ValueTypes, Verification};
+use kvcodec_redis::migrate::{Direction, Migration, Node, ValueTypes, Verification};
 
 use crate::backends::CodecSpec;
 use crate::checkpoint_file;
@@ -128,21 +128,15 @@ pub fn positive_size(s: &str) -> Result<usize, String> {
 /// The engine `migrate --to SPEC [--min-size] [--dictionary]` compresses with.
 pub fn compress_engine(
     server: &ServerUrl,
-    to: &str,
+    spec: &CodecSpec,
     min_size: usize,
     dictionary: Option<u32>,
+    cluster: bool,
 ) -> Result<Engine, CliError> {
-    let spec = CodecSpec::parse(to)?;
-    check_min_size(min_size)?;
     let Some(id) = dictionary else {
         return spec.engine(min_size);
     };
-    if spec.backend.id != CodecId::ZSTD {
-        return Err(CliError::usage(format!(
-            "--dictionary needs a zstd codec, found --to {spec}"
-        )));
-    }
-    let mut con = server.connect()?;
+    let mut con = server.connect_to(cluster)?;
     let level = spec
         .effective_level()
         .unwrap_or(kvcodec_zstd::DEFAULT_LEVEL);
@@ -156,29 +150,58 @@ pub fn compress_engine(
 
 /// The engine rollback and `verify --expect plain` decode with: every compiled-in codec and
 /// the server's dictionaries.
-pub fn decode_engine(server: &ServerUrl, max_size: usize) -> Result<Engine, CliError> {
-    let mut con = server.connect()?;
+pub fn decode_engine(
+    server: &ServerUrl,
+    max_size: usize,
+    cluster: bool,
+) -> Result<Engine, CliError> {
+    let mut con = server.connect_to(cluster)?;
     server.reader(&mut *con, max_size, OnCorrupt::Error)
+}
+
+/// Checks `--to`, `--min-size` and `--dictionary` before anything connects.
+pub fn check_spec(
+    to: &str,
+    min_size: usize,
+    dictionary: Option<u32>,
+) -> Result<CodecSpec, CliError> {
+    let spec = CodecSpec::parse(to)?;
+    check_min_size(min_size)?;
+    if dictionary.is_some() && spec.backend.id != CodecId::ZSTD {
+        return Err(CliError::usage(format!(
+            "--dictionary needs a zstd codec, found --to {spec}"
+        )));
+    }
+    Ok(spec)
 }
 
 /// `kvcodec migrate`.
 pub fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let server = ServerUrl::parse(&args.run.url)?;
     args.run.check()?;
-    let engine = compress_engine(&server, &args.to, args.min_size, args.dictionary)?;
+    let spec = check_spec(&args.to, args.min_size, args.dictionary)?;
+    let (topology, nodes) = server.topology()?;
+    let engine = compress_engine(
+        &server,
+        &spec,
+        args.min_size,
+        args.dictionary,
+        topology.cluster,
+    )?;
     let m = args.run.migration(engine, Direction::Compress, args.types);
-    execute("migrate", m, &server, &args.run, out)
+    execute("migrate", m, &server, nodes, &args.run, out)
 }
 
 /// `kvcodec rollback`.
 pub fn rollback(args: &RollbackArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let server = ServerUrl::parse(&args.run.url)?;
     args.run.check()?;
-    let engine = decode_engine(&server, args.max_size)?;
+    let (topology, nodes) = server.topology()?;
+    let engine = decode_engine(&server, args.max_size, topology.cluster)?;
     let m = args
         .run
         .migration(engine, Direction::Decompress, ValueTypes::ALL);
-    execute("rollback", m, &server, &args.run, out)
+    execute("rollback", m, &server, nodes, &args.run, out)
 }
 
 impl RunArgs {
@@ -217,6 +240,7 @@ fn execute(
     command: &'static str,
     mut migration: Migration,
     server: &ServerUrl,
+    nodes: Vec<Node>,
     args: &RunArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
@@ -234,7 +258,7 @@ fn execute(
         _ => format!("{command} every codec"),
     };
     let progress = Arc::new(Progress::new(&label, &job, args.quiet));
-    let outcome = migration.run(&server.url, stop, progress.clone());
+    let outcome = migration.run_on(nodes, stop, progress.clone());
     progress.finish();
     let outcome = outcome.map_err(|e| server.run_error(e))?;
     let mut report = RunReport::new(

@@ -19,7 +19,8 @@ use kvcodec_redis::migrate::{Direction, Migration, ValueTypes};
 use serde::Serialize;
 
 use crate::commands::migrate::{
-    check_common, compress_engine, decode_engine, not_verified, parse_types, positive_size,
+    check_common, check_spec, compress_engine, decode_engine, not_verified, parse_types,
+    positive_size,
 };
 use crate::commands::write_out;
 use crate::error::CliError;
@@ -91,16 +92,21 @@ struct VerifyReport<'a> {
 pub fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let server = ServerUrl::parse(&args.url)?;
     check_common(args.pattern.as_deref(), args.rate)?;
-    let (engine, direction) = match (args.expect, &args.to) {
-        (ExpectArg::Compressed, Some(to)) => (
-            compress_engine(&server, to, args.min_size, None)?,
-            Direction::Compress,
-        ),
+    let spec = match (args.expect, &args.to) {
+        (ExpectArg::Compressed, Some(to)) => Some(check_spec(to, args.min_size, None)?),
         (ExpectArg::Compressed, None) => {
             return Err(CliError::usage("--expect compressed needs --to SPEC"));
         }
-        (ExpectArg::Plain, _) => (
-            decode_engine(&server, args.max_size)?,
+        (ExpectArg::Plain, _) => None,
+    };
+    let (topology, nodes) = server.topology()?;
+    let (engine, direction) = match &spec {
+        Some(spec) => (
+            compress_engine(&server, spec, args.min_size, None, topology.cluster)?,
+            Direction::Compress,
+        ),
+        None => (
+            decode_engine(&server, args.max_size, topology.cluster)?,
             Direction::Decompress,
         ),
     };
@@ -116,7 +122,7 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError> {
         timeout: server::timeout(),
     };
     let progress = Arc::new(Progress::new("verify", &m.job(), args.quiet));
-    let result = m.verify(&server.url, interrupt::stop_flag()?, progress.clone());
+    let result = m.verify_on(nodes, interrupt::stop_flag()?, progress.clone());
     progress.finish();
     let Some(v) = result.map_err(|e| server.run_error(e))? else {
         return Err(CliError::stopped(

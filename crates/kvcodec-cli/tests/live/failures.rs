@@ -88,35 +88,17 @@ fn a_failed_primary_fails_the_run_naming_its_slots() {
     let cp = dir.path().join("cp");
     let cp_arg = cp.to_str().unwrap();
     for args in [
-        vec![
-            "rollback",
-            "--url",
-            &urls[0],
-            "--timeout",
-            "2",
-            "--checkpoint",
-            cp_arg,
-        ],
+        vec!["rollback", "--url", &urls[0], "--checkpoint", cp_arg],
         vec![
             "migrate",
             "--url",
             &urls[2],
             "--to",
             "lz4",
-            "--timeout",
-            "2",
             "--checkpoint",
             cp_arg,
         ],
-        vec![
-            "verify",
-            "--url",
-            &urls[0],
-            "--expect",
-            "plain",
-            "--timeout",
-            "2",
-        ],
+        vec!["verify", "--url", &urls[0], "--expect", "plain"],
     ] {
         failed(&run_within(&args, limit), args[0], &needles);
         assert!(!cp.exists(), "{}: nothing started, no checkpoint", args[0]);
@@ -137,7 +119,7 @@ fn a_failed_primary_fails_the_run_naming_its_slots() {
         })
         .unwrap();
     for cmd in ["get", "inspect"] {
-        let out = run_within(&[cmd, &key, "--url", &urls[0], "--timeout", "2"], limit);
+        let out = run_within(&[cmd, &key, "--url", &urls[0]], limit);
         assert!(
             !out.status.success(),
             "{cmd} {key}: {}",

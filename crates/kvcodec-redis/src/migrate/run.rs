@@ -242,8 +242,19 @@ impl Migration {
         observer: Arc<dyn Observer>,
     ) -> Result<Outcome, MigrateError> {
         self.check()?;
-        let topology = Topology::discover(url, self.timeout)?;
-        let nodes = topology.connect()?;
+        let nodes = Topology::discover(url, self.timeout)?.connect()?;
+        self.run_on(nodes, stop, observer)
+    }
+
+    /// [`run`](Self::run) on primaries already connected ([`Topology::connect`]): every
+    /// primary of the keyspace, or the run covers only part of it.
+    pub fn run_on(
+        &self,
+        nodes: Vec<Node>,
+        stop: Arc<AtomicBool>,
+        observer: Arc<dyn Observer>,
+    ) -> Result<Outcome, MigrateError> {
+        self.check()?;
         let file = match (&self.checkpoint, self.dry_run) {
             (Some(path), false) => Some(CheckpointFile::new(path)),
             _ => None,
@@ -327,8 +338,19 @@ impl Migration {
         observer: Arc<dyn Observer>,
     ) -> Result<Option<Verification>, MigrateError> {
         self.check()?;
-        let topology = Topology::discover(url, self.timeout)?;
-        let (nodes, total) = total_keys(topology.connect()?)?;
+        let nodes = Topology::discover(url, self.timeout)?.connect()?;
+        self.verify_on(nodes, stop, observer)
+    }
+
+    /// [`verify`](Self::verify) on primaries already connected.
+    pub fn verify_on(
+        &self,
+        nodes: Vec<Node>,
+        stop: Arc<AtomicBool>,
+        observer: Arc<dyn Observer>,
+    ) -> Result<Option<Verification>, MigrateError> {
+        self.check()?;
+        let (nodes, total) = total_keys(nodes)?;
         self.verify_nodes(nodes, &stop, &observer, false, total)
     }
 

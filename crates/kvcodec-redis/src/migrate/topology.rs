@@ -48,6 +48,14 @@ impl Topology {
     /// primaries: the server itself, or every primary of the cluster with full slot coverage.
     pub fn discover(url: &str, timeout: Duration) -> Result<Topology, MigrateError> {
         let info = url.into_connection_info().map_err(MigrateError::Url)?;
+        Topology::discover_info(info, timeout)
+    }
+
+    /// [`discover`](Self::discover) from a parsed URL.
+    pub fn discover_info(
+        info: ConnectionInfo,
+        timeout: Duration,
+    ) -> Result<Topology, MigrateError> {
         let seed_addr = info.addr().to_string();
         let unreached = |e: redis::RedisError| {
             MigrateError::Unreachable(vec![Unreached {
