@@ -217,3 +217,48 @@ fn one_sigterm_ends_a_run_blocked_on_a_frozen_server() {
         String::from_utf8_lossy(&resumed.stderr)
     );
 }
+
+/// A server frozen in the middle of a run (no signal): the run fails at its `--timeout`
+/// naming the server, with its checkpoint kept for the same command to resume.
+#[test]
+fn a_server_frozen_mid_run_fails_at_the_timeout() {
+    let server = Server::start(ServerKind::Redis);
+    let url = server.url();
+    crate::populate(&mut server.connection());
+    let dir = tempfile::tempdir().unwrap();
+    let cp = dir.path().join("cp");
+    let args = [
+        "rollback",
+        "--url",
+        &url,
+        "--rate",
+        "20",
+        "--batch",
+        "5",
+        "--timeout",
+        "1",
+        "--checkpoint",
+        cp.to_str().unwrap(),
+    ];
+    let child = spawn(&args);
+    wait_for(&cp, Duration::from_millis(700));
+    server.freeze();
+    let start = Instant::now();
+    let out = finish_within(
+        child,
+        Duration::from_secs(30),
+        "rollback on a frozen server",
+    );
+    failed(
+        &out,
+        "rollback",
+        &[&server.addr(), "no answer within the timeout"],
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(cp.exists(), "the checkpoint is kept");
+    server.thaw();
+}

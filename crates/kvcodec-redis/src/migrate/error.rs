@@ -36,6 +36,16 @@ pub enum MigrateError {
         /// The slot ranges no primary serves.
         slots: String,
     },
+    /// A server did not answer within the timeout (frozen, overloaded or cut off).
+    #[error(
+        "{node}: no answer within the timeout (the server is frozen, overloaded or unreachable): {source}"
+    )]
+    TimedOut {
+        /// `host:port`.
+        node: String,
+        /// The error.
+        source: RedisError,
+    },
     /// A server failed or refused a command.
     #[error("{node}: {source}")]
     Node {
@@ -81,9 +91,13 @@ impl MigrateError {
     }
 
     pub(crate) fn node(node: &str) -> impl FnOnce(RedisError) -> MigrateError + '_ {
-        move |source| MigrateError::Node {
-            node: node.to_owned(),
-            source,
+        move |source| {
+            let node = node.to_owned();
+            if source.is_timeout() {
+                MigrateError::TimedOut { node, source }
+            } else {
+                MigrateError::Node { node, source }
+            }
         }
     }
 }

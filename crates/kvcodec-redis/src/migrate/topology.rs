@@ -68,7 +68,7 @@ impl Topology {
         let cluster_info: String = redis::cmd("INFO")
             .arg("cluster")
             .query(&mut seed)
-            .map_err(unreached)?;
+            .map_err(|e| unreached(timed_out(e)))?;
         let mut topology = Topology {
             info,
             timeout,
@@ -135,7 +135,10 @@ impl Topology {
             _ => self.info.clone(),
         };
         let mut con = connect(&info, self.timeout)?;
-        let server: String = redis::cmd("INFO").arg("server").query(&mut con)?;
+        let server: String = redis::cmd("INFO")
+            .arg("server")
+            .query(&mut con)
+            .map_err(timed_out)?;
         let run_id = server
             .lines()
             .find_map(|l| l.trim_end().strip_prefix("run_id:"))
@@ -145,12 +148,28 @@ impl Topology {
     }
 }
 
-/// A direct connection with connect, read and write timeouts.
+/// A direct connection with connect, read and write timeouts: set up within `timeout` (the
+/// handshake's two reads get half each), then every read and write within `timeout`.
 pub fn connect(info: &ConnectionInfo, timeout: Duration) -> redis::RedisResult<Connection> {
-    let con = Client::open(info.clone())?.get_connection_with_timeout(timeout)?;
+    let setup = (timeout / 2).max(Duration::from_millis(1));
+    let con = Client::open(info.clone())?
+        .get_connection_with_timeout(setup)
+        .map_err(timed_out)?;
     con.set_read_timeout(Some(timeout))?;
     con.set_write_timeout(Some(timeout))?;
     Ok(con)
+}
+
+/// An I/O timeout, said plainly (the OS says "Resource temporarily unavailable").
+pub fn timed_out(e: redis::RedisError) -> redis::RedisError {
+    if e.is_timeout() {
+        redis::RedisError::from(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            "no answer within the timeout (the server is frozen, overloaded or unreachable)",
+        ))
+    } else {
+        e
+    }
 }
 
 fn with_addr(info: &ConnectionInfo, host: &str, port: u16) -> ConnectionInfo {
