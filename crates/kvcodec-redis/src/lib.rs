@@ -48,6 +48,12 @@
 //! - Commands missing from the table pass through untouched: a value written by one of them is
 //!   stored plain (still readable), and a value read by one of them comes back as stored.
 //!
+//! # Rewriting what is already stored
+//!
+//! With the `migrate` feature, [`migrate`] compresses the values already stored, decodes them
+//! back (rollback) and verifies the result, on a server or every primary of a cluster, without
+//! losing a concurrent write: the library behind `kvcodec migrate`, `rollback` and `verify`.
+//!
 //! # Modes
 //!
 //! The engine's [`kvcodec::Mode`]: `On` compresses and decodes; `DecompressOnly` writes plain

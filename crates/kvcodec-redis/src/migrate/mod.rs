@@ -73,6 +73,7 @@ pub mod cas;
 pub mod checkpoint;
 pub mod error;
 pub mod judge;
+mod outcome;
 pub mod pace;
 pub mod reason;
 mod run;
@@ -82,10 +83,11 @@ mod worker;
 
 pub use checkpoint::{Checkpoint, CheckpointFile, NodeProgress};
 pub use error::{MigrateError, Unreached};
+pub use outcome::{Expect, Notice, Observer, Outcome, Verification};
 pub use reason::{Progress, Reason, Summary};
-pub use run::{DEFAULT_TIMEOUT, Expect, Migration, Notice, Observer, Outcome, Verification};
+pub use run::{DEFAULT_TIMEOUT, Migration};
 pub use topology::{Node, Topology};
-pub use walker::{ValueTypes, Visit, Walker};
+pub use walker::{Visit, Walker};
 
 /// Which way values are rewritten.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,4 +96,41 @@ pub enum Direction {
     Compress,
     /// Compressed (any registered codec) → plain.
     Decompress,
+}
+
+/// Which value types a walk reads the values of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValueTypes {
+    /// String values.
+    pub strings: bool,
+    /// Hash values.
+    pub hashes: bool,
+    /// List elements.
+    pub lists: bool,
+}
+
+impl ValueTypes {
+    /// Strings only: what GLIDE clients compress (the default of `migrate`).
+    pub const STRINGS: ValueTypes = ValueTypes {
+        strings: true,
+        hashes: false,
+        lists: false,
+    };
+    /// Strings, hash values and list elements.
+    pub const ALL: ValueTypes = ValueTypes {
+        strings: true,
+        hashes: true,
+        lists: true,
+    };
+
+    /// `strings,hashes,lists` (the types included).
+    pub fn label(self) -> String {
+        let names = [
+            (self.strings, "strings"),
+            (self.hashes, "hashes"),
+            (self.lists, "lists"),
+        ];
+        let on: Vec<&str> = names.iter().filter(|(b, _)| *b).map(|(_, n)| *n).collect();
+        on.join(",")
+    }
 }

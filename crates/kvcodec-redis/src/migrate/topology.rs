@@ -188,7 +188,8 @@ fn with_addr(info: &ConnectionInfo, host: &str, port: u16) -> ConnectionInfo {
 }
 
 /// Primaries (`host:port` → sorted slot ranges) of a `CLUSTER SLOTS` reply; an empty host is
-/// the seed's `host`.
+/// the seed's `host`. Entries that are not `[start, end, [host, port, …], …]` with
+/// `start <= end < 16384` are left out (their slots then count as not served).
 pub fn parse_slots(reply: &Value, host: &str) -> BTreeMap<String, Vec<(u16, u16)>> {
     let mut out: BTreeMap<String, Vec<(u16, u16)>> = BTreeMap::new();
     let Value::Array(entries) = reply else {
@@ -215,6 +216,9 @@ pub fn parse_slots(reply: &Value, host: &str) -> BTreeMap<String, Vec<(u16, u16)
         ) else {
             continue;
         };
+        if start > end || u32::from(end) >= SLOTS {
+            continue;
+        }
         out.entry(format!("{h}:{port}"))
             .or_default()
             .push((start, end));

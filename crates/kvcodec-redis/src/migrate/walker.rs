@@ -17,6 +17,7 @@
 
 use redis::{Connection, RedisError, RedisResult, Value};
 
+use super::ValueTypes;
 use super::cas::At;
 use super::error::MigrateError;
 use super::reason::Reason;
@@ -28,43 +29,6 @@ type HscanPage = (u64, Vec<(Vec<u8>, Vec<u8>)>);
 
 /// Wanted strings are fetched in pipelines holding at most this many bytes of values.
 pub const GROUP_BYTES: u64 = 4 * 1024 * 1024;
-
-/// Which value types a walk reads the values of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ValueTypes {
-    /// String values.
-    pub strings: bool,
-    /// Hash values.
-    pub hashes: bool,
-    /// List elements.
-    pub lists: bool,
-}
-
-impl ValueTypes {
-    /// Strings only: what GLIDE clients compress (the default of `migrate`).
-    pub const STRINGS: ValueTypes = ValueTypes {
-        strings: true,
-        hashes: false,
-        lists: false,
-    };
-    /// Strings, hash values and list elements.
-    pub const ALL: ValueTypes = ValueTypes {
-        strings: true,
-        hashes: true,
-        lists: true,
-    };
-
-    /// `strings,hashes,lists` (the types included).
-    pub fn label(self) -> String {
-        let names = [
-            (self.strings, "strings"),
-            (self.hashes, "hashes"),
-            (self.lists, "lists"),
-        ];
-        let on: Vec<&str> = names.iter().filter(|(b, _)| *b).map(|(_, n)| *n).collect();
-        on.join(",")
-    }
-}
 
 /// What a walk does with what it finds.
 pub trait Visit {

@@ -12,9 +12,10 @@ use super::cas::{self, At, Cas, Swap};
 use super::checkpoint::{Checkpoint, CheckpointFile, NodeProgress};
 use super::error::MigrateError;
 use super::judge::{self, Pass, Verdict};
+use super::outcome::Observer;
 use super::pace::Pacer;
 use super::reason::{Progress, Reason, Summary};
-use super::run::{Migration, Observer};
+use super::run::Migration;
 use super::topology::Node;
 use super::walker::{Visit, Walker};
 
