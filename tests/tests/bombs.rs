@@ -91,6 +91,7 @@ const ALL: [&Backend; 4] = [
 
 fn engine(max_decompressed_size: usize, on_corrupt: OnCorrupt) -> Engine {
     Config {
+        enabled: true,
         max_decompressed_size,
         on_corrupt,
         ..Config::default()
@@ -99,21 +100,46 @@ fn engine(max_decompressed_size: usize, on_corrupt: OnCorrupt) -> Engine {
     .unwrap()
 }
 
-/// Decodes `stored` under both `OnCorrupt` settings (a size-limit failure is an error under
-/// both), checks the error, and that no allocation reached `max_alloc`; returns the largest.
-fn refused(stored: &[u8], limit: usize, want: &Error, max_alloc: usize) -> usize {
+/// What decoding a bomb must give.
+enum Want<'a> {
+    /// A size-limit error under both `OnCorrupt` settings: a payload that could hold what it
+    /// declares, over the limit.
+    SizeLimit(&'a Error),
+    /// Corrupt: it declares more than its payload could hold. The stored bytes come back
+    /// under `ReturnStored`, the `Corrupt` error under `Error`.
+    Corrupt,
+}
+
+/// Decodes `stored` under both `OnCorrupt` settings, checks the outcome, and that no
+/// allocation reached `max_alloc`; returns the largest.
+fn refused(stored: &[u8], limit: usize, want: &Want, max_alloc: usize) -> usize {
     let mut largest_seen = 0;
     for on_corrupt in [OnCorrupt::ReturnStored, OnCorrupt::Error] {
         let engine = engine(limit, on_corrupt);
         let (result, largest) = largest_allocation(|| engine.decode(stored).map(|v| v.len()));
-        assert_eq!(result.as_ref(), Err(want), "{on_corrupt:?}");
+        let m = engine.metrics().snapshot();
+        match want {
+            Want::SizeLimit(want) => {
+                assert_eq!(result.as_ref(), Err(*want), "{on_corrupt:?}");
+                assert_eq!(m.failures_of(FailureKind::SizeLimit), 1);
+                assert_eq!(m.raw_fallbacks(), 0);
+            }
+            Want::Corrupt => {
+                match (on_corrupt, &result) {
+                    (OnCorrupt::ReturnStored, Ok(n)) => assert_eq!(*n, stored.len()),
+                    (OnCorrupt::Error, Err(e)) => {
+                        assert_eq!(e.failure_kind(), Some(FailureKind::Corrupt), "{e}");
+                        assert!(e.to_string().contains("the format holds at most"), "{e}");
+                    }
+                    (_, r) => panic!("{on_corrupt:?}: expected corrupt, found {r:?}"),
+                }
+                assert_eq!(m.failures_of(FailureKind::Corrupt), 1);
+            }
+        }
         assert!(
             largest < max_alloc,
-            "{want}: expected every allocation under {max_alloc} bytes, found one of {largest}"
+            "expected every allocation under {max_alloc} bytes, found one of {largest}"
         );
-        let m = engine.metrics().snapshot();
-        assert_eq!(m.failures_of(FailureKind::SizeLimit), 1);
-        assert_eq!(m.raw_fallbacks(), 0);
         largest_seen = largest_seen.max(largest);
     }
     largest_seen
@@ -142,34 +168,31 @@ fn the_allocator_sees_what_decoding_allocates() {
     }
 }
 
-/// A stored value with header id `id`, then `length_field`, then a few bytes of body.
-fn declaring(id: u8, length_field: &[u8]) -> Vec<u8> {
-    [
-        &[0x00, 0x01, 0x02, 0x00, id][..],
-        length_field,
-        &[0x10, b'a', 0, 0, 0],
-    ]
-    .concat()
+/// A stored value with header id `id`, then `length_field`, then `body_len` bytes of body
+/// (at least 5).
+fn declaring(id: u8, length_field: &[u8], body_len: usize) -> Vec<u8> {
+    let mut body = vec![0x10, b'a', 0, 0, 0];
+    body.resize(body_len.max(5), 0);
+    [&[0x00, 0x01, 0x02, 0x00, id][..], length_field, &body].concat()
 }
 
-/// A value of `codec` (header id `id`) whose length field declares 4 GiB - 1, and one whose
-/// field declares 1 MiB + 1: both refused as declared too large, the first under the default
-/// limit without an allocation of 1 MiB, the second under a 1 MiB limit without one of 64 KiB.
+/// A value of `codec` (header id `id`) whose length field declares 4 GiB - 1 from a few bytes
+/// of body: corrupt (no payload that short holds 4 GiB), refused without an allocation of
+/// 1 MiB; and one whose field declares 1 MiB + 1 from a body that could hold it: refused as
+/// declared too large under a 1 MiB limit, without an allocation of 64 KiB.
 fn refuses_4_gib_and_just_over(codec: CodecId, id: u8, four_gib: &[u8], mib_plus_one: &[u8]) {
     let limit = kvcodec::DEFAULT_MAX_DECOMPRESSED_SIZE;
-    let want = Error::DeclaredSizeTooLarge {
-        codec,
-        declared: u64::from(u32::MAX),
-        limit: limit as u64,
-    };
-    let largest = refused(&declaring(id, four_gib), limit, &want, MIB);
+    let largest = refused(&declaring(id, four_gib, 5), limit, &Want::Corrupt, MIB);
     println!("{codec} declaring 4 GiB: largest allocation {largest} bytes");
     let want = Error::DeclaredSizeTooLarge {
         codec,
         declared: MIB as u64 + 1,
         limit: MIB as u64,
     };
-    refused(&declaring(id, mib_plus_one), MIB, &want, 64 * KIB);
+    // Snappy, the least expansive framing, holds 22 bytes per payload byte: 48 KiB of body
+    // could hold 1 MiB.
+    let could_hold = declaring(id, mib_plus_one, 48 * KIB);
+    refused(&could_hold, MIB, &Want::SizeLimit(&want), 64 * KIB);
 }
 
 #[test]
@@ -217,7 +240,7 @@ fn zstd_frame_without_size_expanding_to_64_mib_stops_at_the_limit() {
             limit: limit as u64,
         };
         // The output buffer grows geometrically but is capped at the limit.
-        let largest = refused(&stored, limit, &want, limit + 64 * KIB);
+        let largest = refused(&stored, limit, &Want::SizeLimit(&want), limit + 64 * KIB);
         figures.push((limit, largest));
     }
     println!("zstd 64 MiB bomb: (limit, largest allocation) = {figures:?}");
@@ -226,6 +249,26 @@ fn zstd_frame_without_size_expanding_to_64_mib_stops_at_the_limit() {
     assert_eq!(engine.decode(&stored).unwrap().len(), 64 * MIB);
 }
 
+#[test]
+fn zstd_header_declaring_over_the_limit_is_refused_before_allocating() {
+    // 8 MiB of zeros with its content size (kvcodec's writer): a frame that holds what it
+    // declares, over a 1 MiB limit.
+    let writer = Engine::builder()
+        .codec(kvcodec_zstd::BACKEND.codec(None).unwrap())
+        .unwrap()
+        .build()
+        .unwrap();
+    let stored = writer.encode(&vec![0u8; 8 * MIB]).unwrap().into_owned();
+    let want = Error::DeclaredSizeTooLarge {
+        codec: CodecId::ZSTD,
+        declared: 8 * MIB as u64,
+        limit: MIB as u64,
+    };
+    let largest = refused(&stored, MIB, &Want::SizeLimit(&want), 64 * KIB);
+    println!("zstd frame declaring 8 MiB: largest allocation {largest} bytes");
+}
+
+/// A 17-byte zstd frame header declaring 4 GiB is corrupt (no frame that short holds it).
 #[test]
 fn zstd_header_declaring_4_gib_is_refused_before_allocating() {
     let four_gib = 4u64 << 30;
@@ -259,12 +302,7 @@ fn zstd_header_declaring_4_gib_is_refused_before_allocating() {
             Some(declared)
         );
         let stored = [&[0x00, 0x01, 0x02, 0x00, 0x01][..], &frame].concat();
-        let want = Error::DeclaredSizeTooLarge {
-            codec: CodecId::ZSTD,
-            declared,
-            limit: limit as u64,
-        };
-        let largest = refused(&stored, limit, &want, MIB);
+        let largest = refused(&stored, limit, &Want::Corrupt, MIB);
         println!("zstd header declaring {declared}: largest allocation {largest} bytes");
     }
 }
@@ -285,9 +323,9 @@ fn tiny_payloads_declaring_the_whole_limit_allocate_nothing() {
         f
     };
     let cases: [(&str, Vec<u8>); 4] = [
-        ("lz4", declaring(2, &declared)),
-        ("deflate", declaring(4, &declared)),
-        ("snappy", declaring(3, &[0xff, 0xff, 0xff, 0xff, 0x01])),
+        ("lz4", declaring(2, &declared, 5)),
+        ("deflate", declaring(4, &declared, 5)),
+        ("snappy", declaring(3, &[0xff, 0xff, 0xff, 0xff, 0x01], 5)),
         (
             "zstd",
             [&[0x00, 0x01, 0x02, 0x00, 0x01][..], &zstd_frame].concat(),

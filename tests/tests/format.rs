@@ -83,6 +83,7 @@ fn hello_is_stored_raw_and_read_raw() {
     for (name, _) in IDS {
         for min in [6, 64] {
             let engine = build(Config {
+                enabled: true,
                 backend: name.into(),
                 min_compression_size: min,
                 ..Config::default()
@@ -156,6 +157,7 @@ fn switching_the_writer_backend_never_breaks_old_values() {
     let mut stored = Vec::new();
     for (backend, level) in WRITERS {
         let writer = build(Config {
+            enabled: true,
             backend: backend.into(),
             compression_level: level,
             ..Config::default()
@@ -199,6 +201,7 @@ fn a_reader_without_the_old_backend_cannot_decode_its_values() {
     let stored = old.encode(&value).unwrap().into_owned();
     let only_lz4 = |on_corrupt| {
         Config {
+            enabled: true,
             backend: "lz4".into(),
             on_corrupt,
             ..Config::default()
@@ -298,8 +301,10 @@ fn off_passes_everything_through() {
         with_header(0, 2, &[0x64, 0, 0, 0, 0xff, 0xff, 0xff]),
     ]);
     for config in [
+        // `enabled: false` alone is DecompressOnly (decoding stays on): Off is asked for.
         Config {
-            enabled: false,
+            enabled: true,
+            mode: Some(Mode::Off),
             ..Config::default()
         },
         Config {

@@ -54,6 +54,7 @@ fn values() -> Vec<(String, Vec<u8>)> {
 
 fn config(backend: &str, level: Option<i32>) -> Config {
     Config {
+        enabled: true,
         backend: backend.into(),
         compression_level: level,
         on_corrupt: OnCorrupt::Error,

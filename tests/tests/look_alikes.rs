@@ -288,6 +288,7 @@ fn too_short_to_have_a_header_is_plain() {
 #[test]
 fn size_limit_is_an_error_even_under_return_stored() {
     let engine = build(Config {
+        enabled: true,
         max_decompressed_size: 99,
         ..Config::default()
     });

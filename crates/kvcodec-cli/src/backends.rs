@@ -37,6 +37,7 @@ pub fn is_glide_compatible(backend: &Backend) -> bool {
 /// An engine that decodes every compiled-in backend (it writes with zstd, unused by readers).
 pub fn reader(max_decompressed_size: usize, on_corrupt: OnCorrupt) -> Result<Engine, CliError> {
     let config = Config {
+        enabled: true,
         max_decompressed_size,
         on_corrupt,
         ..Config::default()
@@ -141,6 +142,7 @@ impl CodecSpec {
     /// The GLIDE-style config writing with this spec and `min_compression_size`.
     pub fn config(&self, min_compression_size: usize) -> Config {
         Config {
+            enabled: true,
             backend: self.backend.name.to_owned(),
             compression_level: self.level,
             min_compression_size,

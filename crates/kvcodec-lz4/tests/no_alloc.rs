@@ -5,7 +5,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use kvcodec::{Engine, Error};
+use kvcodec::Engine;
 
 struct PeakAlloc;
 
@@ -46,10 +46,8 @@ fn declared_4_gib_allocates_nothing_large() {
     LARGEST.store(0, Ordering::Relaxed);
     let result = engine.decode(&stored);
     let largest = LARGEST.load(Ordering::Relaxed);
-    assert!(
-        matches!(result, Err(Error::DeclaredSizeTooLarge { .. })),
-        "{result:?}"
-    );
+    // Corrupt (4 bytes of block cannot hold 4 GiB): returned as stored, as GLIDE does.
+    assert!(matches!(&result, Ok(v) if **v == stored[..]), "{result:?}");
     assert!(
         largest < 4096,
         "largest allocation while decoding: {largest} bytes"

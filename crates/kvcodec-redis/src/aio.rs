@@ -4,7 +4,7 @@ use redis::aio::ConnectionLike;
 use redis::{Cmd, Pipeline, RedisFuture, Value};
 
 use crate::Compressed;
-use crate::connection::{cmd_args, pass_plan, rebuild};
+use crate::connection::{cmd_args, rebuild};
 
 const MULTI: &[u8] = b"MULTI";
 const EXEC: &[u8] = b"EXEC";
@@ -12,15 +12,12 @@ const EXEC: &[u8] = b"EXEC";
 impl<C: ConnectionLike + Send> ConnectionLike for Compressed<C> {
     fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
         Box::pin(async move {
-            let plan = match cmd_args(cmd) {
-                Some(args) => self.plan_all(std::iter::once(args))?.remove(0),
-                None => pass_plan(),
-            };
+            let plan = self.compression.plan(&cmd_args(cmd))?;
             let reply = match &plan.args {
-                None => self.inner.req_packed_command(cmd).await?,
-                Some(args) => self.inner.req_packed_command(&rebuild(args, cmd)).await?,
+                None => self.inner.req_packed_command(cmd).await,
+                Some(args) => self.inner.req_packed_command(&rebuild(args, cmd)).await,
             };
-            self.compression.decode(&plan.decode, reply)
+            self.read_one(&plan, reply)
         })
     }
 
@@ -38,7 +35,7 @@ impl<C: ConnectionLike + Send> ConnectionLike for Compressed<C> {
                 sent.push(vec![MULTI]);
             }
             for cmd in pipeline.cmd_iter() {
-                sent.push(cmd_args(cmd).unwrap_or_default());
+                sent.push(cmd_args(cmd));
             }
             if atomic {
                 sent.push(vec![EXEC]);
@@ -47,7 +44,7 @@ impl<C: ConnectionLike + Send> ConnectionLike for Compressed<C> {
             let replies = if plans.iter().all(|p| p.args.is_none()) {
                 self.inner
                     .req_packed_commands(pipeline, offset, count)
-                    .await?
+                    .await
             } else {
                 let mut rebuilt = Pipeline::with_capacity(pipeline.len());
                 if atomic {
@@ -62,9 +59,9 @@ impl<C: ConnectionLike + Send> ConnectionLike for Compressed<C> {
                 }
                 self.inner
                     .req_packed_commands(&rebuilt, offset, count)
-                    .await?
+                    .await
             };
-            self.decode_all(&plans, offset, replies)
+            self.read(&plans, offset, replies)
         })
     }
 

@@ -5,19 +5,12 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use kvcodec::{Engine, Mode};
-use redis::{ErrorKind, RedisError, RedisResult, Value};
+use redis::{RedisResult, Value};
 
 use crate::Compressed;
-use crate::table::{ReplyShape, classify};
-
-/// How the reply of one sent command is decoded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Decode {
-    /// By the command's own shape.
-    Shape(ReplyShape),
-    /// An EXEC reply: one shape per queued command.
-    Exec(Vec<ReplyShape>),
-}
+use crate::errors::{decode_error, encode_error, lost_transaction, refused};
+use crate::table::{ReplyShape, classify, incompatible_family};
+use crate::transaction::{Decode, Role};
 
 /// What to send for one command, and how to read its reply.
 #[derive(Debug)]
@@ -25,13 +18,19 @@ pub(crate) struct Plan<'a> {
     /// `None`: send the command as it is. `Some`: send these arguments instead (the
     /// unchanged ones borrowed from the original command).
     pub args: Option<Vec<Cow<'a, [u8]>>>,
-    pub decode: Decode,
+    /// The command name as sent (for error messages).
+    pub name: &'a [u8],
+    /// What the command is to the transaction bookkeeping.
+    pub role: Role,
 }
 
-/// MULTI … EXEC bookkeeping: the reply shapes of the commands queued so far.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Transaction {
-    queued: Option<Vec<ReplyShape>>,
+impl Plan<'_> {
+    /// A command sent as it is whose reply is returned as it is.
+    pub(crate) const PASS: Plan<'static> = Plan {
+        args: None,
+        name: b"",
+        role: Role::Command(ReplyShape::None),
+    };
 }
 
 /// The engine and the command table, shared by every connection it wraps.
@@ -41,7 +40,8 @@ pub(crate) struct Transaction {
 /// use std::sync::Arc;
 /// use redis::Commands;
 ///
-/// let engine = kvcodec::Config::default().build(&[&kvcodec_zstd::BACKEND, &kvcodec_lz4::BACKEND])?;
+/// let config = kvcodec::Config { enabled: true, ..Default::default() };
+/// let engine = config.build(&[&kvcodec_zstd::BACKEND, &kvcodec_lz4::BACKEND])?;
 /// let compression = kvcodec_redis::Compression::new(Arc::new(engine));
 /// let client = redis::Client::open("redis://127.0.0.1/")?;
 /// let mut con = compression.wrap(client.get_connection()?);
@@ -57,7 +57,7 @@ pub struct Compression {
 }
 
 impl Compression {
-    /// Wraps connections with `engine`'s mode, policy and codecs.
+    /// Wraps connections with `engine`'s mode, policy, value types and codecs.
     pub fn new(engine: Arc<Engine>) -> Self {
         Compression {
             engine,
@@ -67,17 +67,21 @@ impl Compression {
     }
 
     /// Lets these commands (e.g. `INCR` on keys known to hold short plain counters) through
-    /// unchanged instead of refusing them.
+    /// unchanged instead of refusing them. Names are case-insensitive; `INCR` allows the whole
+    /// counter family redis-rs's `Commands::incr`/`decr` send (`INCR`, `INCRBY`,
+    /// `INCRBYFLOAT`, `DECR`, `DECRBY`) and `HINCRBY` allows `HINCRBYFLOAT`
+    /// ([`crate::table::incompatible_family`]); any other name allows itself only.
     pub fn allow_incompatible<I, S>(mut self, commands: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.allowed.extend(
-            commands
-                .into_iter()
-                .map(|c| c.as_ref().to_ascii_uppercase()),
-        );
+        for name in commands {
+            let upper = name.as_ref().to_ascii_uppercase();
+            let family = incompatible_family(&upper);
+            self.allowed.extend(family.iter().map(|n| (*n).to_owned()));
+            self.allowed.insert(upper);
+        }
         self
     }
 
@@ -97,104 +101,106 @@ impl Compression {
         Compressed::new(inner, Arc::new(self.clone()))
     }
 
-    /// Plans one command: refuses incompatible ones, compresses value arguments, and tracks
-    /// MULTI/EXEC so the EXEC reply is decoded per queued command.
-    pub(crate) fn plan<'a>(
-        &self,
-        args: &[&'a [u8]],
-        tx: &mut Transaction,
-    ) -> RedisResult<Plan<'a>> {
-        let pass = Plan {
-            args: None,
-            decode: Decode::Shape(ReplyShape::None),
+    /// Plans one command: refuses incompatible ones and encodes value arguments.
+    pub(crate) fn plan<'a>(&self, args: &[&'a [u8]]) -> RedisResult<Plan<'a>> {
+        let Some(name) = args.first().copied() else {
+            return Ok(Plan::PASS);
         };
-        let mode = self.engine.mode();
-        let Some(name) = args.first() else {
-            return Ok(pass);
-        };
-        if mode == Mode::Off {
-            return Ok(pass);
+        if self.engine.mode() == Mode::Off {
+            return Ok(Plan { name, ..Plan::PASS });
         }
-        if name.eq_ignore_ascii_case(b"MULTI") {
-            tx.queued = Some(Vec::new());
-            return Ok(pass);
-        }
-        if name.eq_ignore_ascii_case(b"DISCARD") {
-            tx.queued = None;
-            return Ok(pass);
-        }
-        let entry = classify(args);
-        if entry.reply == ReplyShape::Exec {
-            let shapes = tx.queued.take().unwrap_or_default();
+        let transaction = [
+            (&b"MULTI"[..], Role::Multi),
+            (b"EXEC", Role::Exec),
+            (b"DISCARD", Role::Discard),
+        ];
+        if let Some((_, role)) = transaction
+            .iter()
+            .find(|(n, _)| name.eq_ignore_ascii_case(n))
+        {
             return Ok(Plan {
                 args: None,
-                decode: Decode::Exec(shapes),
+                name,
+                role: *role,
             });
         }
+        let entry = classify(args);
         if let Some(why) = entry.refused {
             let upper = String::from_utf8_lossy(name).to_ascii_uppercase();
             if !self.allow_all_incompatible && !self.allowed.contains(&upper) {
-                return Err(RedisError::from((
-                    ErrorKind::Client,
-                    "Command is incompatible with compression",
-                    format!(
-                        "Command '{upper}' is incompatible with compression: {why}. \
-                         Nothing was sent. Allow it with Compression::allow_incompatible([\"{upper}\"]) \
-                         if the keys it touches hold plain values."
-                    ),
-                )));
+                return Err(refused(&upper, why));
             }
         }
+        // An allowed incompatible command keeps its values plain (the application said the
+        // keys it touches hold plain values); look-alikes are still encoded.
+        let compress =
+            entry.refused.is_none() && self.engine.value_types().contains(entry.value_type);
         let mut new_args: Option<Vec<Cow<'a, [u8]>>> = None;
         for (i, arg) in args.iter().enumerate() {
             if !entry.values.contains(i) {
                 continue;
             }
-            if let Cow::Owned(stored) = self.engine.encode(arg).map_err(encode_error)? {
+            let stored = if compress {
+                self.engine.encode(arg)
+            } else {
+                self.engine.encode_uncompressed(arg)
+            };
+            if let Cow::Owned(stored) = stored.map_err(encode_error)? {
                 let all = new_args
                     .get_or_insert_with(|| args.iter().map(|a| Cow::Borrowed(*a)).collect());
                 all[i] = Cow::Owned(stored);
             }
         }
-        let decode = match &mut tx.queued {
-            Some(queued) => {
-                queued.push(entry.reply);
-                Decode::Shape(ReplyShape::None) // the immediate reply is QUEUED
-            }
-            None => Decode::Shape(entry.reply),
-        };
         Ok(Plan {
             args: new_args,
-            decode,
+            name,
+            role: Role::Command(entry.reply),
         })
     }
 
-    /// Decodes the values in one reply.
-    pub(crate) fn decode(&self, how: &Decode, reply: Value) -> RedisResult<Value> {
+    /// Decodes the values in the reply to the command `name`.
+    pub(crate) fn decode(&self, how: &Decode, reply: Value, name: &[u8]) -> RedisResult<Value> {
+        if self.engine.mode() == Mode::Off {
+            return Ok(reply);
+        }
         match how {
-            Decode::Shape(shape) => self.decode_shape(*shape, reply),
-            Decode::Exec(shapes) => match reply {
-                Value::Array(items) if items.len() == shapes.len() => Ok(Value::Array(
-                    items
-                        .into_iter()
-                        .zip(shapes)
-                        .map(|(item, shape)| self.decode_shape(*shape, item))
-                        .collect::<RedisResult<_>>()?,
-                )),
-                other => Ok(other), // nil (WATCH aborted) or an error
+            Decode::Shape(shape) => self.decode_shape(*shape, reply, name),
+            Decode::Exec(shapes) => match (reply, shapes) {
+                (Value::Array(items), Some(shapes)) if items.len() == shapes.len() => {
+                    Ok(Value::Array(
+                        items
+                            .into_iter()
+                            .zip(shapes)
+                            .map(|(item, shape)| self.decode_shape(*shape, item, name))
+                            .collect::<RedisResult<_>>()?,
+                    ))
+                }
+                // The wrapper did not see every command of this transaction (some were sent
+                // around it): pass the reply only if no value in it is compressed.
+                (Value::Array(items), shapes) => {
+                    if items.iter().any(has_header) {
+                        Err(lost_transaction(items.len(), shapes.as_ref().map(Vec::len)))
+                    } else {
+                        Ok(Value::Array(items))
+                    }
+                }
+                (other, _) => Ok(other), // nil (WATCH aborted) or an error
             },
         }
     }
 
-    fn decode_shape(&self, shape: ReplyShape, reply: Value) -> RedisResult<Value> {
+    fn decode_shape(&self, shape: ReplyShape, reply: Value, name: &[u8]) -> RedisResult<Value> {
+        let one = |v| self.decode_one(v, name);
         match (shape, reply) {
             (ReplyShape::None | ReplyShape::Exec, v) => Ok(v),
-            (ReplyShape::Value | ReplyShape::Values, Value::Array(items)) => self.decode_all(items),
-            (ReplyShape::Value, v) => self.decode_one(v),
+            (ReplyShape::Value | ReplyShape::Values, Value::Array(items)) => Ok(Value::Array(
+                items.into_iter().map(one).collect::<RedisResult<_>>()?,
+            )),
+            (ReplyShape::Value, v) => one(v),
             (ReplyShape::FieldValues, Value::Map(pairs)) => Ok(Value::Map(
                 pairs
                     .into_iter()
-                    .map(|(f, v)| Ok((f, self.decode_one(v)?)))
+                    .map(|(f, v)| Ok((f, one(v)?)))
                     .collect::<RedisResult<_>>()?,
             )),
             (ReplyShape::FieldValues, Value::Array(items))
@@ -203,7 +209,7 @@ impl Compression {
                 // RESP3 HRANDFIELD … WITHVALUES: [[f, v], …]
                 let pairs = items
                     .into_iter()
-                    .map(|pair| self.decode_shape(ReplyShape::KeyValue, pair))
+                    .map(|pair| self.decode_shape(ReplyShape::KeyValue, pair, name))
                     .collect::<RedisResult<_>>()?;
                 Ok(Value::Array(pairs))
             }
@@ -211,60 +217,49 @@ impl Compression {
                 items
                     .into_iter()
                     .enumerate()
-                    .map(|(i, v)| {
-                        if i % 2 == 1 {
-                            self.decode_one(v)
-                        } else {
-                            Ok(v)
-                        }
-                    })
+                    .map(|(i, v)| if i % 2 == 1 { one(v) } else { Ok(v) })
                     .collect::<RedisResult<_>>()?,
             )),
             (ReplyShape::KeyValue, Value::Array(mut items)) if items.len() == 2 => {
                 let v = items.pop().expect("two items");
-                items.push(self.decode_one(v)?);
+                items.push(one(v)?);
                 Ok(Value::Array(items))
             }
-            (ReplyShape::KeyValues, Value::Array(mut items)) if items.len() == 2 => {
+            (ReplyShape::KeyValues | ReplyShape::ScanFieldValues, Value::Array(mut items))
+                if items.len() == 2 =>
+            {
+                let inner = match shape {
+                    ReplyShape::KeyValues => ReplyShape::Values,
+                    _ => ReplyShape::FieldValues,
+                };
                 let v = items.pop().expect("two items");
-                items.push(self.decode_shape(ReplyShape::Values, v)?);
+                items.push(self.decode_shape(inner, v, name)?);
                 Ok(Value::Array(items))
             }
             (_, v) => Ok(v),
         }
     }
 
-    fn decode_all(&self, items: Vec<Value>) -> RedisResult<Value> {
-        Ok(Value::Array(
-            items
-                .into_iter()
-                .map(|v| self.decode_one(v))
-                .collect::<RedisResult<_>>()?,
-        ))
-    }
-
-    fn decode_one(&self, v: Value) -> RedisResult<Value> {
+    fn decode_one(&self, v: Value, name: &[u8]) -> RedisResult<Value> {
         match v {
-            Value::BulkString(stored) => Ok(Value::BulkString(
-                self.engine.decode_vec(stored).map_err(decode_error)?,
-            )),
+            Value::BulkString(stored) => {
+                let len = stored.len();
+                match self.engine.decode_vec(stored) {
+                    Ok(plain) => Ok(Value::BulkString(plain)),
+                    Err(e) => Err(decode_error(&e, name, len)),
+                }
+            }
             other => Ok(other),
         }
     }
 }
 
-fn encode_error(e: kvcodec::Error) -> RedisError {
-    RedisError::from((
-        ErrorKind::Client,
-        "kvcodec could not compress a value",
-        e.to_string(),
-    ))
-}
-
-fn decode_error(e: kvcodec::Error) -> RedisError {
-    RedisError::from((
-        ErrorKind::Parse,
-        "kvcodec could not decode a stored value",
-        e.to_string(),
-    ))
+/// `true` if `v` holds, at any depth, a bulk string that starts with the header.
+fn has_header(v: &Value) -> bool {
+    match v {
+        Value::BulkString(b) => kvcodec::header::has_header(b),
+        Value::Array(items) | Value::Set(items) => items.iter().any(has_header),
+        Value::Map(pairs) => pairs.iter().any(|(k, v)| has_header(k) || has_header(v)),
+        _ => false,
+    }
 }

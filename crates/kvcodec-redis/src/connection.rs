@@ -6,8 +6,9 @@ use std::sync::Arc;
 use redis::{Arg, Cmd, ErrorKind, RedisError, RedisResult, Value};
 
 use crate::Compression;
-use crate::compression::{Decode, Plan, Transaction};
+use crate::compression::Plan;
 use crate::resp;
+use crate::transaction::{Transaction, is_transport_error};
 
 /// A wrapped connection. It implements redis-rs' sync `ConnectionLike` when `C` does and its
 /// async `aio::ConnectionLike` when `C` does, so `redis::Commands` / `redis::AsyncCommands`,
@@ -16,6 +17,10 @@ use crate::resp;
 /// Works over `redis::Connection`, `aio::MultiplexedConnection`, `aio::ConnectionManager`,
 /// `cluster::ClusterConnection` and `cluster_async::ClusterConnection`. Cloning (where `C`
 /// is `Clone`) shares the engine and starts with no open MULTI.
+///
+/// MULTI … EXEC sent command by command is tracked by what the server answers (see
+/// [Transactions](crate#transactions)): a refused MULTI, an EXEC or DISCARD of any outcome, a
+/// transport error or a reconnect all end the transaction as the server sees it.
 #[derive(Debug)]
 pub struct Compressed<C> {
     pub(crate) inner: C,
@@ -54,44 +59,87 @@ impl<C> Compressed<C> {
         &self.compression
     }
 
-    /// Plans the commands of a pipeline (MULTI/EXEC included as sent); commits the MULTI
-    /// state only if every command is accepted, so a refused pipeline changes nothing.
-    pub(crate) fn plan_all<'a>(
-        &mut self,
-        commands: impl Iterator<Item = Vec<&'a [u8]>>,
-    ) -> RedisResult<Vec<Plan<'a>>> {
-        let mut tx = self.tx.clone();
-        let plans = commands
-            .map(|args| self.compression.plan(&args, &mut tx))
-            .collect::<RedisResult<Vec<_>>>()?;
-        self.tx = tx;
-        Ok(plans)
+    /// `true` while a MULTI sent through this wrapper is open on the server, as far as the
+    /// server's replies tell.
+    pub fn in_transaction(&self) -> bool {
+        self.tx.is_open()
     }
 
-    /// Decodes `values`, which answer `plans[offset..]`.
-    pub(crate) fn decode_all(
+    /// Plans the commands of a pipeline (MULTI/EXEC included as sent). A refused command
+    /// refuses the whole pipeline, and nothing is sent.
+    pub(crate) fn plan_all<'a>(
         &self,
+        commands: impl Iterator<Item = Vec<&'a [u8]>>,
+    ) -> RedisResult<Vec<Plan<'a>>> {
+        commands.map(|args| self.compression.plan(&args)).collect()
+    }
+
+    /// Reads the outcome of sending `plans`, whose replies are `plans[offset..]` (the earlier
+    /// ones hidden by the caller's offset): follows the transaction state through every reply
+    /// in order, then decodes the values in the visible ones.
+    pub(crate) fn read(
+        &mut self,
         plans: &[Plan],
         offset: usize,
-        values: Vec<Value>,
+        replies: RedisResult<Vec<Value>>,
     ) -> RedisResult<Vec<Value>> {
-        values
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| match plans.get(offset + i) {
-                Some(plan) => self.compression.decode(&plan.decode, v),
-                None => Ok(v),
-            })
-            .collect()
+        let replies = match replies {
+            Ok(replies) => replies,
+            Err(e) => {
+                if is_transport_error(&e) {
+                    self.tx.reset();
+                } else {
+                    // The server ran the pipeline (an aborted transaction, say).
+                    plans.iter().for_each(|p| self.tx.on_hidden(p.role));
+                }
+                return Err(e);
+            }
+        };
+        let mut how = Vec::with_capacity(replies.len());
+        for (i, plan) in plans.iter().enumerate() {
+            match i.checked_sub(offset).and_then(|at| replies.get(at)) {
+                Some(reply) => how.push(self.tx.on_reply(plan.role, reply)),
+                None => self.tx.on_hidden(plan.role),
+            }
+        }
+        let visible = plans.iter().skip(offset);
+        let mut out = Vec::with_capacity(replies.len());
+        let mut replies = replies.into_iter();
+        for ((plan, how), reply) in visible.zip(&how).zip(replies.by_ref()) {
+            out.push(self.compression.decode(how, reply, plan.name)?);
+        }
+        out.extend(replies);
+        Ok(out)
+    }
+
+    /// [`read`](Self::read) for one command.
+    pub(crate) fn read_one(
+        &mut self,
+        plan: &Plan,
+        reply: RedisResult<Value>,
+    ) -> RedisResult<Value> {
+        match reply {
+            Ok(reply) => {
+                let how = self.tx.on_reply(plan.role, &reply);
+                self.compression.decode(&how, reply, plan.name)
+            }
+            Err(e) => {
+                self.tx.on_error(plan.role, &e);
+                Err(e)
+            }
+        }
     }
 }
 
-/// The arguments of a `Cmd`, or `None` if it holds a scan cursor (never a value command).
-pub(crate) fn cmd_args(cmd: &Cmd) -> Option<Vec<&[u8]>> {
+/// The arguments of a `Cmd`, for planning. A scan cursor (`Cmd::cursor_arg`, which redis-rs
+/// fills in when it sends the command), and any argument kind a later redis-rs adds, reads as
+/// `0`: cursors only appear in SCAN-family commands, which have no value argument, so such a
+/// command is never rebuilt.
+pub(crate) fn cmd_args(cmd: &Cmd) -> Vec<&[u8]> {
     cmd.args_iter()
         .map(|a| match a {
-            Arg::Simple(bytes) => Some(bytes),
-            _ => None, // scan cursor (and any future non-byte argument)
+            Arg::Simple(bytes) => bytes,
+            _ => &b"0"[..], // Arg::Cursor (the enum is non-exhaustive)
         })
         .collect()
 }
@@ -107,25 +155,14 @@ pub(crate) fn rebuild(args: &[Cow<'_, [u8]>], like: &Cmd) -> Cmd {
     cmd
 }
 
-/// The plan for a command whose arguments can't be read (scan cursor): sent as it is.
-pub(crate) fn pass_plan() -> Plan<'static> {
-    Plan {
-        args: None,
-        decode: Decode::Shape(crate::table::ReplyShape::None),
-    }
-}
-
 impl<C: redis::ConnectionLike> redis::ConnectionLike for Compressed<C> {
     fn req_command(&mut self, cmd: &Cmd) -> RedisResult<Value> {
-        let plan = match cmd_args(cmd) {
-            Some(args) => self.plan_all(std::iter::once(args))?.remove(0),
-            None => pass_plan(),
-        };
+        let plan = self.compression.plan(&cmd_args(cmd))?;
         let reply = match &plan.args {
-            None => self.inner.req_command(cmd)?,
-            Some(args) => self.inner.req_command(&rebuild(args, cmd))?,
+            None => self.inner.req_command(cmd),
+            Some(args) => self.inner.req_command(&rebuild(args, cmd)),
         };
-        self.compression.decode(&plan.decode, reply)
+        self.read_one(&plan, reply)
     }
 
     fn req_packed_command(&mut self, packed: &[u8]) -> RedisResult<Value> {
@@ -154,7 +191,7 @@ impl<C: redis::ConnectionLike> redis::ConnectionLike for Compressed<C> {
                 .map(|cmd| cmd.iter().map(|r| &packed[r.clone()]).collect()),
         )?;
         let replies = if plans.iter().all(|p| p.args.is_none()) {
-            self.inner.req_packed_commands(packed, offset, count)?
+            self.inner.req_packed_commands(packed, offset, count)
         } else {
             let mut repacked = Vec::with_capacity(packed.len());
             for (plan, cmd) in plans.iter().zip(&ranges) {
@@ -166,9 +203,9 @@ impl<C: redis::ConnectionLike> redis::ConnectionLike for Compressed<C> {
                     }
                 }
             }
-            self.inner.req_packed_commands(&repacked, offset, count)?
+            self.inner.req_packed_commands(&repacked, offset, count)
         };
-        self.decode_all(&plans, offset, replies)
+        self.read(&plans, offset, replies)
     }
 
     fn get_db(&self) -> i64 {

@@ -27,26 +27,64 @@
 //! # What is compressed and decoded
 //!
 //! A command table ([`table`]) says, per command, which arguments are values and which
-//! replies hold values: strings (SET and its options, SETEX, PSETEX, SETNX, MSET, MSETNX,
-//! MSETEX, GETSET; GET, MGET, GETEX, GETDEL, SET … GET), hashes (HSET, HSETNX, HMSET, HSETEX;
-//! HGET, HMGET, HGETALL, HVALS, HGETEX, HGETDEL, HRANDFIELD … WITHVALUES) and lists (LPUSH, RPUSH, LPUSHX, RPUSHX, LSET;
-//! LRANGE, LINDEX, LPOP, RPOP, BLPOP, BRPOP, LMPOP, BLMPOP, LMOVE, BLMOVE, RPOPLPUSH).
-//! Keys, fields, set members, stream entries and script arguments are never touched; other
-//! commands pass through unchanged. Each command in a pipeline or MULTI/EXEC transaction is
-//! handled by its own entry — replies are never decoded because they "look compressed".
+//! replies hold values. Every command Redis 7 and Valkey 9 know is classified (a live test asks
+//! both servers), as value-aware, refused, or passed through for a reviewed reason:
+//!
+//! | value type | written by (compressed when the type is in [`kvcodec::ValueTypes`]) | read by (always decoded) |
+//! |---|---|---|
+//! | strings | SET (all options), SETEX, PSETEX, SETNX, MSET, MSETNX, MSETEX, GETSET | GET, MGET, GETEX, GETDEL, GETSET, SET … GET |
+//! | hash values | HSET, HMSET, HSETNX, HSETEX | HGET, HMGET, HVALS, HGETALL, HGETEX, HGETDEL, HRANDFIELD … WITHVALUES, HSCAN (not with NOVALUES) |
+//! | list elements | LPUSH, RPUSH, LPUSHX, RPUSHX, LSET | LRANGE, LINDEX, LPOP, RPOP, BLPOP, BRPOP, LMPOP, BLMPOP, LMOVE, BLMOVE, RPOPLPUSH, BRPOPLPUSH |
+//! | keys, fields, set/sorted-set members, HyperLogLog, geo, stream entries, pub/sub messages, script arguments and replies | never touched | never touched |
+//!
+//! Which types are compressed on write is the engine's [`kvcodec::ValueTypes`] (config
+//! `value_types`, environment `COMPRESSION_VALUE_TYPES`); the default, strings only, is what
+//! GLIDE 2.6 reads: GLIDE decodes string values only, so a GLIDE client reading a hash value or
+//! a list element kvcodec compressed gets the compressed bytes. Reads decode every type.
+//!
+//! A value that starts with the header magic (`00 01 02`, 5 bytes or more) is always stored
+//! encoded, whatever its type, size or the policy: that is the format's escape, so it reads
+//! back byte-exact through kvcodec and GLIDE (see [`kvcodec::Engine::encode_outcome`]). A plain
+//! value written by *another* client that starts with the magic stays ambiguous: it is decoded
+//! if it happens to be a valid compressed value.
+//!
+//! Each command in a pipeline or MULTI/EXEC transaction is handled by its own entry — replies
+//! are never decoded because they "look compressed".
 //!
 //! Commands that read or modify value bytes on the server (APPEND, SETRANGE, GETRANGE, SUBSTR,
 //! STRLEN, LCS, INCR/DECR and friends, bit commands, HINCRBY, HINCRBYFLOAT, HSTRLEN, LREM,
-//! LPOS, LINSERT, SET IFEQ/IFNE, DELIFEQ) are refused with an error naming the command,
-//! before anything is sent; [`Compression::allow_incompatible`] lets chosen ones through.
+//! LPOS, LINSERT, SORT, SORT_RO, SET IFEQ/IFNE, DELIFEQ) are refused with an error naming the
+//! command, before anything is sent; [`Compression::allow_incompatible`] lets chosen ones
+//! through (`INCR` allows the counter family redis-rs's `incr`/`decr` send).
+//!
+//! Scripts and functions (EVAL, FCALL, …) pass through: a script that reads a compressed value
+//! sees it compressed, and its reply is returned as the server sends it. Keep scripts off
+//! compressed keys, or decode in the application with [`kvcodec::Engine::decode`].
+//!
+//! # Transactions
+//!
+//! MULTI … EXEC sent command by command is followed by what the server answers: a MULTI the
+//! server refuses (NOPERM, nested) opens nothing; a queued command is remembered only when the
+//! server answers `QUEUED`; EXEC and DISCARD end the transaction whatever their outcome
+//! (EXECABORT, errors); a transport error or a reply that shows the connection was replaced (a
+//! `ConnectionManager` reconnect) ends it too. The EXEC reply is decoded per queued command.
+//!
+//! # Errors
+//!
+//! A stored value that does not decode (with [`kvcodec::OnCorrupt::Error`], or over
+//! `max_decompressed_size`) is a `RedisError` with code [`errors::DECODE_ERROR_CODE`] naming the
+//! command, the codec and the sizes — never the key or the value ([`errors`]).
 //!
 //! # Limits
 //!
 //! - The sync cluster client's `cluster::ClusterPipeline` takes the concrete
 //!   `ClusterConnection` rather than a `ConnectionLike`, so it cannot pass through a wrapper:
 //!   use `redis::pipe()` over the async cluster connection (wrapped) for cluster pipelines.
-//! - Commands missing from the table pass through untouched: a value written by one of them is
-//!   stored plain (still readable), and a value read by one of them comes back as stored.
+//! - Commands in no list (a module's, or one a future server adds) pass through untouched: a
+//!   value written by one of them is stored plain (still readable), and a value read by one
+//!   of them comes back as stored.
+//! - Commands sent around the wrapper (`inner_mut()`) are not seen: do not split a MULTI …
+//!   EXEC between the wrapper and the inner connection.
 //!
 //! # Rewriting what is already stored
 //!
@@ -56,18 +94,45 @@
 //!
 //! # Modes
 //!
-//! The engine's [`kvcodec::Mode`]: `On` compresses and decodes; `DecompressOnly` writes plain
-//! values and still decodes compressed ones (the safe rollback); `Off` is a plain client.
+//! The engine's [`kvcodec::Mode`]: `On` compresses and decodes; `DecompressOnly` (the default
+//! when nothing is configured) writes plain values and still decodes compressed ones — the
+//! safe rollback; `Off` is a plain client, chosen only explicitly.
 
 #[cfg(feature = "aio")]
 mod aio;
 mod compression;
 mod connection;
 pub mod dictionaries;
+pub mod errors;
 #[cfg(feature = "migrate")]
 pub mod migrate;
 pub mod resp;
 pub mod table;
+mod transaction;
 
 pub use compression::Compression;
 pub use connection::Compressed;
+
+/// Internal entry points for kvcodec's fuzz targets; not part of the API.
+#[doc(hidden)]
+pub mod internal {
+    use std::sync::Arc;
+
+    use redis::{RedisResult, Value};
+
+    use crate::{Compressed, Compression};
+
+    /// Plans `commands` as a pipeline, then reads `replies` as the answers to
+    /// `commands[offset..]` (transaction state and decoding), on a wrapper that starts with
+    /// no transaction. A refused command is an error, as when sending.
+    pub fn read_replies(
+        compression: &Arc<Compression>,
+        commands: &[Vec<&[u8]>],
+        offset: usize,
+        replies: Vec<Value>,
+    ) -> RedisResult<Vec<Value>> {
+        let mut con = Compressed::new((), compression.clone());
+        let plans = con.plan_all(commands.iter().cloned())?;
+        con.read(&plans, offset, Ok(replies))
+    }
+}

@@ -20,7 +20,7 @@
 //! assert_eq!(&*engine.decode(&stored)?, &value[..]);
 //!
 //! // Or through a Config:
-//! let config = kvcodec::Config { backend: "zstd".into(), ..Default::default() };
+//! let config = kvcodec::Config { enabled: true, backend: "zstd".into(), ..Default::default() };
 //! let engine = config.build(&[&kvcodec_zstd::BACKEND])?;
 //! # Ok::<(), kvcodec::Error>(())
 //! ```

@@ -7,7 +7,7 @@ use crate::metrics::Metrics;
 use crate::observe::{Observer, RateLimiter};
 use crate::policy::{DefaultPolicy, Policy};
 use crate::timing::Timing;
-use crate::{Codec, CodecId, Engine, Error, Mode, OnCorrupt, Registry};
+use crate::{Codec, CodecId, Engine, Error, Mode, OnCorrupt, Registry, ValueTypes};
 
 /// Builds an [`Engine`].
 pub struct EngineBuilder {
@@ -17,6 +17,7 @@ pub struct EngineBuilder {
     mode: Mode,
     max_decompressed_size: usize,
     on_corrupt: OnCorrupt,
+    value_types: ValueTypes,
     metrics: Option<Arc<Metrics>>,
     observer: Option<Arc<dyn Observer>>,
     timed: Option<bool>,
@@ -31,6 +32,7 @@ impl Default for EngineBuilder {
             mode: Mode::On,
             max_decompressed_size: DEFAULT_MAX_DECOMPRESSED_SIZE,
             on_corrupt: OnCorrupt::default(),
+            value_types: ValueTypes::default(),
             metrics: None,
             observer: None,
             timed: None,
@@ -76,6 +78,13 @@ impl EngineBuilder {
     /// What to do with values that fail to decode (default [`OnCorrupt::ReturnStored`]).
     pub fn on_corrupt(mut self, on_corrupt: OnCorrupt) -> Self {
         self.on_corrupt = on_corrupt;
+        self
+    }
+
+    /// Which value types a wrapper compresses on write (default [`ValueTypes::STRINGS`], as
+    /// GLIDE). Reads decode every type.
+    pub fn value_types(mut self, types: ValueTypes) -> Self {
+        self.value_types = types;
         self
     }
 
@@ -126,6 +135,7 @@ impl EngineBuilder {
             mode: self.mode,
             max_decompressed_size: self.max_decompressed_size,
             on_corrupt: self.on_corrupt,
+            value_types: self.value_types,
             metrics,
             clock: timing.into(),
             observer: self.observer,

@@ -178,9 +178,14 @@ pub fn write_u32_le_prefix(codec: CodecId, len: usize, out: &mut Vec<u8>) -> Res
     Ok(())
 }
 
-/// Decodes one payload with `codec`: checks the declared length against `limit` and against
-/// what the payload can hold ([`Codec::max_expansion`]) before allocating, then decodes into
-/// exactly that much, or within `limit` if none is declared.
+/// Decodes one payload with `codec`: checks the declared length against what the payload can
+/// hold ([`Codec::max_expansion`]; more is [`Error::Corrupt`]) and then against `limit` (more is
+/// [`Error::DeclaredSizeTooLarge`]) before allocating, then decodes into exactly that much, or
+/// within `limit` if none is declared.
+///
+/// The order matters: a header followed by garbage that happens to declare 2 GiB is corrupt,
+/// not a value too large to read, so under [`crate::OnCorrupt::ReturnStored`] it comes back as
+/// stored (as GLIDE returns it).
 pub fn decode_with_limit(
     codec: &dyn Codec,
     payload: &[u8],
@@ -188,11 +193,6 @@ pub fn decode_with_limit(
 ) -> Result<Vec<u8>, Error> {
     let id = codec.id();
     match codec.declared_len(payload)? {
-        Some(declared) if declared > limit as u64 => Err(Error::DeclaredSizeTooLarge {
-            codec: id,
-            declared,
-            limit: limit as u64,
-        }),
         Some(declared) => {
             if let Some(per_byte) = codec.max_expansion() {
                 let most = (payload.len() as u64)
@@ -207,6 +207,13 @@ pub fn decode_with_limit(
                         ),
                     ));
                 }
+            }
+            if declared > limit as u64 {
+                return Err(Error::DeclaredSizeTooLarge {
+                    codec: id,
+                    declared,
+                    limit: limit as u64,
+                });
             }
             let n = declared as usize;
             let mut out = Vec::new();

@@ -2,15 +2,27 @@
 
 use crate::engine::DEFAULT_MAX_DECOMPRESSED_SIZE;
 use crate::policy::DefaultPolicy;
-use crate::{Backend, Engine, Error, Mode, OnCorrupt};
+use crate::{Backend, Engine, Error, Mode, OnCorrupt, ValueTypes};
 
 /// Default `min_compression_size`, as in GLIDE.
 pub const DEFAULT_MIN_COMPRESSION_SIZE: usize = 64;
+/// The environment variable of each field [`Config::validate`] checks.
+const ENV_NAMES: [(&str, &str); 3] = [
+    ("min_compression_size", "MIN_COMPRESSION_SIZE"),
+    ("max_compression_size", "MAX_COMPRESSION_SIZE"),
+    ("max_decompressed_size", "MAX_DECOMPRESSED_SIZE"),
+];
+
 /// Smallest `min_compression_size` accepted, as in GLIDE: below it no value can shrink past
 /// the 5-byte header.
 pub const MIN_MIN_COMPRESSION_SIZE: usize = 6;
 
 /// Compression settings, with GLIDE's field names.
+///
+/// With nothing set (`Config::default()`, `{}` in serde, no environment variable for
+/// [`from_env`](Self::from_env)) the mode is [`Mode::DecompressOnly`]: every compressed value
+/// read is decoded and every value is written plain. Set `enabled` to compress writes; `Off`,
+/// which decodes nothing, is only ever chosen explicitly through `mode`.
 ///
 /// ```
 /// # let json = r#"{"backend": "lz4", "min_compression_size": 128, "mode": "decompress-only"}"#;
@@ -20,7 +32,8 @@ pub const MIN_MIN_COMPRESSION_SIZE: usize = 6;
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
-    /// GLIDE's switch: `false` means [`Mode::Off`] unless `mode` says otherwise.
+    /// GLIDE's switch: `true` compresses writes ([`Mode::On`]); `false` (the default) writes
+    /// plain values and still decodes compressed ones ([`Mode::DecompressOnly`]).
     pub enabled: bool,
     /// Overrides `enabled` when set: `on`, `off`, `decompress-only`.
     pub mode: Option<Mode>,
@@ -38,12 +51,15 @@ pub struct Config {
     pub min_savings: Option<f64>,
     /// What to do with a value that has a header but does not decode.
     pub on_corrupt: OnCorrupt,
+    /// Which value types a wrapper compresses on write (default: strings only, which GLIDE
+    /// readers can read). Reads decode every type.
+    pub value_types: ValueTypes,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
-            enabled: true,
+            enabled: false,
             mode: None,
             backend: "zstd".into(),
             compression_level: None,
@@ -52,6 +68,7 @@ impl Default for Config {
             max_decompressed_size: DEFAULT_MAX_DECOMPRESSED_SIZE,
             min_savings: None,
             on_corrupt: OnCorrupt::default(),
+            value_types: ValueTypes::default(),
         }
     }
 }
@@ -71,12 +88,12 @@ fn parse_env<T: std::str::FromStr>(field: &'static str, raw: &str, what: &str) -
 }
 
 impl Config {
-    /// The mode in force: `mode` if set, else `On` when `enabled`, else `Off`.
+    /// The mode in force: `mode` if set, else `On` when `enabled`, else `DecompressOnly`.
     pub fn effective_mode(&self) -> Mode {
         match (self.mode, self.enabled) {
             (Some(mode), _) => mode,
             (None, true) => Mode::On,
-            (None, false) => Mode::Off,
+            (None, false) => Mode::DecompressOnly,
         }
     }
 
@@ -86,8 +103,8 @@ impl Config {
     }
 
     /// Builds a config from environment-style variables, read through `var`, for feature
-    /// flags. Unset variables keep the defaults, except `COMPRESSION_ENABLED`, which defaults
-    /// to **false** here so an unset flag means "off":
+    /// flags. Unset variables keep the defaults, so with none set the engine decodes and
+    /// writes plain ([`Mode::DecompressOnly`]):
     ///
     /// | variable | field | values |
     /// |---|---|---|
@@ -95,14 +112,22 @@ impl Config {
     /// | `COMPRESSION_MODE` | `mode` | `on`/`off`/`decompress-only` |
     /// | `COMPRESSION_BACKEND` | `backend` | a backend name |
     /// | `COMPRESSION_LEVEL` | `compression_level` | integer |
+    /// | `COMPRESSION_VALUE_TYPES` | `value_types` | `strings`, `strings,hashes,lists`, `all`, … |
     /// | `MIN_COMPRESSION_SIZE` | `min_compression_size` | bytes |
     /// | `MAX_COMPRESSION_SIZE` | `max_compression_size` | bytes |
     /// | `MAX_DECOMPRESSED_SIZE` | `max_decompressed_size` | bytes |
+    ///
+    /// Errors name the variable that held the bad value:
+    ///
+    /// ```
+    /// let err = kvcodec::Config::from_env_with(|name| {
+    ///     (name == "MIN_COMPRESSION_SIZE").then(|| "3".to_owned())
+    /// })
+    /// .unwrap_err();
+    /// assert_eq!(err.to_string(), "invalid config `MIN_COMPRESSION_SIZE`: found 3, expected at least 6");
+    /// ```
     pub fn from_env_with(var: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
-        let mut c = Config {
-            enabled: false,
-            ..Config::default()
-        };
+        let mut c = Config::default();
         if let Some(v) = var("COMPRESSION_ENABLED") {
             c.enabled = match v.trim().to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" | "on" => true,
@@ -136,6 +161,14 @@ impl Config {
         if let Some(v) = var("COMPRESSION_LEVEL") {
             c.compression_level = Some(parse_env("COMPRESSION_LEVEL", &v, "an integer")?);
         }
+        if let Some(v) = var("COMPRESSION_VALUE_TYPES") {
+            c.value_types = v.parse().map_err(|e| match e {
+                Error::InvalidConfig {
+                    found, expected, ..
+                } => invalid("COMPRESSION_VALUE_TYPES", found, expected),
+                other => other,
+            })?;
+        }
         if let Some(v) = var("MIN_COMPRESSION_SIZE") {
             c.min_compression_size = parse_env("MIN_COMPRESSION_SIZE", &v, "a byte count")?;
         }
@@ -145,7 +178,22 @@ impl Config {
         if let Some(v) = var("MAX_DECOMPRESSED_SIZE") {
             c.max_decompressed_size = parse_env("MAX_DECOMPRESSED_SIZE", &v, "a byte count")?;
         }
-        c.validate()?;
+        c.validate().map_err(|e| match e {
+            // Name the variable that held the value rather than the field.
+            Error::InvalidConfig {
+                field,
+                found,
+                expected,
+            } => match ENV_NAMES.iter().find(|(f, _)| *f == field) {
+                Some((_, env)) if var(env).is_some() => invalid(env, found, expected),
+                _ => Error::InvalidConfig {
+                    field,
+                    found,
+                    expected,
+                },
+            },
+            other => other,
+        })?;
         Ok(c)
     }
 
@@ -226,6 +274,7 @@ impl Config {
             .policy(self.policy())
             .max_decompressed_size(self.max_decompressed_size)
             .on_corrupt(self.on_corrupt)
+            .value_types(self.value_types)
             .codec(writer.codec(self.compression_level)?)?;
         for b in backends.iter().filter(|b| b.id != writer.id) {
             builder = builder.codec(b.codec(None)?)?;
@@ -248,10 +297,21 @@ mod tests {
     }
 
     #[test]
-    fn env_defaults_to_off() {
-        let c = env(&[]).unwrap();
+    fn nothing_configured_decodes_and_writes_plain() {
+        let from_env = env(&[]).unwrap();
+        let from_serde: Config = serde_json::from_str("{}").unwrap();
+        for c in [&from_env, &from_serde, &Config::default()] {
+            assert_eq!(c.effective_mode(), Mode::DecompressOnly);
+            assert_eq!(c.min_compression_size, 64);
+            assert_eq!(c.value_types, ValueTypes::STRINGS);
+        }
+        assert_eq!(from_env, Config::default());
+        assert_eq!(from_serde, Config::default());
+        // `enabled = false` alone still decodes; only `mode = off` turns decoding off.
+        let c = env(&[("COMPRESSION_ENABLED", "false")]).unwrap();
+        assert_eq!(c.effective_mode(), Mode::DecompressOnly);
+        let c = env(&[("COMPRESSION_MODE", "off")]).unwrap();
         assert_eq!(c.effective_mode(), Mode::Off);
-        assert_eq!(c.min_compression_size, 64);
     }
 
     #[test]
@@ -263,8 +323,13 @@ mod tests {
             ("MIN_COMPRESSION_SIZE", "100"),
             ("MAX_COMPRESSION_SIZE", "1000000"),
             ("MAX_DECOMPRESSED_SIZE", "2000000"),
+            ("COMPRESSION_VALUE_TYPES", "strings,lists"),
         ])
         .unwrap();
+        assert_eq!(
+            c.value_types,
+            ValueTypes::STRINGS.with(crate::ValueType::List)
+        );
         assert_eq!(c.effective_mode(), Mode::On);
         assert_eq!(c.backend, "lz4");
         assert_eq!(c.compression_level, Some(-5));
@@ -280,7 +345,24 @@ mod tests {
         let e = env(&[("MIN_COMPRESSION_SIZE", "5")]).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "invalid config `min_compression_size`: found 5, expected at least 6"
+            "invalid config `MIN_COMPRESSION_SIZE`: found 5, expected at least 6"
+        );
+        let e = env(&[
+            ("MIN_COMPRESSION_SIZE", "100"),
+            ("MAX_COMPRESSION_SIZE", "50"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid config `MAX_COMPRESSION_SIZE`: found 50, expected at least min_compression_size (100)"
+        );
+        let e = env(&[("MAX_DECOMPRESSED_SIZE", "0")]).unwrap_err();
+        assert!(e.to_string().contains("`MAX_DECOMPRESSED_SIZE`"), "{e}");
+        let e = env(&[("COMPRESSION_VALUE_TYPES", "sets")]).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("invalid config `COMPRESSION_VALUE_TYPES`: found \"sets\""),
+            "{e}"
         );
         let e = env(&[("COMPRESSION_LEVEL", "high")]).unwrap_err();
         assert_eq!(
@@ -316,10 +398,13 @@ mod tests {
         let c: Config = serde_json::from_str(
             r#"{"enabled": true, "backend": "zstd", "compression_level": 9,
                 "min_compression_size": 128, "max_compression_size": 1048576,
-                "max_decompressed_size": 1000, "on_corrupt": "error"}"#,
+                "max_decompressed_size": 1000, "on_corrupt": "error",
+                "value_types": ["strings", "hashes"]}"#,
         )
         .unwrap();
         assert_eq!(c.compression_level, Some(9));
+        assert_eq!(c.value_types.to_string(), "strings,hashes");
+        assert_eq!(c.effective_mode(), Mode::On);
         assert_eq!(c.on_corrupt, OnCorrupt::Error);
         assert!(serde_json::from_str::<Config>(r#"{"bogus": 1}"#).is_err());
     }

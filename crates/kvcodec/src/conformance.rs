@@ -31,8 +31,12 @@
 //! 5. wrong bounds (`Exact(n ± 1)`, `AtMost(n - 1)`) fail without producing more than allowed;
 //! 6. garbage and bit-flipped payloads never panic and respect the bound.
 
+use std::sync::Arc;
+
 use crate::codec::DecodeBound;
-use crate::{Codec, decode_with_limit};
+use crate::{
+    Codec, DEFAULT_MAX_DECOMPRESSED_SIZE, Engine, Error, Header, OnCorrupt, decode_with_limit,
+};
 
 /// A deterministic xorshift generator, so failures reproduce.
 #[derive(Debug, Clone)]
@@ -287,5 +291,62 @@ pub fn check(codec: &dyn Codec) {
             "{name}: 1 MiB decoded under a 1000-byte limit: wrong error {e}"
         ),
         Ok(_) => panic!("{name}: 1 MiB decoded under a 1000-byte limit"),
+    }
+}
+
+/// Checks what an engine over `codec` does with declared lengths it must not allocate for
+/// (a codec whose framing declares the decoded length):
+///
+/// - `tiny` is a payload (a length field and a few bytes) declaring far more than it could
+///   hold ([`Codec::max_expansion`]): it is corrupt, so the stored value comes back as stored
+///   under [`crate::OnCorrupt::ReturnStored`] (as GLIDE returns it) and as [`Error::Corrupt`]
+///   under [`crate::OnCorrupt::Error`];
+/// - a real payload (64 KiB of zeros) read under a limit one byte short is
+///   [`Error::DeclaredSizeTooLarge`] under both settings.
+///
+/// Panics with a message naming the case that failed.
+pub fn check_declared_limits(codec: Arc<dyn Codec>, tiny: &[u8]) {
+    let name = codec.name().to_owned();
+    let id = codec.id();
+    let engine = |on_corrupt, limit| {
+        Engine::builder()
+            .codec(codec.clone())
+            .and_then(|b| {
+                b.on_corrupt(on_corrupt)
+                    .max_decompressed_size(limit)
+                    .build()
+            })
+            .unwrap_or_else(|e| panic!("{name}: engine: {e}"))
+    };
+    let stored = [&Header::new(id).to_bytes()[..], tiny].concat();
+    let lenient = engine(OnCorrupt::ReturnStored, DEFAULT_MAX_DECOMPRESSED_SIZE);
+    let back = lenient.decode(&stored).unwrap_or_else(|e| {
+        panic!("{name}: a corrupt declaration was not returned as stored: {e}")
+    });
+    assert!(
+        *back == stored[..],
+        "{name}: a corrupt declaration did not come back as stored"
+    );
+    let strict = engine(OnCorrupt::Error, DEFAULT_MAX_DECOMPRESSED_SIZE);
+    match strict.decode(&stored) {
+        Err(Error::Corrupt { codec, .. }) if codec == id => {}
+        other => panic!("{name}: expected a corrupt error, found {other:?}"),
+    }
+    let value = vec![0u8; 64 * 1024];
+    let mut real = Header::new(id).to_bytes().to_vec();
+    codec
+        .compress(&value, &mut real)
+        .unwrap_or_else(|e| panic!("{name}: compress failed: {e}"));
+    let limit = value.len() - 1;
+    for on_corrupt in [OnCorrupt::ReturnStored, OnCorrupt::Error] {
+        assert_eq!(
+            engine(on_corrupt, limit).decode(&real).map(|v| v.len()),
+            Err(Error::DeclaredSizeTooLarge {
+                codec: id,
+                declared: value.len() as u64,
+                limit: limit as u64,
+            }),
+            "{name}: {on_corrupt:?}, a 64 KiB value under a limit one byte short"
+        );
     }
 }

@@ -5,40 +5,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::codec::decode_with_limit;
-use crate::header::{HEADER_LEN, Header, VERSION};
+use crate::header::{HEADER_LEN, Header, VERSION, has_header};
 use crate::metrics::Metrics;
 use crate::observe::{Observer, RateLimiter};
 use crate::policy::{Policy, SkipReason};
 use crate::timing::Clock;
-use crate::{Codec, Error, Registry};
-
-/// What an engine does on the write and read paths.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Mode {
-    /// Neither compress nor decode: values pass through untouched, as with a plain client.
-    Off,
-    /// Write plain values, decode compressed ones: the safe state for a rollback, while
-    /// compressed values are still stored.
-    DecompressOnly,
-    /// Compress by policy and decode.
-    #[default]
-    On,
-}
-
-/// What `decode` does with a value that has a header but does not decode.
-///
-/// Size-limit violations are always errors, whatever this says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum OnCorrupt {
-    /// Return the stored bytes unchanged (GLIDE's behaviour): a plain value that happens to
-    /// start with `00 01 02` is read as it was written. Counted as a failure and a raw fallback.
-    #[default]
-    ReturnStored,
-    /// Return the typed error. Counted as a failure.
-    Error,
-}
+use crate::{Codec, Error, Mode, OnCorrupt, Registry, ValueTypes};
 
 /// What [`Engine::encode_outcome`] decided for one value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +31,7 @@ pub struct Engine {
     pub(crate) mode: Mode,
     pub(crate) max_decompressed_size: usize,
     pub(crate) on_corrupt: OnCorrupt,
+    pub(crate) value_types: ValueTypes,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) observer: Option<Arc<dyn Observer>>,
     /// Which values are timed (two clock reads per timed value).
@@ -74,6 +47,7 @@ impl std::fmt::Debug for Engine {
             .field("mode", &self.mode)
             .field("max_decompressed_size", &self.max_decompressed_size)
             .field("on_corrupt", &self.on_corrupt)
+            .field("value_types", &self.value_types)
             .finish_non_exhaustive()
     }
 }
@@ -111,22 +85,48 @@ impl Engine {
     }
 
     /// Like [`compress`](Self::compress), saying why a value is stored plain.
+    ///
+    /// A value that starts with the header magic (`00 01 02`, 5 bytes or more) is always stored
+    /// encoded with the writer codec, whatever the mode (but `Off`) or the policy says: the
+    /// format has no escape byte, so encoding is the escape, and such a value reads back
+    /// byte-exact through kvcodec and GLIDE. These values are counted as compressed and as
+    /// [`escaped`](crate::metrics::CodecSnapshot::escaped).
     pub fn encode_outcome(&self, value: &[u8]) -> Result<Encoded, Error> {
-        let codec = match (&self.writer, self.mode) {
-            (Some(codec), Mode::On) => codec,
-            _ => return Ok(self.skip(SkipReason::Disabled)),
+        self.encode_with(value, true)
+    }
+
+    /// The stored form of a value the caller does not compress (say, a value type a wrapper
+    /// leaves plain): the value itself, borrowed, unless it starts with the header magic, in
+    /// which case it is encoded as [`encode_outcome`](Self::encode_outcome) describes, so
+    /// that it reads back as written. Counted as skipped with [`SkipReason::ValueType`].
+    pub fn encode_uncompressed<'a>(&self, value: &'a [u8]) -> Result<Cow<'a, [u8]>, Error> {
+        Ok(match self.encode_with(value, false)? {
+            Encoded::Compressed(stored) => Cow::Owned(stored),
+            Encoded::Plain(_) => Cow::Borrowed(value),
+        })
+    }
+
+    fn encode_with(&self, value: &[u8], compress: bool) -> Result<Encoded, Error> {
+        if self.mode == Mode::Off {
+            return Ok(self.skip(SkipReason::Disabled));
+        }
+        let Some(codec) = &self.writer else {
+            return Ok(self.skip(SkipReason::Disabled));
         };
+        if has_header(value) {
+            return self.escape(codec, value);
+        }
+        if !compress {
+            return Ok(self.skip(SkipReason::ValueType));
+        }
+        if self.mode != Mode::On {
+            return Ok(self.skip(SkipReason::Disabled));
+        }
         if let Err(reason) = self.policy.admit(value) {
             return Ok(self.skip(reason));
         }
         let start = self.clock.start();
-        let mut out =
-            Vec::with_capacity(HEADER_LEN.saturating_add(codec.max_compressed_len(value.len())));
-        Header::new(codec.id()).write(&mut out);
-        if let Err(err) = codec.compress(value, &mut out) {
-            tracing::warn!(codec = %codec.id(), value_len = value.len(), "kvcodec: compression failed: {err}");
-            return Err(err);
-        }
+        let out = self.compress_with(codec, value)?;
         let took = start.map(|t| t.elapsed());
         let total = self.total(took);
         if let Err(reason) = self.policy.keep(value.len(), out.len()) {
@@ -138,6 +138,33 @@ impl Engine {
         if let Some(o) = &self.observer {
             o.compressed(codec.id(), value.len(), out.len(), took);
         }
+        Ok(Encoded::Compressed(out))
+    }
+
+    /// Header and payload of `value`.
+    fn compress_with(&self, codec: &Arc<dyn Codec>, value: &[u8]) -> Result<Vec<u8>, Error> {
+        let mut out =
+            Vec::with_capacity(HEADER_LEN.saturating_add(codec.max_compressed_len(value.len())));
+        Header::new(codec.id()).write(&mut out);
+        if let Err(err) = codec.compress(value, &mut out) {
+            tracing::warn!(codec = %codec.id(), value_len = value.len(), "kvcodec: compression failed: {err}");
+            return Err(err);
+        }
+        Ok(out)
+    }
+
+    /// Encodes a value that starts with the header magic, whatever the policy says.
+    fn escape(&self, codec: &Arc<dyn Codec>, value: &[u8]) -> Result<Encoded, Error> {
+        let start = self.clock.start();
+        let out = self.compress_with(codec, value)?;
+        let took = start.map(|t| t.elapsed());
+        self.metrics
+            .record_compressed(codec.id(), value.len(), out.len(), self.total(took));
+        self.metrics.record_escaped(codec.id());
+        if let Some(o) = &self.observer {
+            o.compressed(codec.id(), value.len(), out.len(), took);
+        }
+        tracing::debug!(codec = %codec.id(), value_len = value.len(), "kvcodec: value starts with the header magic: stored encoded");
         Ok(Encoded::Compressed(out))
     }
 
@@ -269,5 +296,16 @@ impl Engine {
     /// `max_decompressed_size`.
     pub fn max_decompressed_size(&self) -> usize {
         self.max_decompressed_size
+    }
+
+    /// Which value types a wrapper compresses on write (default: strings only, as GLIDE).
+    /// Reads decode every type whatever this says.
+    pub fn value_types(&self) -> ValueTypes {
+        self.value_types
+    }
+
+    /// What decoding does with a value that has a header but does not decode.
+    pub fn on_corrupt(&self) -> OnCorrupt {
+        self.on_corrupt
     }
 }

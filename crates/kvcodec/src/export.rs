@@ -11,6 +11,7 @@
 //! | `kvcodec_decode_failures_total` | counter | `codec`, `kind` ([`crate::FailureKind::as_str`]) |
 //! | `kvcodec_size_limit_rejections_total` | counter | `codec` |
 //! | `kvcodec_raw_fallbacks_total` | counter | `codec` |
+//! | `kvcodec_escaped_values_total` | counter | `codec` |
 //! | `kvcodec_compress_seconds` | histogram | `codec` |
 //! | `kvcodec_decompress_seconds` | histogram | `codec` |
 //! | `kvcodec_compression_ratio` | histogram | `codec` — plain / stored, per compressed value |

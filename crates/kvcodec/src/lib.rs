@@ -8,7 +8,8 @@
 //! `kvcodec-snappy`, `kvcodec-deflate`), then build an [`Engine`] from a [`Config`]:
 //!
 //! ```
-//! let config = kvcodec::Config { backend: "zstd".into(), ..Default::default() };
+//! // Nothing set: decode everything, write plain. `enabled` compresses writes.
+//! let config = kvcodec::Config { enabled: true, backend: "zstd".into(), ..Default::default() };
 //! let engine = config.build(&[&kvcodec_zstd::BACKEND, &kvcodec_lz4::BACKEND])?;
 //!
 //! let value = br#"{"user": "ada", "roles": ["admin", "ops"], "theme": "dark"}"#.repeat(20);
@@ -89,22 +90,26 @@ mod error;
 pub mod export;
 pub mod header;
 pub mod metrics;
+mod mode;
 pub mod observe;
 pub mod policy;
 pub mod pool;
 mod registry;
 mod timing;
+mod value_types;
 
 pub use backend::Backend;
 pub use builder::EngineBuilder;
 pub use codec::{Codec, decode_with_limit};
 pub use codec_id::CodecId;
 pub use config::{Config, DEFAULT_MIN_COMPRESSION_SIZE, MIN_MIN_COMPRESSION_SIZE};
-pub use engine::{DEFAULT_MAX_DECOMPRESSED_SIZE, Encoded, Engine, Mode, OnCorrupt};
+pub use engine::{DEFAULT_MAX_DECOMPRESSED_SIZE, Encoded, Engine};
 pub use error::{Error, FailureKind};
 pub use header::{HEADER_LEN, Header};
 pub use metrics::{Metrics, MetricsSnapshot};
+pub use mode::{Mode, OnCorrupt};
 pub use observe::Observer;
 pub use policy::{Policy, SkipReason};
 pub use registry::Registry;
 pub use timing::Timing;
+pub use value_types::{ValueType, ValueTypes};

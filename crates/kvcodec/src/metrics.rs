@@ -22,6 +22,7 @@ struct CodecCounters {
     decompress_nanos: AtomicU64,
     failures: [AtomicU64; FailureKind::ALL.len()],
     raw_fallbacks: AtomicU64,
+    escaped: AtomicU64,
 }
 
 /// Counters of one engine: per codec (by header id), plus skips and pass-throughs.
@@ -115,6 +116,7 @@ impl Metrics {
                 (&mine.decompress_bytes_out, &theirs.decompress_bytes_out),
                 (&mine.decompress_nanos, &theirs.decompress_nanos),
                 (&mine.raw_fallbacks, &theirs.raw_fallbacks),
+                (&mine.escaped, &theirs.escaped),
             ];
             for (a, b) in pairs
                 .into_iter()
@@ -198,6 +200,12 @@ impl Metrics {
         self.codec(id).raw_fallbacks.fetch_add(1, Relaxed);
     }
 
+    /// Counts one value stored encoded because it starts with the header magic (it is also
+    /// counted as compressed).
+    pub(crate) fn record_escaped(&self, id: CodecId) {
+        self.codec(id).escaped.fetch_add(1, Relaxed);
+    }
+
     /// A consistent-enough copy of every counter (each counter is read once, relaxed).
     pub fn snapshot(&self) -> MetricsSnapshot {
         let codecs: Vec<CodecSnapshot> = self
@@ -217,6 +225,7 @@ impl Metrics {
                     decompress_time: Duration::from_nanos(c.decompress_nanos.load(Relaxed)),
                     failures: FailureKind::ALL.map(|k| (k, c.failures[k.index()].load(Relaxed))),
                     raw_fallbacks: c.raw_fallbacks.load(Relaxed),
+                    escaped: c.escaped.load(Relaxed),
                 };
                 (!s.is_empty()).then_some(s)
             })
@@ -257,6 +266,9 @@ pub struct CodecSnapshot {
     pub failures: [(FailureKind, u64); FailureKind::ALL.len()],
     /// Of those, values returned as stored ([`crate::OnCorrupt::ReturnStored`]).
     pub raw_fallbacks: u64,
+    /// Of the values compressed, those stored encoded only because they start with the header
+    /// magic (`00 01 02`): encoding is the format's escape, so they read back as written.
+    pub escaped: u64,
 }
 
 impl CodecSnapshot {
@@ -321,6 +333,11 @@ impl MetricsSnapshot {
     /// All decode failures of `kind`, over every codec.
     pub fn failures_of(&self, kind: FailureKind) -> u64 {
         self.codecs.iter().map(|c| c.failures_of(kind)).sum()
+    }
+
+    /// Values stored encoded because they start with the header magic, over every codec.
+    pub fn escaped(&self) -> u64 {
+        self.codecs.iter().map(|c| c.escaped).sum()
     }
 
     /// Undecodable values returned as stored, over every codec.

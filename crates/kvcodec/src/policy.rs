@@ -5,17 +5,21 @@
 //! with [`Policy::and`]:
 //!
 //! ```
-//! use kvcodec::policy::{KeepIfSmaller, MaxSize, MinSavings, MinSize, NotCompressed, Policy};
+//! use kvcodec::policy::{KeepIfSmaller, MaxSize, MinSavings, MinSize, Policy};
 //!
 //! // What `DefaultPolicy::new(64, None)` does, plus: keep only if at least 10 % is saved.
 //! let policy = MinSize(64)
 //!     .and(MaxSize(usize::MAX))
-//!     .and(NotCompressed)
 //!     .and(KeepIfSmaller)
 //!     .and(MinSavings(0.10));
 //! assert!(policy.admit(&[b'x'; 100]).is_ok());
 //! assert!(policy.keep(100, 95).is_err()); // 5 % saved
 //! ```
+//!
+//! An [`Engine`](crate::Engine) never asks its policy about a value that starts with the header
+//! magic (`00 01 02`, 5 bytes or more): it stores such a value encoded whatever the policy says,
+//! because stored plain it would read back as something else (the format has no escape byte;
+//! encoding is the escape). See [`Engine::encode_outcome`](crate::Engine::encode_outcome).
 
 use std::sync::Arc;
 
@@ -38,17 +42,21 @@ pub enum SkipReason {
     NotSmaller,
     /// Saved less than the configured minimum savings ratio.
     LowSavings,
+    /// A value of a type the wrapper does not compress ([`crate::ValueTypes`]), written
+    /// through [`crate::Engine::encode_uncompressed`].
+    ValueType,
 }
 
 impl SkipReason {
     /// Every reason, in label order.
-    pub const ALL: [SkipReason; 6] = [
+    pub const ALL: [SkipReason; 7] = [
         SkipReason::Disabled,
         SkipReason::TooSmall,
         SkipReason::TooLarge,
         SkipReason::AlreadyCompressed,
         SkipReason::NotSmaller,
         SkipReason::LowSavings,
+        SkipReason::ValueType,
     ];
 
     /// Stable snake_case label.
@@ -60,6 +68,7 @@ impl SkipReason {
             SkipReason::AlreadyCompressed => "already_compressed",
             SkipReason::NotSmaller => "not_smaller",
             SkipReason::LowSavings => "low_savings",
+            SkipReason::ValueType => "value_type",
         }
     }
 
@@ -124,11 +133,9 @@ impl Policy for MaxSize {
 
 /// Refuses values that already carry a header ([`SkipReason::AlreadyCompressed`]).
 ///
-/// Such a value is stored as it is, as GLIDE does, and read back through the decoder: if it
-/// happens to be a valid compressed value (a plain binary value that starts with `00 01 02`, a
-/// version byte and a registered codec id, followed by a valid payload), it is read back decoded.
-/// The format has no escape for this; applications storing arbitrary binary values that may
-/// start with `00 01 02` should keep them on keys a plain connection serves.
+/// Not part of [`DefaultPolicy`]: an [`Engine`](crate::Engine) stores such values encoded
+/// before asking any policy, so that they read back as written. This rule is for code that
+/// uses a policy on its own, say to decide what a migration should leave alone.
 #[derive(Debug, Clone, Copy)]
 pub struct NotCompressed;
 
@@ -200,20 +207,22 @@ impl<A: Policy, B: Policy> Policy for And<A, B> {
 ///    stored as they are: the header and codec overhead outweigh any savings.
 /// 2. [`MaxSize`]`(max_size)` — values longer than `max_compression_size` (default: no limit)
 ///    are stored as they are, bounding per-call latency and memory.
-/// 3. [`NotCompressed`] — values that already carry a header are never compressed again.
-/// 4. [`KeepIfSmaller`] — the compressed form is kept only if header + payload is strictly
+/// 3. [`KeepIfSmaller`] — the compressed form is kept only if header + payload is strictly
 ///    shorter than the value.
-/// 5. [`MinSavings`]`(ratio)` — only when `min_savings` is set.
+/// 4. [`MinSavings`]`(ratio)` — only when `min_savings` is set.
 ///
 /// To rebuild it by hand (and add your own rules):
-/// `MinSize(64).and(MaxSize(usize::MAX)).and(NotCompressed).and(KeepIfSmaller)`.
+/// `MinSize(64).and(MaxSize(usize::MAX)).and(KeepIfSmaller)`.
+///
+/// Values that start with the header magic never reach the policy: the engine stores them
+/// encoded (see the [module docs](self)).
 #[derive(Debug, Clone, Copy)]
 pub struct DefaultPolicy {
     /// Rule 1.
     pub min_size: usize,
     /// Rule 2.
     pub max_size: usize,
-    /// Rule 5, if set.
+    /// Rule 4, if set.
     pub min_savings: Option<f64>,
 }
 
@@ -239,7 +248,6 @@ impl Policy for DefaultPolicy {
     fn admit(&self, value: &[u8]) -> Result<(), SkipReason> {
         MinSize(self.min_size)
             .and(MaxSize(self.max_size))
-            .and(NotCompressed)
             .admit(value)
     }
 
@@ -283,7 +291,11 @@ mod tests {
         assert_eq!(p.admit(&[1; 1001]), Err(SkipReason::TooLarge));
         let mut framed = vec![0, 1, 2, 0, 1];
         framed.resize(100, 7);
-        assert_eq!(p.admit(&framed), Err(SkipReason::AlreadyCompressed));
+        assert_eq!(p.admit(&framed), Ok(()), "the engine escapes these first");
+        assert_eq!(
+            NotCompressed.admit(&framed),
+            Err(SkipReason::AlreadyCompressed)
+        );
         assert_eq!(p.keep(100, 100), Err(SkipReason::NotSmaller));
         assert_eq!(p.keep(100, 99), Ok(()));
         let p = DefaultPolicy {
@@ -296,10 +308,7 @@ mod tests {
 
     #[test]
     fn composed_by_hand_matches_default() {
-        let by_hand = MinSize(64)
-            .and(MaxSize(usize::MAX))
-            .and(NotCompressed)
-            .and(KeepIfSmaller);
+        let by_hand = MinSize(64).and(MaxSize(usize::MAX)).and(KeepIfSmaller);
         let default = DefaultPolicy::default();
         for len in [0, 5, 63, 64, 65, 10_000] {
             let v = vec![b'a'; len];

@@ -45,6 +45,7 @@ pub fn build(config: Config) -> Engine {
 /// The default config, writing with `backend`.
 pub fn engine(backend: &str) -> Engine {
     build(Config {
+        enabled: true,
         backend: backend.into(),
         ..Config::default()
     })
@@ -53,6 +54,7 @@ pub fn engine(backend: &str) -> Engine {
 /// The default config, writing with `backend`, with `on_corrupt`.
 pub fn engine_with(backend: &str, on_corrupt: OnCorrupt) -> Engine {
     build(Config {
+        enabled: true,
         backend: backend.into(),
         on_corrupt,
         ..Config::default()

@@ -93,27 +93,14 @@ pub struct RollbackArgs {
     pub run: RunArgs,
 }
 
-/// `strings,hashes,lists` or `all`.
+/// `strings,hashes,lists` (any of them, comma-separated) or `all`.
 pub fn parse_types(s: &str) -> Result<ValueTypes, String> {
-    let mut t = ValueTypes {
-        strings: false,
-        hashes: false,
-        lists: false,
-    };
-    for name in s.split(',').map(str::trim) {
-        match name {
-            "all" => t = ValueTypes::ALL,
-            "strings" | "string" => t.strings = true,
-            "hashes" | "hash" => t.hashes = true,
-            "lists" | "list" => t.lists = true,
-            other => {
-                return Err(format!(
-                    "unknown value type `{other}`: expected strings, hashes, lists or all"
-                ));
-            }
-        }
+    match s.parse::<ValueTypes>() {
+        Ok(t) if t != ValueTypes::NONE => Ok(t),
+        _ => Err(format!(
+            "unknown value types `{s}`: expected strings, hashes, lists (comma-separated) or all"
+        )),
     }
-    Ok(t)
 }
 
 /// A size of at least 1 byte.

@@ -165,7 +165,7 @@ fn bad_options_are_refused_before_anything_is_written() {
         ),
         (
             vec!["migrate", "--url", &url, "--to", "zstd", "--types", "sets"],
-            "unknown value type `sets`",
+            "unknown value types `sets`",
         ),
         (
             vec!["get", "k", "--url", &url, "--timeout", "0"],

@@ -83,6 +83,8 @@ mod worker;
 
 pub use checkpoint::{Checkpoint, CheckpointFile, NodeProgress};
 pub use error::{MigrateError, Unreached};
+/// Which value types a migration compresses (the core's setting of the same name).
+pub use kvcodec::ValueTypes;
 pub use outcome::{Expect, Notice, Observer, Outcome, Verification};
 pub use reason::{Progress, Reason, Summary};
 pub use run::{DEFAULT_TIMEOUT, Migration};
@@ -96,41 +98,4 @@ pub enum Direction {
     Compress,
     /// Compressed (any registered codec) → plain.
     Decompress,
-}
-
-/// Which value types a walk reads the values of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ValueTypes {
-    /// String values.
-    pub strings: bool,
-    /// Hash values.
-    pub hashes: bool,
-    /// List elements.
-    pub lists: bool,
-}
-
-impl ValueTypes {
-    /// Strings only: what GLIDE clients compress (the default of `migrate`).
-    pub const STRINGS: ValueTypes = ValueTypes {
-        strings: true,
-        hashes: false,
-        lists: false,
-    };
-    /// Strings, hash values and list elements.
-    pub const ALL: ValueTypes = ValueTypes {
-        strings: true,
-        hashes: true,
-        lists: true,
-    };
-
-    /// `strings,hashes,lists` (the types included).
-    pub fn label(self) -> String {
-        let names = [
-            (self.strings, "strings"),
-            (self.hashes, "hashes"),
-            (self.lists, "lists"),
-        ];
-        let on: Vec<&str> = names.iter().filter(|(b, _)| *b).map(|(_, n)| *n).collect();
-        on.join(",")
-    }
 }

@@ -55,7 +55,7 @@ impl Migration {
         };
         let mut job = format!("{what} match={}", self.pattern.as_deref().unwrap_or("*"));
         if self.direction == Direction::Compress && self.types != ValueTypes::STRINGS {
-            job.push_str(&format!(" types={}", self.types.label()));
+            job.push_str(&format!(" types={}", self.types));
         }
         job
     }
@@ -81,7 +81,7 @@ impl Migration {
                 "--match '': expected a glob pattern (an empty one matches no key)".into(),
             ));
         }
-        if self.types().label().is_empty() {
+        if self.types() == ValueTypes::NONE {
             return Err(MigrateError::Option("no value type chosen".into()));
         }
         Pacer::new(self.rate)

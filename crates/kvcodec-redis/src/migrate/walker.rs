@@ -17,12 +17,12 @@
 
 use redis::{Connection, RedisError, RedisResult, Value};
 
-use super::ValueTypes;
 use super::cas::At;
 use super::error::MigrateError;
 use super::reason::Reason;
 use super::topology::Node;
 use crate::dictionaries::RESERVED_PREFIX;
+use kvcodec::{ValueType, ValueTypes};
 
 /// One HSCAN reply: the next cursor and `(field, value)` pairs.
 type HscanPage = (u64, Vec<(Vec<u8>, Vec<u8>)>);
@@ -160,8 +160,8 @@ impl Walker {
                     group.push(key);
                     group_bytes += len;
                 }
-                "hash" if self.types.hashes => self.hash(key, visit)?,
-                "list" if self.types.lists => self.list(key, visit)?,
+                "hash" if self.types.contains(ValueType::Hash) => self.hash(key, visit)?,
+                "list" if self.types.contains(ValueType::List) => self.list(key, visit)?,
                 "hash" | "list" => visit.skip_key(Reason::NotSelected),
                 "none" => visit.skip_key(Reason::Vanished),
                 _ => visit.skip_key(Reason::UnsupportedType),

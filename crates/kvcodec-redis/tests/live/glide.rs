@@ -9,7 +9,9 @@ use redis::Commands;
 
 use crate::{engine, is_compressed, raw_get};
 
-const GLIDE: &str = r#"
+/// Runs GLIDE 2.6.0 (Python) against `port` with compression on (`backend`: `ZSTD` or `LZ4`):
+/// each op is `set|KEY|FILE` (write the file's bytes) or `get|KEY|FILE` (write the value read).
+pub const GLIDE: &str = r#"
 import asyncio, sys
 from glide import (GlideClient, GlideClientConfiguration, NodeAddress,
                    CompressionConfiguration, CompressionBackend)

@@ -2,26 +2,33 @@
 //! ports, and real 3-master clusters, started and stopped by `kvcodec-tests`.
 
 mod commands;
+mod coverage;
 mod dictionaries;
 mod glide;
+mod look_alikes;
 #[cfg(feature = "migrate")]
 mod migrate;
 mod modes;
 mod pipelines;
 mod scale;
+mod transactions;
 #[cfg(feature = "migrate")]
 mod type_changes;
+mod unconfigured;
+mod value_types;
 
 use std::sync::Arc;
 
 use kvcodec::{Config, Engine, Mode};
 use kvcodec_redis::{Compressed, Compression};
 
-/// An engine writing with `backend`, decoding zstd and lz4, min size 64.
+/// An engine writing with `backend`, decoding zstd and lz4, min size 64, compressing every
+/// value type (strings, hash values, list elements) so each table entry is exercised.
 pub fn engine(backend: &str, mode: Mode) -> Arc<Engine> {
     let config = Config {
         backend: backend.into(),
         mode: Some(mode),
+        value_types: kvcodec::ValueTypes::ALL,
         ..Config::default()
     };
     Arc::new(

@@ -47,6 +47,7 @@ pub(super) fn series(s: &MetricsSnapshot) -> Vec<(Series, u64)> {
         let size_limit = c.failures_of(FailureKind::SizeLimit);
         out.push((of("kvcodec_size_limit_rejections_total", None), size_limit));
         out.push((of("kvcodec_raw_fallbacks_total", None), c.raw_fallbacks));
+        out.push((of("kvcodec_escaped_values_total", None), c.escaped));
     }
     for (reason, n) in s.skipped {
         let series = Series {
@@ -91,6 +92,10 @@ pub(super) fn describe() {
         (
             "kvcodec_raw_fallbacks_total",
             "Undecodable values returned as stored.",
+        ),
+        (
+            "kvcodec_escaped_values_total",
+            "Values stored encoded because they start with the header magic.",
         ),
     ];
     for (name, text) in help {

@@ -1,92 +1,9 @@
-//! The command table: which arguments of a command are values, and which replies hold values.
-//!
-//! Decided by command semantics, never by "does this look like a header". Keys, hash fields,
-//! set/sorted-set members, stream entries and script arguments are never touched; commands
-//! not listed here pass through unchanged.
+//! [`classify`]: the [`Entry`] of one command, from its name and, where options change what
+//! is a value or what the reply holds, its arguments.
 
-/// Which arguments (indices into the full argument list, command name at 0) are values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueArgs {
-    /// No value arguments.
-    None,
-    /// Exactly the argument at this index.
-    At(usize),
-    /// Every argument from this index on (LPUSH key e1 e2 …).
-    From(usize),
-    /// Every second argument from `from` up to (not including) `end`
-    /// (MSET k v k v …, HSET key f v f v …, HSETEX … FIELDS n f v …).
-    EverySecond {
-        /// First value index.
-        from: usize,
-        /// One past the last argument that can be a value.
-        end: usize,
-    },
-}
+use kvcodec::ValueType;
 
-impl ValueArgs {
-    /// `true` if argument `i` is a value.
-    pub fn contains(self, i: usize) -> bool {
-        match self {
-            ValueArgs::None => false,
-            ValueArgs::At(at) => i == at,
-            ValueArgs::From(from) => i >= from,
-            ValueArgs::EverySecond { from, end } => {
-                i >= from && i < end && (i - from).is_multiple_of(2)
-            }
-        }
-    }
-}
-
-/// Where a reply holds values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReplyShape {
-    /// No values (status, integers, keys, fields…).
-    None,
-    /// A single value or nil (GET, LINDEX, LMOVE…); for LPOP/RPOP with a count, an array of values.
-    Value,
-    /// An array of values or nils (MGET, LRANGE, HVALS, HMGET).
-    Values,
-    /// Field/value pairs: a RESP2 flat array `[f, v, f, v…]`, a RESP3 map, or an array of
-    /// `[f, v]` pairs (HGETALL, HRANDFIELD … WITHVALUES). Only the values are decoded.
-    FieldValues,
-    /// `[key, value]` (BLPOP, BRPOP).
-    KeyValue,
-    /// `[key, [values…]]` (LMPOP, BLMPOP).
-    KeyValues,
-    /// MULTI/EXEC: the array of the queued commands' replies, each by its own shape.
-    Exec,
-}
-
-/// How the wrapper treats one command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Entry {
-    /// Value arguments, compressed on the way out.
-    pub values: ValueArgs,
-    /// Where the reply holds values, decoded on the way back.
-    pub reply: ReplyShape,
-    /// Why the command is incompatible with compressed values, if it is.
-    pub refused: Option<&'static str>,
-}
-
-impl Entry {
-    const PASS: Entry = Entry::new(ValueArgs::None, ReplyShape::None);
-
-    const fn new(values: ValueArgs, reply: ReplyShape) -> Entry {
-        Entry {
-            values,
-            reply,
-            refused: None,
-        }
-    }
-
-    const fn refuse(why: &'static str) -> Entry {
-        Entry {
-            values: ValueArgs::None,
-            reply: ReplyShape::None,
-            refused: Some(why),
-        }
-    }
-}
+use super::{Entry, ReplyShape, ValueArgs};
 
 const READS_BYTES: &str = "it reads the stored bytes on the server, which are compressed";
 const EDITS_BYTES: &str = "it edits the stored bytes on the server, which are compressed";
@@ -94,6 +11,8 @@ const NUMERIC: &str =
     "it does arithmetic on the stored bytes on the server, which may be compressed";
 const COMPARES: &str =
     "it compares stored values on the server, which are compressed, with plain arguments";
+const SORTS: &str =
+    "it sorts (and with GET fetches) the stored bytes on the server, which may be compressed";
 
 fn eq(a: &[u8], b: &str) -> bool {
     a.eq_ignore_ascii_case(b.as_bytes())
@@ -116,50 +35,56 @@ pub fn classify(args: &[&[u8]]) -> Entry {
     upper[..name.len()].make_ascii_uppercase();
     use ReplyShape as R;
     use ValueArgs as V;
+    use ValueType::{Hash, List, String};
     match &upper[..name.len()] {
         b"SET" => classify_set(args),
-        b"SETEX" | b"PSETEX" => Entry::new(V::At(3), R::None),
-        b"SETNX" => Entry::new(V::At(2), R::None),
-        b"GETSET" => Entry::new(V::At(2), R::Value),
-        b"MSET" | b"MSETNX" => Entry::new(every_second(2), R::None),
+        b"SETEX" | b"PSETEX" => Entry::new(V::At(3), String, R::None),
+        b"SETNX" => Entry::new(V::At(2), String, R::None),
+        b"GETSET" => Entry::new(V::At(2), String, R::Value),
+        b"MSET" | b"MSETNX" => Entry::new(every_second(2), String, R::None),
         b"MSETEX" => classify_msetex(args),
-        b"GET" | b"GETEX" | b"GETDEL" => Entry::new(V::None, R::Value),
-        b"MGET" => Entry::new(V::None, R::Values),
+        b"GET" | b"GETEX" | b"GETDEL" => Entry::reads(R::Value),
+        b"MGET" => Entry::reads(R::Values),
 
-        b"HSET" | b"HMSET" => Entry::new(every_second(3), R::None),
+        b"HSET" | b"HMSET" => Entry::new(every_second(3), Hash, R::None),
         b"HSETEX" => match fields_at(args) {
             Some((first, n)) => Entry::new(
                 V::EverySecond {
                     from: first + 1,
-                    end: first + 2 * n,
+                    end: first.saturating_add(n.saturating_mul(2)),
                 },
+                Hash,
                 R::None,
             ),
             None => Entry::PASS, // malformed: the server will answer with the error
         },
-        b"HGETEX" | b"HGETDEL" => Entry::new(V::None, R::Values),
-        b"HSETNX" => Entry::new(V::At(3), R::None),
-        b"HGET" => Entry::new(V::None, R::Value),
-        b"HMGET" | b"HVALS" => Entry::new(V::None, R::Values),
-        b"HGETALL" => Entry::new(V::None, R::FieldValues),
-        b"HRANDFIELD" if has_flag(args, 3, "WITHVALUES") => Entry::new(V::None, R::FieldValues),
+        b"HGETEX" | b"HGETDEL" => Entry::reads(R::Values),
+        b"HSETNX" => Entry::new(V::At(3), Hash, R::None),
+        b"HGET" => Entry::reads(R::Value),
+        b"HMGET" | b"HVALS" => Entry::reads(R::Values),
+        b"HGETALL" => Entry::reads(R::FieldValues),
+        b"HRANDFIELD" if has_flag(args, 3, "WITHVALUES") => Entry::reads(R::FieldValues),
+        b"HSCAN" if !hscan_novalues(args) => Entry::reads(R::ScanFieldValues),
 
-        b"LPUSH" | b"RPUSH" | b"LPUSHX" | b"RPUSHX" => Entry::new(V::From(2), R::None),
-        b"LSET" => Entry::new(V::At(3), R::None),
-        b"LRANGE" => Entry::new(V::None, R::Values),
+        b"LPUSH" | b"RPUSH" | b"LPUSHX" | b"RPUSHX" => Entry::new(V::From(2), List, R::None),
+        b"LSET" => Entry::new(V::At(3), List, R::None),
+        b"LRANGE" => Entry::reads(R::Values),
         b"LINDEX" | b"LPOP" | b"RPOP" | b"LMOVE" | b"BLMOVE" | b"RPOPLPUSH" | b"BRPOPLPUSH" => {
-            Entry::new(V::None, R::Value)
+            Entry::reads(R::Value)
         }
-        b"BLPOP" | b"BRPOP" => Entry::new(V::None, R::KeyValue),
-        b"LMPOP" | b"BLMPOP" => Entry::new(V::None, R::KeyValues),
-        b"EXEC" => Entry::new(V::None, R::Exec),
+        b"BLPOP" | b"BRPOP" => Entry::reads(R::KeyValue),
+        b"LMPOP" | b"BLMPOP" => Entry::reads(R::KeyValues),
+        b"EXEC" => Entry::reads(R::Exec),
 
         b"APPEND" | b"SETRANGE" | b"SETBIT" | b"BITOP" | b"BITFIELD" => Entry::refuse(EDITS_BYTES),
         b"GETRANGE" | b"SUBSTR" | b"STRLEN" | b"LCS" | b"GETBIT" | b"BITCOUNT" | b"BITPOS"
         | b"BITFIELD_RO" | b"HSTRLEN" => Entry::refuse(READS_BYTES),
         b"INCR" | b"INCRBY" | b"INCRBYFLOAT" | b"DECR" | b"DECRBY" | b"HINCRBY"
         | b"HINCRBYFLOAT" => Entry::refuse(NUMERIC),
-        b"LREM" | b"LPOS" | b"LINSERT" | b"DELIFEQ" => Entry::refuse(COMPARES),
+        b"LREM" | b"LPOS" | b"DELIFEQ" => Entry::refuse(COMPARES),
+        // Inserts an element (a value) next to a pivot it compares with stored ones.
+        b"LINSERT" => Entry::refuse(COMPARES).writing(V::At(4), List),
+        b"SORT" | b"SORT_RO" => Entry::refuse(SORTS),
         _ => Entry::PASS,
     }
 }
@@ -187,6 +112,22 @@ fn fields_at(args: &[&[u8]]) -> Option<(usize, usize)> {
     None
 }
 
+/// `HSCAN key cursor [MATCH pattern] [COUNT count] [NOVALUES]`: `true` with NOVALUES (the
+/// reply then holds fields only).
+fn hscan_novalues(args: &[&[u8]]) -> bool {
+    let mut i = 3;
+    while i < args.len() {
+        if eq(args[i], "NOVALUES") {
+            return true;
+        }
+        if eq(args[i], "MATCH") || eq(args[i], "COUNT") {
+            i += 1; // skip the option's argument
+        }
+        i += 1;
+    }
+    false
+}
+
 /// `MSETEX numkeys k v [k v …] [options]`: values at 3, 5, … up to the `numkeys` pairs.
 fn classify_msetex(args: &[&[u8]]) -> Entry {
     let n: Option<usize> = args
@@ -197,8 +138,9 @@ fn classify_msetex(args: &[&[u8]]) -> Entry {
         Some(n) => Entry::new(
             ValueArgs::EverySecond {
                 from: 3,
-                end: 2 + 2 * n,
+                end: n.saturating_mul(2).saturating_add(2),
             },
+            ValueType::String,
             ReplyShape::None,
         ),
         None => Entry::PASS,
@@ -217,13 +159,13 @@ fn classify_set(args: &[&[u8]]) -> Entry {
             .iter()
             .any(|o| eq(opt, o))
         {
-            return Entry::refuse(COMPARES);
+            return Entry::refuse(COMPARES).writing(ValueArgs::At(2), ValueType::String);
         } else if ["EX", "PX", "EXAT", "PXAT"].iter().any(|o| eq(opt, o)) {
             i += 1; // skip the option's argument
         }
         i += 1;
     }
-    Entry::new(ValueArgs::At(2), reply)
+    Entry::new(ValueArgs::At(2), ValueType::String, reply)
 }
 
 #[cfg(test)]
@@ -266,6 +208,23 @@ mod tests {
         assert_eq!(picked, [3, 5]);
         assert_eq!(c("HGETDEL h FIELDS 1 f").reply, ReplyShape::Values);
         assert_eq!(c("EVAL script 1 k v"), Entry::PASS);
+        assert_eq!(c("HSCAN h 0").reply, ReplyShape::ScanFieldValues);
+        assert_eq!(
+            c("hscan h 0 MATCH NOVALUES COUNT 5").reply,
+            ReplyShape::ScanFieldValues
+        );
+        assert_eq!(c("HSCAN h 0 COUNT 5 NOVALUES").reply, ReplyShape::None);
+        assert_eq!(c("HSET h f v").value_type, ValueType::Hash);
+        assert_eq!(c("LPUSH l v").value_type, ValueType::List);
+        assert_eq!(c("MSETEX 1 k v").value_type, ValueType::String);
+    }
+
+    #[test]
+    fn huge_counts_do_not_overflow() {
+        let hsetex = c("HSETEX h FIELDS 18446744073709551615 f v").values;
+        assert!(hsetex.contains(5) && !hsetex.contains(4));
+        let msetex = c("MSETEX 18446744073709551615 k v").values;
+        assert!(msetex.contains(3));
     }
 
     #[test]
@@ -277,9 +236,13 @@ mod tests {
             "LINSERT l BEFORE a b",
             "HSTRLEN h f",
             "DELIFEQ k v",
+            "SORT l",
+            "sort_ro l BY nosort GET *",
         ] {
             assert!(c(cmd).refused.is_some(), "{cmd}");
         }
+        assert_eq!(c("LINSERT l BEFORE a b").values, ValueArgs::At(4));
+        assert_eq!(c("SET k v IFEQ old").values, ValueArgs::At(2));
         assert!(c("GET k").refused.is_none());
     }
 }
