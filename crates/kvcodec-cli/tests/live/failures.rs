@@ -262,3 +262,55 @@ fn a_server_frozen_mid_run_fails_at_the_timeout() {
     assert!(cp.exists(), "the checkpoint is kept");
     server.thaw();
 }
+
+/// A cluster primary frozen (SIGSTOP, so the others do not flag it yet): migrate, rollback
+/// and verify fail within about their `--timeout`, naming it and the slots it serves.
+#[test]
+fn a_frozen_cluster_primary_fails_the_run_naming_its_slots() {
+    let cluster = Cluster::start(ServerKind::Redis);
+    let urls = cluster.urls();
+    let victim = &cluster.nodes()[2];
+    let nodes: String = redis::cmd("CLUSTER")
+        .arg("NODES")
+        .query(&mut victim.connection())
+        .unwrap();
+    let line = nodes.lines().find(|l| l.contains("myself")).unwrap();
+    let slots = line.split_whitespace().nth(8).unwrap().to_owned();
+    victim.freeze();
+    let addr = victim.addr();
+    for args in [
+        vec!["rollback", "--url", &urls[0], "--timeout", "1"],
+        vec![
+            "migrate",
+            "--url",
+            &urls[1],
+            "--to",
+            "lz4",
+            "--timeout",
+            "1",
+        ],
+        vec![
+            "verify",
+            "--url",
+            &urls[0],
+            "--expect",
+            "plain",
+            "--timeout",
+            "1",
+        ],
+    ] {
+        let start = Instant::now();
+        let out = run_within(&args, Duration::from_secs(30));
+        failed(
+            &out,
+            args[0],
+            &[&addr, &slots, "no answer within the timeout"],
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+    victim.thaw();
+}
