@@ -32,6 +32,7 @@
 //! | [`python`]  | [`run_python`]: run a Python snippet (GLIDE interop)                  |
 //! | [`data`]    | [`json_value`], [`incompressible`]: deterministic test values        |
 //! | [`port`]    | [`free_port`]: loopback ports no other test in this process holds     |
+//! | [`tls`]     | [`TlsServer`]: Redis with a TLS port, on certificates made for it     |
 //!
 //! Tests never skip for lack of a server: a missing binary panics with a message that says to
 //! run `scripts/setup.sh`. Every server gets its own port and temporary directory, so tests
@@ -47,6 +48,7 @@ pub mod kind;
 pub mod port;
 pub mod python;
 pub mod server;
+pub mod tls;
 
 pub use cluster::Cluster;
 pub use data::{SplitMix64, incompressible, json_value};
@@ -54,3 +56,4 @@ pub use kind::{ServerKind, redis_cli};
 pub use port::{free_port, free_ports};
 pub use python::{python_binary, python_has_module, run_python, run_python_bytes};
 pub use server::{Server, info_field};
+pub use tls::TlsServer;

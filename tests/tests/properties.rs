@@ -233,7 +233,7 @@ fn stored() -> impl Strategy<Value = Vec<u8>> {
             }
             // GLIDE's zstd writer: streaming, no content size.
             None => {
-                let frame = zstd::stream::encode_all(&data[..], 3).unwrap();
+                let frame = kvcodec_zstd::glide_frame(&data, 3).unwrap();
                 [&[0x00, 0x01, 0x02, 0x00, 0x01][..], &frame].concat()
             }
         });

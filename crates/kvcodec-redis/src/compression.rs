@@ -7,10 +7,10 @@ use std::sync::Arc;
 use kvcodec::{Engine, Mode};
 use redis::{RedisResult, Value};
 
-use crate::Compressed;
 use crate::errors::{decode_error, encode_error, lost_transaction, refused};
 use crate::table::{ReplyShape, classify, incompatible_family};
 use crate::transaction::{Decode, Role};
+use crate::{Borrowed, Compressed};
 
 /// What to send for one command, and how to read its reply.
 #[derive(Debug)]
@@ -99,6 +99,12 @@ impl Compression {
     /// Wraps a sync or async connection (anything implementing redis-rs' `ConnectionLike`).
     pub fn wrap<C>(&self, inner: C) -> Compressed<C> {
         Compressed::new(inner, Arc::new(self.clone()))
+    }
+
+    /// Wraps a borrowed connection — the one inside a pool's guard (`&mut *pooled` for bb8,
+    /// deadpool or r2d2) — without moving or cloning it.
+    pub fn wrap_mut<'a, C: ?Sized>(&self, inner: &'a mut C) -> Compressed<Borrowed<'a, C>> {
+        self.wrap(Borrowed(inner))
     }
 
     /// Plans one command: refuses incompatible ones and encodes value arguments.

@@ -1,4 +1,5 @@
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 //! Transparent kvcodec compression for redis-rs connections.
 //!
@@ -100,6 +101,7 @@
 
 #[cfg(feature = "aio")]
 mod aio;
+mod borrowed;
 mod compression;
 mod connection;
 pub mod dictionaries;
@@ -110,8 +112,24 @@ pub mod resp;
 pub mod table;
 mod transaction;
 
+pub use borrowed::Borrowed;
 pub use compression::Compression;
 pub use connection::Compressed;
+
+/// The core crate, re-exported: `kvcodec_redis::kvcodec::Config`, `Engine`, …
+pub use kvcodec;
+/// The deflate backend (feature `deflate`).
+#[cfg(feature = "deflate")]
+pub use kvcodec_deflate;
+/// The lz4 backend (feature `lz4`).
+#[cfg(feature = "lz4")]
+pub use kvcodec_lz4;
+/// The snappy backend (feature `snappy`).
+#[cfg(feature = "snappy")]
+pub use kvcodec_snappy;
+/// The zstd backend (feature `zstd`, on by default).
+#[cfg(feature = "zstd")]
+pub use kvcodec_zstd;
 
 /// Internal entry points for kvcodec's fuzz targets; not part of the API.
 #[doc(hidden)]

@@ -72,7 +72,7 @@ fn main() {
             black_box(zstd::bulk::decompress(black_box(&payload), size).unwrap());
         },
     );
-    let glide = zstd::encode_all(&value[..], 3).unwrap();
+    let glide = kvcodec_zstd::glide_frame(&value, 3).unwrap();
     time(
         "decompress GLIDE frame: pooled, streaming (AtMost)",
         iterations,

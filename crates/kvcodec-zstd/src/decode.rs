@@ -114,13 +114,20 @@ impl ZstdCodec {
         ddict: Option<&DDict<'static>>,
         out: &mut Vec<u8>,
     ) -> Result<(), Error> {
+        if let Some(ddict) = ddict {
+            // A context that references a dictionary must not outlive it (zstd-safe 8), so a
+            // pooled context cannot: this path gets a context of its own. Size-less frames
+            // with a dictionary come only from foreign writers (kvcodec writes content sizes,
+            // GLIDE writes no dictionaries), so the cost of creating one is rarely paid.
+            let mut dctx = DCtx::create();
+            dctx.ref_ddict(ddict)
+                .map_err(|code| zstd_error("dictionary not accepted", code))?;
+            return stream(&mut dctx, payload, limit, out);
+        }
         let mut dctx = self.dctx().get();
-        let result = match ddict.map(|d| dctx.ref_ddict(d)) {
-            Some(Err(code)) => Err(zstd_error("dictionary not accepted", code)),
-            _ => stream(&mut dctx, payload, limit, out),
-        };
+        let result = stream(&mut dctx, payload, limit, out);
         // Return the context as new: end the session (also after an error, which leaves it
-        // unusable until reset) and drop the dictionary reference.
+        // unusable until reset).
         if dctx.reset(ResetDirective::SessionAndParameters).is_err() {
             dctx.discard();
         }
@@ -137,7 +144,7 @@ fn trailing(extra: usize) -> Error {
 
 /// Decodes `payload` into `out` with `dctx`, at most `limit` bytes.
 fn stream(
-    dctx: &mut DCtx<'static>,
+    dctx: &mut DCtx<'_>,
     payload: &[u8],
     limit: usize,
     out: &mut Vec<u8>,
@@ -200,7 +207,7 @@ fn stream(
 /// One `decompress_stream` call writing at most `allowed` bytes into `out`; returns zstd's
 /// hint (0 once the frame is complete).
 fn decode_step(
-    dctx: &mut DCtx<'static>,
+    dctx: &mut DCtx<'_>,
     input: &mut InBuffer<'_>,
     allowed: usize,
     out: &mut Vec<u8>,

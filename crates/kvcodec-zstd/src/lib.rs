@@ -38,8 +38,9 @@
 //! so a reader learns the decoded length from the frame header
 //! ([`kvcodec::Codec::declared_len`]) and rejects an oversized value
 //! before allocating for it. GLIDE writes frames *without* content size (it uses the
-//! streaming `zstd::encode_all`); those are decoded in a streaming loop that grows the output
-//! up to the limit and stops at the first byte over it
+//! streaming `zstd::encode_all` of zstd 0.13; [`glide_frame`] makes the same frames); those
+//! are decoded in a streaming loop that grows the output up to the limit and stops at the
+//! first byte over it
 //! ([`kvcodec::Error::DecodedSizeTooLarge`]), so a small frame that expands to gigabytes
 //! never costs more than the limit.
 //!
@@ -68,6 +69,7 @@ mod codec;
 mod decode;
 mod dictionary;
 mod frame;
+mod glide;
 mod pool;
 
 use std::sync::Arc;
@@ -79,6 +81,7 @@ pub use dictionary::{
     MIN_DICTIONARY_SIZE, MIN_TRAINING_BYTES, MIN_TRAINING_SAMPLES, ZstdBuilder, dictionary_id,
     train_dictionary,
 };
+pub use glide::glide_frame;
 
 /// Lowest zstd level (`ZSTD_minCLevel()`).
 pub const MIN_LEVEL: i32 = -131_072;

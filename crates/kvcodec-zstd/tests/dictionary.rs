@@ -110,7 +110,7 @@ fn reader_picks_the_dictionary_by_frame_id() {
         .unwrap();
     assert_eq!(out, value_a);
     // ...and the same context then decodes a plain streamed frame (the dictionary was dropped).
-    let plain_streamed = zstd::encode_all(&value_a[..], 3).unwrap();
+    let plain_streamed = kvcodec_zstd::glide_frame(&value_a, 3).unwrap();
     for _ in 0..4 {
         assert_eq!(
             decode_with_limit(&reader, &plain_streamed, 1 << 20).unwrap(),

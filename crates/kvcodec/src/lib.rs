@@ -1,4 +1,5 @@
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 //! Transparent, GLIDE-compatible compression of Redis and Valkey values.
 //!
@@ -26,7 +27,7 @@
 //!
 //! # Wire format
 //!
-#![doc = include_str!("../../../docs/wire-format.txt")]
+#![doc = include_str!("../wire-format.md")]
 //!
 //! # Writing a custom codec
 //!
@@ -80,6 +81,8 @@
 
 mod backend;
 mod builder;
+#[cfg(feature = "bytes")]
+mod bytes;
 pub mod codec;
 mod codec_id;
 mod config;

@@ -161,7 +161,7 @@ impl Contender {
         match &mut self.kind {
             Kind::Engine(engine) => engine.encode(input).expect("engine encode"),
             Kind::ZstdBulk(c, _) => c.compress(input).expect("zstd compress").into(),
-            Kind::ZstdPerCall(level) => zstd::stream::encode_all(input, *level)
+            Kind::ZstdPerCall(level) => kvcodec_zstd::glide_frame(input, *level)
                 .expect("zstd encode_all")
                 .into(),
             Kind::Lz4Flex => lz4_flex::compress_prepend_size(input).into(),
@@ -272,6 +272,6 @@ fn inflate(d: &mut Decompress, stored: &[u8], n: usize) -> Vec<u8> {
 /// measuring how fast the engine reads values GLIDE wrote.
 pub fn glide_zstd_value(input: &[u8]) -> Vec<u8> {
     let mut stored = Header::new(CodecId::ZSTD).to_bytes().to_vec();
-    stored.extend(zstd::stream::encode_all(input, 3).expect("zstd encode_all"));
+    stored.extend(kvcodec_zstd::glide_frame(input, 3).expect("zstd encode_all"));
     stored
 }
