@@ -1,21 +1,29 @@
 //! `Engine::decompress` on arbitrary stored values, with all four backends registered and a
 //! 1 MiB limit, under both `OnCorrupt` settings. Also with a valid header for the codec the
-//! first byte picks, so the fuzzer reaches the payload decoders at once.
+//! first byte picks, so the fuzzer reaches the payload decoders at once. lz4 values are also
+//! read with lz4_flex in place of liblz4: whenever both decode, they give the same bytes.
 #![no_main]
 
 use std::sync::LazyLock;
 
 use kvcodec::header::{Header, has_header};
 use kvcodec::{CodecId, Engine, FailureKind, OnCorrupt};
-use kvcodec_fuzz::{ENGINE_LIMIT, engine};
+use kvcodec_fuzz::{ENGINE_LIMIT, engine, engine_lz4_flex};
 use libfuzzer_sys::fuzz_target;
 
-static ENGINES: LazyLock<[Engine; 2]> =
-    LazyLock::new(|| [engine(OnCorrupt::ReturnStored), engine(OnCorrupt::Error)]);
+static ENGINES: LazyLock<[Engine; 3]> = LazyLock::new(|| {
+    [engine(OnCorrupt::ReturnStored), engine(OnCorrupt::Error), engine_lz4_flex(OnCorrupt::Error)]
+});
 
 fn check(stored: &[u8]) {
-    let [lenient, strict] = &*ENGINES;
+    let [lenient, strict, flex] = &*ENGINES;
     let strict = strict.decompress(stored);
+    let lz4 = Header::parse(stored).is_some_and(|(h, _)| h.codec == CodecId::LZ4);
+    if let (true, Ok(Some(a))) = (lz4, &strict) {
+        if let Ok(Some(b)) = flex.decompress(stored) {
+            assert!(*a == b, "liblz4 and lz4_flex decode to different bytes");
+        }
+    }
     match &strict {
         Ok(Some(plain)) => assert!(plain.len() <= ENGINE_LIMIT, "{} bytes", plain.len()),
         Ok(None) => assert!(!has_header(stored), "a header was passed through"),

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use kvcodec::codec::DecodeBound::{self, AtMost, Exact};
 use kvcodec::{Backend, Codec, Engine, Error, OnCorrupt};
+use kvcodec_lz4::{Implementation, Lz4Codec};
 
 /// `max_decompressed_size` of the engines in `decode_any` and `roundtrip`.
 pub const ENGINE_LIMIT: usize = 1 << 20;
@@ -33,30 +34,54 @@ pub fn codecs() -> [Arc<dyn Codec>; 4] {
 }
 
 /// Every backend at a few levels, for `roundtrip`: zstd at its fastest, a negative, 0, default
-/// and a slow level; lz4 at both ends of GLIDE's range; deflate stored, fastest and best; snappy.
+/// and a slow level; lz4 (liblz4) at both ends of GLIDE's range, its default and HC 9, and
+/// lz4_flex; deflate stored, fastest and best; snappy.
 pub fn codecs_at_levels() -> Vec<Arc<dyn Codec>> {
     let (zstd, lz4, deflate) =
         (&kvcodec_zstd::BACKEND, &kvcodec_lz4::BACKEND, &kvcodec_deflate::BACKEND);
-    let levels: [(&Backend, Option<i32>); 11] = [
+    let levels: [(&Backend, Option<i32>); 13] = [
         (zstd, Some(-131_072)),
         (zstd, Some(-1)),
         (zstd, Some(0)),
         (zstd, Some(3)),
         (zstd, Some(19)),
         (lz4, Some(-128)),
+        (lz4, Some(0)),
+        (lz4, Some(9)),
         (lz4, Some(12)),
         (&kvcodec_snappy::BACKEND, None),
         (deflate, Some(0)),
         (deflate, Some(1)),
         (deflate, Some(9)),
     ];
-    levels.iter().map(|(backend, level)| backend.codec(*level).expect("level in range")).collect()
+    let mut all: Vec<Arc<dyn Codec>> = levels
+        .iter()
+        .map(|(backend, level)| backend.codec(*level).expect("level in range"))
+        .collect();
+    all.push(Arc::new(lz4_flex()));
+    all
+}
+
+/// kvcodec-lz4's pure-Rust implementation (lz4_flex), next to its default (liblz4).
+pub fn lz4_flex() -> Lz4Codec {
+    Lz4Codec::with_implementation(0, Implementation::Lz4Flex).expect("level 0")
 }
 
 /// An engine reading all four backends, limited to [`ENGINE_LIMIT`] decoded bytes.
 pub fn engine(on_corrupt: OnCorrupt) -> Engine {
+    engine_with(codecs(), on_corrupt)
+}
+
+/// Like [`engine`], reading lz4 with lz4_flex instead of liblz4.
+pub fn engine_lz4_flex(on_corrupt: OnCorrupt) -> Engine {
+    let mut codecs = codecs();
+    codecs[1] = Arc::new(lz4_flex());
+    engine_with(codecs, on_corrupt)
+}
+
+fn engine_with(codecs: [Arc<dyn Codec>; 4], on_corrupt: OnCorrupt) -> Engine {
     let mut builder = Engine::builder();
-    for codec in codecs() {
+    for codec in codecs {
         builder = builder.codec(codec).expect("distinct ids");
     }
     builder
@@ -147,24 +172,66 @@ pub fn check_payload(codec: &dyn Codec, payload: &[u8], n: usize) {
     }
 }
 
+/// The input of a `corrupt_*` target: `[n: u16 LE, pos: u16 LE, xor: u8, value..]`.
+struct Case<'a> {
+    /// A bound for `Exact(n)` / `AtMost(n)`.
+    n: usize,
+    /// Byte of the compressed payload to flip, modulo its length.
+    pos: usize,
+    /// What to xor it with (0: leave the payload valid).
+    xor: u8,
+    value: &'a [u8],
+}
+
+impl Case<'_> {
+    fn parse(data: &[u8]) -> Option<Case<'_>> {
+        let (&[n0, n1, p0, p1, xor], value) = data.split_first_chunk::<5>()?;
+        let (n, pos) = (u16::from_le_bytes([n0, n1]), u16::from_le_bytes([p0, p1]));
+        Some(Case { n: usize::from(n), pos: usize::from(pos), xor, value })
+    }
+
+    /// `compress(value)`, with byte `pos % len` xor-ed with `xor`.
+    fn payload(&self, compress: impl Fn(&[u8]) -> Vec<u8>) -> Vec<u8> {
+        let mut payload = compress(self.value);
+        if !payload.is_empty() {
+            let i = self.pos % payload.len();
+            payload[i] ^= self.xor;
+        }
+        payload
+    }
+}
+
 /// The body of a `corrupt_*` target. `data` is `[n: u16 LE, pos: u16 LE, xor: u8, value..]`:
 /// `data` itself is checked as a payload; then `compress(value)` is decoded back to `value`
 /// (when `xor` is 0) or checked with `xor` applied to its byte `pos % len`.
 pub fn check_codec(codec: &dyn Codec, data: &[u8], compress: impl Fn(&[u8]) -> Vec<u8>) {
-    let Some((&[n0, n1, p0, p1, xor], value)) = data.split_first_chunk::<5>() else {
-        return;
-    };
-    let n = usize::from(u16::from_le_bytes([n0, n1]));
-    check_payload(codec, data, n);
-    let mut payload = compress(value);
-    if xor == 0 && value.len() <= CODEC_LIMIT {
+    let Some(case) = Case::parse(data) else { return };
+    check_payload(codec, data, case.n);
+    let payload = case.payload(compress);
+    if case.xor == 0 && case.value.len() <= CODEC_LIMIT {
         let back = decode_twice(codec, &payload, AtMost(CODEC_LIMIT));
-        assert_eq!(back.as_deref(), Ok(value), "{}: valid payload", codec.name());
-    } else if !payload.is_empty() {
-        let i = usize::from(u16::from_le_bytes([p0, p1])) % payload.len();
-        payload[i] ^= xor;
+        assert_eq!(back.as_deref(), Ok(case.value), "{}: valid payload", codec.name());
     }
-    check_payload(codec, &payload, n);
+    check_payload(codec, &payload, case.n);
+}
+
+/// Two decoders of one format (`a` and `b`, e.g. liblz4 and lz4_flex) on `data` and on
+/// `compress(value)` with one byte flipped, as [`check_codec`] builds them: they declare the
+/// same length, and whenever both decode, they give the same bytes. (They may disagree on
+/// *whether* a corrupt payload decodes: the format leaves some end-of-block rules to readers.)
+pub fn check_agree(a: &dyn Codec, b: &dyn Codec, data: &[u8], compress: impl Fn(&[u8]) -> Vec<u8>) {
+    let Some(case) = Case::parse(data) else { return };
+    for payload in [data.to_vec(), case.payload(compress)] {
+        assert_eq!(a.declared_len(&payload), b.declared_len(&payload), "declared length");
+        for bound in [AtMost(CODEC_LIMIT), Exact(case.n), AtMost(case.n)] {
+            let (mut x, mut y) = (Vec::new(), Vec::new());
+            if let (Ok(()), Ok(())) =
+                (a.decompress(&payload, bound, &mut x), b.decompress(&payload, bound, &mut y))
+            {
+                assert!(x == y, "{bound:?}: both decode, to different bytes");
+            }
+        }
+    }
 }
 
 /// `codec.compress(value)` into a new `Vec`.

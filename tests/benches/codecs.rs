@@ -1,11 +1,12 @@
-//! kvcodec against the raw codec crates, GLIDE's per-call path, C liblz4 and memcpy.
+//! kvcodec against the raw codec crates, GLIDE's per-call zstd and lz4 paths, and memcpy.
 //!
 //! # Getting started
 //!
 //! ```text
 //! cargo bench -p kvcodec-tests --bench codecs                  # everything, ~8 min on 2 cores
 //! cargo bench -p kvcodec-tests --bench codecs -- json-1KiB     # one group (criterion filter)
-//! cargo bench -p kvcodec-tests --bench codecs --no-default-features -- lz4   # lz4_flex unsafe paths
+//! cargo bench -p kvcodec-tests --bench codecs -- lz4          # the lz4 contenders only
+//! cargo bench -p kvcodec-tests --bench codecs --no-default-features -- lz4   # kvcodec-lz4 on lz4_flex
 //! cargo bench -p kvcodec-tests --bench codecs -- --measurement-time 3 --warm-up-time 1
 //! KVCODEC_BENCH_CLOCK=cpu cargo bench -p kvcodec-tests --bench codecs   # thread CPU time
 //! ```
@@ -24,14 +25,17 @@
 //! |-------------------------------|---------------------------------------------------------------|
 //! | `engine/<codec>`              | `Engine::encode` / `Engine::decode`, default policy           |
 //! | `direct/<codec>`              | the codec crate with reused contexts, a new output per value  |
-//! | `direct/lz4-*-reused-buf`     | lz4_flex into one reused buffer                               |
+//! | `direct/lz4_flex`             | `lz4_flex::compress_prepend_size` / `decompress_size_prepended` |
 //! | `glide/zstd-3`                | `zstd::stream::encode_all` / `decode_all`: GLIDE's per-call path |
-//! | `liblz4/lz4[-reused-buf]`     | C liblz4 through the `lz4` crate                              |
+//! | `glide/lz4[-hc9,-fast8]`      | GLIDE's lz4 backend and policy, header included (`codecs/glide.rs`) |
 //! | `memcpy/to_vec`, `memcpy/reused-buf` | copying the value: the physical limit                  |
 //! | `engine/zstd-3/decode-glide-frame` | the engine reading a value GLIDE wrote (no content size) |
 //!
-//! `direct/lz4-*` (`lz4_flex::compress_prepend_size` / `decompress_size_prepended`) is also
-//! GLIDE's lz4 path; `*-safe` / `*-unsafe` names say which lz4_flex code paths the build ran.
+//! `engine/lz4`, `-hc9`, `-fast8` are lz4 at levels 0, 9 (LZ4 HC) and -8 (acceleration 8);
+//! `direct/lz4` is the library the engine's lz4 runs — C liblz4 through the `lz4` crate
+//! (`block::compress(v, None, true)` / `decompress(v, None)`) by default, lz4_flex with
+//! `--no-default-features`. The lz4 stored size at every level, against GLIDE's, is printed
+//! before the benchmarks (stdout).
 //! Then `passthrough` (values the engine returns untouched) and `dict-json-100-500B` (zstd
 //! with and without a trained dictionary on small records).
 //!
@@ -46,6 +50,8 @@ mod ab;
 mod clock;
 #[path = "codecs/contender.rs"]
 mod contender;
+#[path = "codecs/glide.rs"]
+mod glide;
 #[path = "codecs/inputs.rs"]
 mod inputs;
 #[path = "codecs/ratios.rs"]
@@ -97,6 +103,7 @@ fn run<M: Measurement>(config: Criterion<M>, clock: &'static str) {
     let inputs = inputs::inputs(benchmarking);
     let mut contenders = Contender::all();
     let stored_plain = ratios::print_table(&inputs, &mut contenders);
+    ratios::print_lz4_sizes(&inputs);
     let training = if benchmarking {
         TRAINING_RECORDS
     } else {

@@ -43,6 +43,7 @@
 
 pub mod cluster;
 pub mod data;
+pub mod html;
 pub mod keyspace;
 pub mod kind;
 pub mod port;
@@ -52,6 +53,7 @@ pub mod tls;
 
 pub use cluster::Cluster;
 pub use data::{SplitMix64, incompressible, json_value};
+pub use html::html_page;
 pub use kind::{ServerKind, redis_cli};
 pub use port::{free_port, free_ports};
 pub use python::{python_binary, python_has_module, run_python, run_python_bytes};

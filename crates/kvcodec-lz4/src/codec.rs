@@ -1,12 +1,14 @@
-//! [`Lz4Codec`]: u32 LE length + one raw LZ4 block, on lz4_flex.
+//! [`Lz4Codec`]: u32 LE length + one raw LZ4 block, on liblz4 or lz4_flex.
 
 use std::ops::RangeInclusive;
 
 use kvcodec::codec::{DecodeBound, decode_exact, read_u32_le_prefix, write_u32_le_prefix};
 use kvcodec::{Codec, CodecId, Error};
-use lz4_flex::block::{self, DecompressError};
 
-/// GLIDE's lz4 level range, accepted for configuration compatibility.
+use crate::Implementation;
+use crate::flex;
+
+/// GLIDE's lz4 level range: `> 0` LZ4 HC at that level, `< 0` acceleration `-level`.
 pub const LEVELS: RangeInclusive<i32> = -128..=12;
 
 /// GLIDE's default lz4 level.
@@ -15,16 +17,25 @@ pub const DEFAULT_LEVEL: i32 = 0;
 const ID: CodecId = CodecId::LZ4;
 const PREFIX_LEN: usize = 4;
 
-/// The lz4 codec. Stateless, so cheap to share; the level is kept only to be reported.
+/// Spare capacity a stored form may keep: more than this is given back after compressing
+/// (see [`Lz4Codec::compress`](Codec::compress)).
+pub(crate) const MAX_SLACK: usize = 4096;
+
+/// The lz4 codec. Cheap to share: liblz4's compression states live per thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lz4Codec {
     level: i32,
+    implementation: Implementation,
 }
 
 impl Lz4Codec {
-    /// A codec at `level`, which must be in [`LEVELS`]. Every level writes the same bytes:
-    /// lz4_flex has one compression mode (see the [crate docs](crate#levels)).
+    /// A codec at `level` (in [`LEVELS`]) on the default [`Implementation`].
     pub fn new(level: i32) -> Result<Self, Error> {
+        Self::with_implementation(level, Implementation::DEFAULT)
+    }
+
+    /// A codec at `level` (in [`LEVELS`]) on `implementation`.
+    pub fn with_implementation(level: i32, implementation: Implementation) -> Result<Self, Error> {
         if !LEVELS.contains(&level) {
             return Err(Error::InvalidConfig {
                 field: "compression_level",
@@ -32,12 +43,81 @@ impl Lz4Codec {
                 expected: format!("an lz4 level in {}..={}", LEVELS.start(), LEVELS.end()),
             });
         }
-        Ok(Lz4Codec { level })
+        Ok(Lz4Codec {
+            level,
+            implementation,
+        })
     }
 
-    /// The level this codec was built with (informational only).
+    /// The level this codec was built with.
     pub fn level(&self) -> i32 {
         self.level
+    }
+
+    /// The library this codec runs.
+    pub fn implementation(&self) -> Implementation {
+        self.implementation
+    }
+
+    /// Whether liblz4 compresses `len` input bytes (else lz4_flex does).
+    fn compresses_on_liblz4(&self, len: usize) -> bool {
+        #[cfg(feature = "liblz4")]
+        return self.implementation == Implementation::LibLz4 && len <= crate::liblz4::MAX_INPUT;
+        #[cfg(not(feature = "liblz4"))]
+        return {
+            let _ = len;
+            false
+        };
+    }
+
+    /// Whether liblz4 decodes `block` to `n` bytes (else lz4_flex does): its sizes are C `int`s.
+    fn decodes_on_liblz4(&self, block: &[u8], n: usize) -> bool {
+        #[cfg(feature = "liblz4")]
+        return self.implementation == Implementation::LibLz4
+            && i32::try_from(n).is_ok()
+            && i32::try_from(block.len()).is_ok();
+        #[cfg(not(feature = "liblz4"))]
+        return {
+            let _ = (block, n);
+            false
+        };
+    }
+
+    /// The liblz4 decode of `block` into exactly `n` bytes appended to `out`.
+    #[cfg(feature = "liblz4")]
+    fn decompress_c(&self, block: &[u8], n: usize, out: &mut Vec<u8>) -> Result<(), Error> {
+        out.try_reserve_exact(n)
+            .map_err(|_| Error::AllocationFailed {
+                codec: ID,
+                bytes: n as u64,
+            })?;
+        let decoded = crate::liblz4::decompress(block, n, out);
+        match usize::try_from(decoded) {
+            Ok(found) if found == n => Ok(()),
+            Ok(found) => Err(Error::LengthMismatch {
+                codec: ID,
+                expected: n as u64,
+                found: found as u64,
+            }),
+            // liblz4 says only "failed": the sequences' own length tells a block of another
+            // length from a malformed one.
+            Err(_) => Err(match crate::block::decoded_len(block) {
+                Some(found) if found != n as u64 => Error::LengthMismatch {
+                    codec: ID,
+                    expected: n as u64,
+                    found,
+                },
+                _ => Error::corrupt(
+                    ID,
+                    format_args!("malformed LZ4 block (liblz4 error {decoded})"),
+                ),
+            }),
+        }
+    }
+
+    #[cfg(not(feature = "liblz4"))]
+    fn decompress_c(&self, _: &[u8], _: usize, _: &mut Vec<u8>) -> Result<(), Error> {
+        unreachable!("no liblz4 in this build")
     }
 }
 
@@ -45,14 +125,9 @@ impl Default for Lz4Codec {
     fn default() -> Self {
         Lz4Codec {
             level: DEFAULT_LEVEL,
+            implementation: Implementation::DEFAULT,
         }
     }
-}
-
-/// lz4_flex's worst-case block size (`16 + 4 + n × 110 / 100`), computed without the
-/// overflow lz4_flex 0.11's own formula has on 32-bit targets above ~39 MB.
-fn max_block_len(n: usize) -> usize {
-    n.saturating_add(n / 10).saturating_add(20)
 }
 
 impl Codec for Lz4Codec {
@@ -64,21 +139,30 @@ impl Codec for Lz4Codec {
         "lz4"
     }
 
+    /// Appends the length prefix and the block. A stored form that would keep more than
+    /// 4 KiB of unused capacity (the output is sized for the worst case) is shrunk to fit.
     fn compress(&self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
         let start = out.len();
         write_u32_le_prefix(ID, input.len(), out)?;
-        let body = out.len();
-        out.resize(body + max_block_len(input.len()), 0);
-        match block::compress_into(input, &mut out[body..]) {
-            Ok(written) => {
-                out.truncate(body + written);
+        let result = if self.compresses_on_liblz4(input.len()) {
+            #[cfg(feature = "liblz4")]
+            if crate::liblz4::compress(input, self.level, out) {
                 Ok(())
+            } else {
+                Err(Error::compress(ID, "liblz4 failed"))
             }
-            Err(e) => {
-                out.truncate(start);
-                Err(Error::compress(ID, e))
-            }
+            #[cfg(not(feature = "liblz4"))]
+            unreachable!("no liblz4 in this build")
+        } else {
+            flex::compress(input, out)
+        };
+        if result.is_err() {
+            out.truncate(start);
         }
+        if out.capacity() - out.len() > MAX_SLACK {
+            out.shrink_to_fit();
+        }
+        result
     }
 
     /// An LZ4 match extension byte adds at most 255 bytes.
@@ -97,70 +181,22 @@ impl Codec for Lz4Codec {
         out: &mut Vec<u8>,
     ) -> Result<(), Error> {
         let (declared, block) = read_u32_le_prefix(ID, payload)?;
+        bound.check_declared(ID, declared)?;
+        // `check_declared` bounded `declared` by a `usize` limit.
+        let n = declared as usize;
+        if self.decodes_on_liblz4(block, n) {
+            return self.decompress_c(block, n, out);
+        }
         decode_exact(ID, declared, bound, out, |dst| {
-            let n = dst.len();
-            block::decompress_into(block, dst).map_err(|e| match e {
-                // The block decodes past `n` bytes; `expected` is a lower bound of its length.
-                DecompressError::OutputTooSmall { expected, .. } => Error::LengthMismatch {
-                    codec: ID,
-                    expected: declared,
-                    found: expected.max(n + 1) as u64,
-                },
-                e => Error::corrupt(ID, e),
-            })
+            flex::decompress(block, declared, dst)
         })
     }
 
     fn max_compressed_len(&self, input_len: usize) -> usize {
-        PREFIX_LEN.saturating_add(max_block_len(input_len))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn levels_are_checked() {
-        assert_eq!(Lz4Codec::new(12).unwrap().level(), 12);
-        assert_eq!(Lz4Codec::new(-128).unwrap().level(), -128);
-        let err = Lz4Codec::new(13).unwrap_err();
-        assert!(err.to_string().contains("-128..=12"), "{err}");
-        assert!(Lz4Codec::new(-129).is_err());
-    }
-
-    #[test]
-    fn every_level_writes_the_same_bytes() {
-        let input = kvcodec::conformance::text(10_000, 3);
-        let mut reference = Vec::new();
-        Lz4Codec::default()
-            .compress(&input, &mut reference)
-            .unwrap();
-        for level in [-128, -1, 1, 9, 12] {
-            let mut out = Vec::new();
-            Lz4Codec::new(level)
-                .unwrap()
-                .compress(&input, &mut out)
-                .unwrap();
-            assert_eq!(out, reference, "level {level}");
+        #[cfg(feature = "liblz4")]
+        if self.compresses_on_liblz4(input_len) {
+            return PREFIX_LEN + crate::liblz4::compress_bound(input_len);
         }
-    }
-
-    #[test]
-    fn output_too_small_is_a_length_mismatch() {
-        let mut payload = Vec::new();
-        Lz4Codec::default()
-            .compress(&[b'a'; 100], &mut payload)
-            .unwrap();
-        payload[..4].copy_from_slice(&50u32.to_le_bytes());
-        let mut out = vec![1, 2];
-        let err = Lz4Codec::default()
-            .decompress(&payload, DecodeBound::Exact(50), &mut out)
-            .unwrap_err();
-        assert!(
-            matches!(err, Error::LengthMismatch { expected: 50, found, .. } if found > 50),
-            "{err}"
-        );
-        assert_eq!(out, [1, 2], "partial output is removed");
+        PREFIX_LEN.saturating_add(flex::max_block_len(input_len))
     }
 }

@@ -15,13 +15,19 @@ use kvcodec_lz4::Lz4Codec;
 use kvcodec_snappy::SnappyCodec;
 use kvcodec_zstd::ZstdCodec;
 
-/// `safe` or `unsafe`: which lz4_flex code paths this build runs (kvcodec-tests' `lz4-safe`
-/// feature, on by default), so the two runs' results get different names.
-pub const LZ4_PATHS: &str = if cfg!(feature = "lz4-safe") {
-    "safe"
+use crate::glide;
+
+/// The library `engine/lz4*` and `direct/lz4` run: kvcodec-lz4's default C liblz4, or lz4_flex
+/// in a `--no-default-features` build (kvcodec-tests' `liblz4` feature).
+pub const LZ4_LIBRARY: &str = if cfg!(feature = "liblz4") {
+    "liblz4"
 } else {
-    "unsafe"
+    "lz4_flex"
 };
+
+/// lz4 levels (GLIDE's meaning) with an `engine/` and a `glide/` contender, and their names:
+/// the default, LZ4 HC 9 and acceleration 8.
+pub const LZ4_LEVELS: [(i32, &str); 3] = [(0, "lz4"), (9, "lz4-hc9"), (-8, "lz4-fast8")];
 
 /// zstd levels and deflate levels benchmarked.
 pub const ZSTD_LEVELS: [i32; 3] = [1, 3, 9];
@@ -30,7 +36,7 @@ pub const DEFLATE_LEVELS: [i32; 2] = [1, 6];
 /// The codec names that have both an `engine/` and a `direct/` contender.
 pub fn codec_names() -> Vec<String> {
     let mut all: Vec<String> = ZSTD_LEVELS.iter().map(|l| format!("zstd-{l}")).collect();
-    all.push(format!("lz4-{LZ4_PATHS}"));
+    all.push("lz4".into());
     all.push("snappy".into());
     all.extend(DEFLATE_LEVELS.iter().map(|l| format!("deflate-{l}")));
     all
@@ -47,14 +53,12 @@ enum Kind {
     /// GLIDE's path: `zstd::stream::encode_all` / `decode_all`, a new context per value.
     ZstdPerCall(i32),
     /// `lz4_flex::compress_prepend_size` / `decompress_size_prepended`: a new buffer per
-    /// value (also GLIDE's lz4 path).
+    /// value.
     Lz4Flex,
-    /// `lz4_flex::block::compress_into` / `decompress_into` one reused buffer.
-    Lz4FlexReused(Vec<u8>),
     /// C liblz4: `lz4::block::compress(.., true)` / `decompress(.., None)`, a new buffer per value.
     Lz4C,
-    /// C liblz4 into one reused buffer (`compress_to_buffer` / `decompress_to_buffer`).
-    Lz4CReused(Vec<u8>),
+    /// GLIDE's lz4 backend at a level, header and allocations included (`glide.rs`).
+    GlideLz4(i32),
     /// `snap::raw` with a reused encoder and decoder.
     Snap(Box<snap::raw::Encoder>, snap::raw::Decoder),
     /// flate2 raw deflate with a reused `Compress` / `Decompress`.
@@ -92,18 +96,18 @@ impl Contender {
             ));
         }
         all.push(Self::new("glide/zstd-3".into(), Kind::ZstdPerCall(3)));
-        let lz4 = format!("lz4-{LZ4_PATHS}");
-        all.push(Self::engine(&lz4, Arc::new(Lz4Codec::default())));
-        all.push(Self::new(format!("direct/{lz4}"), Kind::Lz4Flex));
-        all.push(Self::new(
-            format!("direct/{lz4}-reused-buf"),
-            Kind::Lz4FlexReused(Vec::new()),
-        ));
-        all.push(Self::new("liblz4/lz4".into(), Kind::Lz4C));
-        all.push(Self::new(
-            "liblz4/lz4-reused-buf".into(),
-            Kind::Lz4CReused(Vec::new()),
-        ));
+        for (level, name) in LZ4_LEVELS {
+            let codec = Lz4Codec::new(level).expect("lz4 level");
+            all.push(Self::engine(name, Arc::new(codec)));
+            all.push(Self::new(format!("glide/{name}"), Kind::GlideLz4(level)));
+        }
+        let direct = if cfg!(feature = "liblz4") {
+            Kind::Lz4C
+        } else {
+            Kind::Lz4Flex
+        };
+        all.push(Self::new("direct/lz4".into(), direct));
+        all.push(Self::new("direct/lz4_flex".into(), Kind::Lz4Flex));
         all.push(Self::engine("snappy", Arc::new(SnappyCodec::new())));
         all.push(Self::new(
             "direct/snappy".into(),
@@ -165,26 +169,10 @@ impl Contender {
                 .expect("zstd encode_all")
                 .into(),
             Kind::Lz4Flex => lz4_flex::compress_prepend_size(input).into(),
-            Kind::Lz4FlexReused(buf) => {
-                let need = 4 + lz4_flex::block::get_maximum_output_size(input.len());
-                if buf.len() < need {
-                    buf.resize(need, 0);
-                }
-                buf[..4].copy_from_slice(&(input.len() as u32).to_le_bytes());
-                let n = lz4_flex::block::compress_into(input, &mut buf[4..]).expect("lz4_flex");
-                Cow::Borrowed(&buf[..4 + n])
-            }
             Kind::Lz4C => lz4::block::compress(input, None, true)
                 .expect("liblz4 compress")
                 .into(),
-            Kind::Lz4CReused(buf) => {
-                let need = 4 + lz4::block::compress_bound(input.len()).expect("liblz4 bound");
-                if buf.len() < need {
-                    buf.resize(need, 0);
-                }
-                let n = lz4::block::compress_to_buffer(input, None, true, buf).expect("liblz4");
-                Cow::Borrowed(&buf[..n])
-            }
+            Kind::GlideLz4(level) => glide::lz4_compress_value(input, *level),
             Kind::Snap(enc, _) => enc.compress_vec(input).expect("snap compress").into(),
             Kind::Deflate(c, _) => deflate(c, input).into(),
         }
@@ -205,25 +193,10 @@ impl Contender {
             Kind::Lz4Flex => lz4_flex::decompress_size_prepended(stored)
                 .expect("lz4_flex decompress")
                 .into(),
-            Kind::Lz4FlexReused(buf) => {
-                let n = u32::from_le_bytes(stored[..4].try_into().expect("4 bytes")) as usize;
-                if buf.len() < n {
-                    buf.resize(n, 0);
-                }
-                let n = lz4_flex::block::decompress_into(&stored[4..], &mut buf[..n])
-                    .expect("lz4_flex decompress");
-                Cow::Borrowed(&buf[..n])
-            }
             Kind::Lz4C => lz4::block::decompress(stored, None)
                 .expect("liblz4 decompress")
                 .into(),
-            Kind::Lz4CReused(buf) => {
-                if buf.len() < original_len {
-                    buf.resize(original_len, 0);
-                }
-                let n = lz4::block::decompress_to_buffer(stored, None, buf).expect("liblz4");
-                Cow::Borrowed(&buf[..n])
-            }
+            Kind::GlideLz4(_) => glide::lz4_decompress_value(stored),
             Kind::Snap(_, dec) => dec.decompress_vec(stored).expect("snap decompress").into(),
             Kind::Deflate(_, d) => inflate(d, stored, original_len).into(),
         }

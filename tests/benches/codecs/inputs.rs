@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use kvcodec_tests::{SplitMix64, incompressible, json_value};
+use kvcodec_tests::{SplitMix64, html_page, incompressible, json_value};
 use kvcodec_zstd::ZstdCodec;
 
 use crate::contender::{Contender, zstd};
@@ -18,7 +18,8 @@ pub struct Input {
     pub data: Vec<u8>,
 }
 
-/// JSON records of 100 B, 1 KiB and 64 KiB, 1 MiB of text, 16 KiB of noise. `full = false`
+/// JSON records of 100 B, 1 KiB and 64 KiB, a 128 KiB HTML page, 1 MiB of text, 16 KiB of
+/// noise. `full = false`
 /// (the one-shot test run, an unoptimised build) takes 64 KiB of text instead of 1 MiB.
 pub fn inputs(full: bool) -> Vec<Input> {
     let (text_name, text_len) = if full {
@@ -34,10 +35,14 @@ pub fn inputs(full: bool) -> Vec<Input> {
         input("json-100B", json_value(100, 1)),
         input("json-1KiB", json_value(KIB, 2)),
         input("json-64KiB", json_value(64 * KIB, 3)),
+        input(HTML, html_page(128 * KIB, 6)),
         input(text_name, kvcodec::conformance::text(text_len, 4)),
         input("random-16KiB", incompressible(16 * KIB, 5)),
     ]
 }
+
+/// Group name of the large HTML page.
+pub const HTML: &str = "html-128KiB";
 
 /// Group name of the dictionary comparison.
 pub const DICT_GROUP: &str = "dict-json-100-500B";

@@ -123,3 +123,33 @@ pub fn dictionary_savings(dict: &Dictionary, contenders: &mut [Contender]) -> Ve
     eprintln!();
     all
 }
+
+/// lz4 levels in the stored-size table: both ends of GLIDE's range and the levels between
+/// where liblz4 changes strategy.
+const LZ4_SIZE_LEVELS: [i32; 12] = [-128, -32, -8, -1, 0, 1, 3, 4, 9, 10, 11, 12];
+
+/// Prints (stdout, Markdown) the stored size of every input at every lz4 level through the
+/// engine and through GLIDE's path, header included; values stored plain count their length.
+pub fn print_lz4_sizes(inputs: &[Input]) {
+    println!(
+        "\n## lz4 stored size per level: kvcodec's engine / GLIDE's path (bytes, header included; diff)\n"
+    );
+    print!("| level |");
+    for input in inputs {
+        print!(" {} |", input.name);
+    }
+    println!();
+    println!("|---:|{}", "---:|".repeat(inputs.len()));
+    for level in LZ4_SIZE_LEVELS {
+        let codec = kvcodec_lz4::Lz4Codec::new(level).expect("lz4 level");
+        let engine = crate::contender::engine(std::sync::Arc::new(codec));
+        print!("| {level} |");
+        for input in inputs {
+            let ours = engine.encode(&input.data).expect("engine encode").len();
+            let glide = crate::glide::lz4_compress_value(&input.data, level).len();
+            let diff = 100.0 * (ours as f64 / glide as f64 - 1.0);
+            print!(" {ours} / {glide} ({diff:+.2} %) |");
+        }
+        println!();
+    }
+}
