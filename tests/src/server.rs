@@ -1,8 +1,10 @@
 //! One throw-away Redis or Valkey server on a loopback port.
 //!
 //! Each [`Server`] runs in its own temporary directory on its own port, with persistence off
-//! (`--save "" --appendonly no`), so tests may start as many as they like from parallel
-//! threads. Dropping the `Server` kills the process, reaps it and deletes the directory.
+//! (`--save "" --appendonly no`, unless [`Server::start_with_args`] turns it on), so tests may
+//! start as many as they like from parallel threads. A test may freeze and thaw a server
+//! (SIGSTOP/SIGCONT), kill it, or kill and restart it on the same port and directory.
+//! Dropping the `Server` kills the process, reaps it and deletes the directory.
 //!
 //! ```no_run
 //! use kvcodec_tests::{Server, ServerKind};
@@ -36,6 +38,7 @@ pub struct Server {
     kind: ServerKind,
     port: u16,
     child: Child,
+    args: Vec<String>,
     log_path: PathBuf,
     // Dropped after `child` is killed in `Drop::drop`.
     dir: TempDir,
@@ -98,6 +101,7 @@ impl Server {
                 kind,
                 port,
                 child,
+                args: args.clone(),
                 log_path,
                 dir,
             };
@@ -159,6 +163,75 @@ impl Server {
                 return Err(NotReady::Timeout);
             }
             thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Sends `signal` (`"STOP"`, `"CONT"`, `"KILL"`, …) to the server process.
+    ///
+    /// # Panics
+    /// If `kill` cannot be run or fails.
+    pub fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.pid().to_string())
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run kill: {e}"));
+        assert!(status.success(), "kill -{signal} {} failed", self.pid());
+    }
+
+    /// Freezes the server (SIGSTOP): connections are accepted by the kernel, nothing answers.
+    pub fn freeze(&self) {
+        self.signal("STOP");
+    }
+
+    /// Thaws a frozen server (SIGCONT).
+    pub fn thaw(&self) {
+        self.signal("CONT");
+    }
+
+    /// Kills the server with SIGKILL (no shutdown, no final save) and reaps it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Kills the server with SIGKILL, then starts it again with the same arguments on the
+    /// same port and in the same directory (so with `--appendonly yes` it reloads its AOF),
+    /// and waits until it answers PING.
+    ///
+    /// # Panics
+    /// If it does not come back within 10 s.
+    pub fn kill_and_restart(&mut self) {
+        self.kill();
+        let binary = self.kind.binary();
+        let deadline = Instant::now() + READY_TIMEOUT;
+        loop {
+            let log = File::options()
+                .append(true)
+                .open(&self.log_path)
+                .expect("open server log");
+            let log_err = log.try_clone().expect("clone log file handle");
+            self.child = Command::new(binary)
+                .args(&self.args)
+                .current_dir(self.dir.path())
+                .stdin(Stdio::null())
+                .stdout(log)
+                .stderr(log_err)
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot spawn {}: {e}", binary.display()));
+            match self.wait_ready() {
+                Ok(()) => return,
+                // The port may linger for a moment after the kill: try again.
+                Err(NotReady::Exited(_)) if Instant::now() < deadline => {
+                    thread::sleep(Duration::from_millis(100));
+                }
+                Err(_) => panic!(
+                    "{} on port {} did not come back after a restart\n--- log ---\n{}",
+                    self.kind,
+                    self.port,
+                    tail(&self.log())
+                ),
+            }
         }
     }
 

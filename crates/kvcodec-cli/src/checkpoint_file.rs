@@ -1,15 +1,13 @@
-//! Where `migrate` and `rollback` keep their checkpoint, and whether a run resumes from it.
+//! Where `migrate` and `rollback` keep their checkpoint by default (the library loads, checks,
+//! saves and removes it).
 //!
 //! Default file: `kvcodec-<command>-<host>_<port>[_<db>]-<hash>.checkpoint` in the current
 //! directory, the hash (FNV-1a, 32 bits) taken over the server and the job, so two jobs or two
 //! servers never share a file and the same command always finds its own. A run that completes
 //! removes it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use kvcodec_redis::migrate::{Checkpoint, MigrateError};
-
-use crate::error::CliError;
 use crate::server::ServerUrl;
 
 /// The default checkpoint file of a job on a server: in the current directory, named after
@@ -33,39 +31,10 @@ pub fn default_path(command: &str, server: &ServerUrl, job: &str) -> PathBuf {
     PathBuf::from(format!("kvcodec-{command}-{host}-{hash:08x}.checkpoint"))
 }
 
-/// `true` (and says so on standard error) if `path` holds a checkpoint of `job` to resume from;
-/// an unreadable checkpoint, or one of another job, is a usage error before anything runs.
-pub fn resumes(path: &Path, job: &str) -> Result<bool, CliError> {
-    match Checkpoint::load(path) {
-        Ok(None) => Ok(false),
-        Ok(Some(cp)) if cp.job == job => {
-            eprintln!("kvcodec: resuming `{job}` from {}", path.display());
-            Ok(true)
-        }
-        Ok(Some(cp)) => Err(CliError::usage(
-            MigrateError::OtherJob {
-                path: path.to_owned(),
-                expected: job.to_owned(),
-                found: cp.job,
-            }
-            .to_string(),
-        )),
-        Err(source) => Err(unusable(path, &source)),
-    }
-}
-
-/// A checkpoint file that cannot be read, parsed or written.
-pub fn unusable(path: &Path, source: &std::io::Error) -> CliError {
-    let shown = path.display().to_string();
-    let why = source
-        .to_string()
-        .replace(&format!("checkpoint {shown}: "), "");
-    CliError::usage(format!("cannot use the checkpoint {shown}: {why}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn default_paths_differ_by_job_and_server() {

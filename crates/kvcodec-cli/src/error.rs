@@ -8,9 +8,12 @@ pub const EXIT_FAILURE: u8 = 1;
 /// Exit code for bad usage or bad input: an unknown codec, a level out of range, an
 /// unreadable file, a value that does not decode under `--strict`.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit code of a `migrate`, `rollback` or `verify` that ended with values not in the
+/// promised state (listed by reason in its report).
+pub const EXIT_UNVERIFIED: u8 = 3;
 /// Exit code when the key, hash field or list element asked for does not exist (`get`,
 /// `inspect --url`), so scripts can tell "absent" from "failed".
-pub const EXIT_NOT_FOUND: u8 = 3;
+pub const EXIT_NOT_FOUND: u8 = 4;
 /// Exit code of a `migrate` or `rollback` stopped by Ctrl-C or SIGTERM (128 + SIGINT, as a
 /// shell reports it): its checkpoint is saved and the same command resumes it.
 pub const EXIT_STOPPED: u8 = 130;
@@ -45,6 +48,12 @@ impl CliError {
     /// without `error:`.
     pub fn stopped(message: impl Into<String>) -> Self {
         Self::with_code(EXIT_STOPPED, message)
+    }
+
+    /// A run whose verification found values not in the promised state (exit code
+    /// [`EXIT_UNVERIFIED`]).
+    pub fn unverified(message: impl Into<String>) -> Self {
+        Self::with_code(EXIT_UNVERIFIED, message)
     }
 
     /// `true` for [`CliError::stopped`]: not a failure, a clean stop.

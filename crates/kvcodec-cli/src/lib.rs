@@ -18,6 +18,7 @@
 //! kvcodec get user:42 --url redis://cache:6379                       # the decoded value
 //! kvcodec inspect user:42 --url redis://cache:6379
 //! kvcodec rollback --url redis://cache:6379                          # everything plain again
+//! kvcodec verify --url redis://cache:6379 --expect plain             # exit 0: safe to switch to Off
 //! kvcodec dict train --url redis://cache:6379 --out users.dict && kvcodec dict push users.dict --url …
 //! ```
 //!
@@ -32,13 +33,13 @@
 //!   connections, one key's value, sampled values for `assess --url`.
 //! - [`dictionary`]: what a trained zstd dictionary saves on held-out values.
 //! - [`checkpoint_file`], [`interrupt`], [`progress`], [`run_report`]: the checkpoint file,
-//!   stop flag, progress bar and summary of `migrate` and `rollback` (the migration itself is
-//!   `kvcodec_redis::migrate`).
+//!   stop flag, progress bar and summary of `migrate`, `rollback` and `verify` (the job itself
+//!   — topology, walk, checkpoint, verification — is `kvcodec_redis::migrate`).
 //! - [`commands`]: one module per subcommand.
 //!
 //! Errors are [`error::CliError`]s: one line, printed as `kvcodec: error: …`, exit code 2 for
-//! bad usage or input and 1 for failures while running; a migration stopped by a signal exits
-//! 130.
+//! bad usage or input and 1 for failures while running, 3 for a keyspace not in the promised
+//! state, 4 for a key that does not exist; a migration stopped by a signal exits 130.
 
 pub mod assess;
 pub mod backends;

@@ -1,50 +1,87 @@
 //! [`LiveSource`]: values sampled from a live server, for `assess --url` and `dict train --url`.
 //!
-//! It never blocks the server: keys come from `SCAN … COUNT` (never `KEYS`), hash values from
-//! `HSCAN … COUNT`, list elements from `LRANGE` in chunks, and the key types and string values
-//! of each SCAN batch are fetched in one pipeline. On a cluster every primary is visited over
-//! a direct connection, one SCAN batch from each in turn, so the sample spreads over all of
-//! them. Sampling stops after `limit` values. Values that are already compressed (any
-//! compiled-in codec, zstd with the server's dictionaries) are decoded, so the sample is plain
-//! data; one that does not decode is left out and counted in a warning. kvcodec's own
-//! `kvcodec:` keys are skipped.
+//! It never blocks the server: it is the migration's pipelined value walker
+//! (`kvcodec_redis::migrate::Walker`: `SCAN … COUNT`, never `KEYS`; hash values from `HSCAN`,
+//! list elements from `LRANGE` chunks). On a cluster every primary is visited over a direct
+//! connection, one SCAN batch from each in turn, so the sample spreads over all of them.
+//! Sampling stops after `limit` values. Values that are already compressed (any compiled-in
+//! codec, zstd with the server's dictionaries) are decoded, so the sample is plain data; one
+//! that does not decode is left out and counted in a warning. kvcodec's own `kvcodec:` keys
+//! are skipped.
 
 use std::collections::VecDeque;
 
 use kvcodec::{Engine, OnCorrupt};
-use kvcodec_redis::dictionaries::RESERVED_PREFIX;
-use kvcodec_redis::migrate::nodes::Node;
-use redis::{Connection, RedisResult};
+use kvcodec_redis::migrate::cas::At;
+use kvcodec_redis::migrate::{MigrateError, Reason, Visit, Walker};
+use redis::Connection;
 
 use crate::error::CliError;
 use crate::server::ServerUrl;
 use crate::source::{Sample, ValueSource};
 
-/// One HSCAN reply: the next cursor and `(field, value)` pairs.
-type HscanPage = (u64, Vec<(Vec<u8>, Vec<u8>)>);
-
 /// Largest decoded value read into a sample.
 pub const MAX_VALUE: usize = 64 * 1024 * 1024;
-
-struct NodeScan {
-    node: Node,
-    cursor: u64,
-    done: bool,
-}
 
 /// Values of a live server, as a [`ValueSource`].
 pub struct LiveSource {
     description: String,
-    nodes: Vec<NodeScan>,
+    walkers: Vec<Walker>,
     turn: usize,
-    pattern: Option<String>,
-    count: usize,
     limit: usize,
     yielded: usize,
+    sampler: Sampler,
+    finished: bool,
+}
+
+/// The walker's visitor: keeps the plain form of each value while there is room.
+struct Sampler {
     buffer: VecDeque<Sample>,
+    room: usize,
     reader: Engine,
     undecodable: usize,
-    finished: bool,
+}
+
+impl Visit for Sampler {
+    fn begin_key(&mut self) -> bool {
+        self.room > 0
+    }
+
+    fn skip_key(&mut self, _: Reason) {}
+
+    fn peek(&mut self, _: &[u8], _: u64) -> bool {
+        self.room > 0
+    }
+
+    fn value(
+        &mut self,
+        _: &mut Connection,
+        _: &[u8],
+        at: At,
+        stored: Vec<u8>,
+    ) -> Result<(), MigrateError> {
+        if self.room == 0 {
+            return Ok(());
+        }
+        let kind = match at {
+            At::String => "string",
+            At::Field(_) => "hash value",
+            At::Index(_) => "list element",
+        };
+        match self.reader.decompress(&stored) {
+            Ok(Some(plain)) => self.buffer.push_back(Sample { kind, bytes: plain }),
+            Ok(None) => self.buffer.push_back(Sample {
+                kind,
+                bytes: stored,
+            }),
+            Err(_) => {
+                self.undecodable += 1;
+                return Ok(());
+            }
+        }
+        self.room -= 1;
+        Ok(())
+    }
 }
 
 impl LiveSource {
@@ -56,9 +93,9 @@ impl LiveSource {
         limit: usize,
         count: usize,
     ) -> Result<Self, CliError> {
-        let mut con = server.connect()?;
+        let (topology, nodes) = server.topology()?;
+        let mut con = server.connect_to(topology.cluster)?;
         let reader = server.reader(&mut *con, MAX_VALUE, OnCorrupt::Error)?;
-        let nodes = server.primaries()?;
         let description = format!(
             "server {} ({} primar{}), keys matching `{}`, up to {limit} values in SCAN order \
              (strings, hash values, list elements; compressed values decoded)",
@@ -69,155 +106,33 @@ impl LiveSource {
         );
         Ok(LiveSource {
             description,
-            nodes: nodes
+            walkers: nodes
                 .into_iter()
-                .map(|node| NodeScan {
-                    node,
-                    cursor: 0,
-                    done: false,
-                })
+                .map(|node| Walker::new(node, 0, pattern.clone(), count.max(1)))
                 .collect(),
             turn: 0,
-            pattern,
-            count: count.max(1),
             limit,
             yielded: 0,
-            buffer: VecDeque::new(),
-            reader,
-            undecodable: 0,
+            sampler: Sampler {
+                buffer: VecDeque::new(),
+                room: limit,
+                reader,
+                undecodable: 0,
+            },
             finished: false,
         })
     }
 
     /// Values that had a header but did not decode, left out so far.
     pub fn undecodable(&self) -> usize {
-        self.undecodable
-    }
-
-    /// Values still wanted.
-    fn room(&self) -> usize {
-        self.limit.saturating_sub(self.yielded + self.buffer.len())
-    }
-
-    /// Keeps the plain form of a stored value.
-    fn push(&mut self, kind: &'static str, stored: Vec<u8>) {
-        if self.room() == 0 {
-            return;
-        }
-        match self.reader.decompress(&stored) {
-            Ok(Some(plain)) => self.buffer.push_back(Sample { kind, bytes: plain }),
-            Ok(None) => self.buffer.push_back(Sample {
-                kind,
-                bytes: stored,
-            }),
-            Err(_) => self.undecodable += 1,
-        }
-    }
-
-    /// One SCAN batch of node `i` into the buffer.
-    fn scan(&mut self, i: usize) -> RedisResult<()> {
-        let n = &mut self.nodes[i];
-        let mut scan = redis::cmd("SCAN");
-        scan.arg(n.cursor);
-        if let Some(p) = &self.pattern {
-            scan.arg("MATCH").arg(p);
-        }
-        let (next, keys): (u64, Vec<Vec<u8>>) =
-            scan.arg("COUNT").arg(self.count).query(&mut n.node.con)?;
-        n.cursor = next;
-        n.done = next == 0;
-        let keys: Vec<Vec<u8>> = keys
-            .into_iter()
-            .filter(|k| !k.starts_with(RESERVED_PREFIX))
-            .collect();
-        if keys.is_empty() {
-            // SCAN MATCH often returns no key in a batch; an empty pipeline is an error.
-            return Ok(());
-        }
-        let mut types = redis::pipe();
-        for k in &keys {
-            types.cmd("TYPE").arg(k);
-        }
-        let types: Vec<String> = types.query(&mut n.node.con)?;
-        let strings: Vec<&Vec<u8>> = keys
-            .iter()
-            .zip(&types)
-            .filter(|(_, t)| *t == "string")
-            .map(|(k, _)| k)
-            .collect();
-        let mut gets = redis::pipe();
-        for k in &strings {
-            gets.cmd("GET").arg(*k);
-        }
-        let values: Vec<Option<Vec<u8>>> = if strings.is_empty() {
-            Vec::new()
-        } else {
-            gets.query(&mut n.node.con)?
-        };
-        for value in values.into_iter().flatten() {
-            self.push("string", value);
-        }
-        for (key, kind) in keys.iter().zip(&types) {
-            match kind.as_str() {
-                "hash" => self.hash(i, key)?,
-                "list" => self.list(i, key)?,
-                _ => {}
-            }
-        }
-        Ok(())
-    }
-
-    fn con(&mut self, i: usize) -> &mut Connection {
-        &mut self.nodes[i].node.con
-    }
-
-    fn hash(&mut self, i: usize, key: &[u8]) -> RedisResult<()> {
-        let mut cursor = 0u64;
-        while self.room() > 0 {
-            let count = self.count;
-            let (next, pairs): HscanPage = redis::cmd("HSCAN")
-                .arg(key)
-                .arg(cursor)
-                .arg("COUNT")
-                .arg(count)
-                .query(self.con(i))?;
-            for (_, value) in pairs {
-                self.push("hash value", value);
-            }
-            if next == 0 {
-                break;
-            }
-            cursor = next;
-        }
-        Ok(())
-    }
-
-    fn list(&mut self, i: usize, key: &[u8]) -> RedisResult<()> {
-        let mut start = 0i64;
-        while self.room() > 0 {
-            let end = start + self.room().min(self.count) as i64 - 1;
-            let chunk: Vec<Vec<u8>> = redis::cmd("LRANGE")
-                .arg(key)
-                .arg(start)
-                .arg(end)
-                .query(self.con(i))?;
-            let got = chunk.len() as i64;
-            for value in chunk {
-                self.push("list element", value);
-            }
-            if got < end - start + 1 {
-                break;
-            }
-            start = end + 1;
-        }
-        Ok(())
+        self.sampler.undecodable
     }
 
     fn finish(&mut self) -> Option<Result<Sample, CliError>> {
-        if !self.finished && self.undecodable > 0 {
+        if !self.finished && self.sampler.undecodable > 0 {
             eprintln!(
                 "kvcodec: warning: {} compressed values did not decode (unknown codec or dictionary, corrupt, or over {} MiB) and were left out",
-                self.undecodable,
+                self.sampler.undecodable,
                 MAX_VALUE >> 20
             );
         }
@@ -234,23 +149,25 @@ impl Iterator for LiveSource {
             if self.finished || self.yielded >= self.limit {
                 return self.finish();
             }
-            if let Some(sample) = self.buffer.pop_front() {
+            if let Some(sample) = self.sampler.buffer.pop_front() {
                 self.yielded += 1;
                 return Some(Ok(sample));
             }
-            let len = self.nodes.len();
+            if self.sampler.room == 0 {
+                return self.finish();
+            }
+            let len = self.walkers.len();
             let Some(i) = (0..len)
                 .map(|k| (self.turn + k) % len)
-                .find(|&i| !self.nodes[i].done)
+                .find(|&i| !self.walkers[i].done)
             else {
                 return self.finish();
             };
             self.turn = i + 1;
-            if let Err(e) = self.scan(i) {
+            if let Err(e) = self.walkers[i].batch(&mut self.sampler) {
                 self.finished = true;
-                let addr = self.nodes[i].node.addr.clone();
                 return Some(Err(CliError::failure(format!(
-                    "{addr}: sampling values failed: {e}"
+                    "sampling values failed: {e}"
                 ))));
             }
         }

@@ -3,7 +3,8 @@
 //!
 //! Every error is one line on stderr, `kvcodec: error: …`; exit codes are 0 on success,
 //! 1 for a failure while running (an unreachable server included), 2 for bad usage or bad
-//! input, 3 for a key, field or element that does not exist, 130 for a `migrate`/`rollback`
+//! input, 3 for a migrate/rollback/verify that left values not in the promised state, 4 for a
+//! key, field or element that does not exist, 130 for a `migrate`/`rollback`
 //! stopped by Ctrl-C or SIGTERM (resume it with the same command).
 
 use std::io::{IsTerminal, Write};

@@ -1,27 +1,31 @@
-//! The progress bar of `migrate` and `rollback`: keys scanned of the estimated total, keys per
-//! second, ETA, values rewritten. Drawn on standard error, and only when it is a terminal (or
-//! not at all with `--quiet`), so piped and scripted runs print nothing but their summary.
+//! The progress bar of `migrate`, `rollback` and `verify`: keys scanned of the estimated
+//! total, keys per second, ETA, values rewritten — and the run's notices (resuming, a node
+//! scanned again) on standard error. The bar is drawn only when standard error is a terminal
+//! (and not with `--quiet`), so piped and scripted runs print nothing but their summary and
+//! notices.
 //!
 //! The total is the sum of `DBSIZE` over the primaries: with `--match` only some keys are
 //! scanned, so the bar may finish short of its end and the ETA is an upper bound.
 
+use std::sync::Once;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use kvcodec_redis::migrate::Summary;
+use kvcodec_redis::migrate::{Notice, Observer, Progress as Figures};
 
 const TEMPLATE: &str = "{spinner} {prefix} [{elapsed_precise}] [{bar:30}] {human_pos}/{human_len} keys, ETA {eta}, {msg}";
 
-/// A bar fed from the migration's progress callback.
+/// A bar fed by the migration (an [`Observer`]); notices go to standard error.
 pub struct Progress {
     bar: ProgressBar,
-    started: bool,
+    job: String,
+    started: Once,
 }
 
 impl Progress {
-    /// A bar labelled `label` (`"migrate zstd:3"`), hidden when `quiet` or standard error is not
-    /// a terminal.
-    pub fn new(label: &str, quiet: bool) -> Self {
+    /// A bar labelled `label` (`"migrate zstd:3"`) for `job`, hidden when `quiet` or standard
+    /// error is not a terminal.
+    pub fn new(label: &str, job: &str, quiet: bool) -> Self {
         let target = if quiet {
             ProgressDrawTarget::hidden()
         } else {
@@ -34,7 +38,8 @@ impl Progress {
         bar.set_prefix(label.to_owned());
         Progress {
             bar,
-            started: false,
+            job: job.to_owned(),
+            started: Once::new(),
         }
     }
 
@@ -43,26 +48,47 @@ impl Progress {
         self.bar.is_hidden()
     }
 
-    /// Shows the figures so far; `total` is the estimated number of keys.
-    pub fn update(&mut self, summary: &Summary, total: u64) {
-        self.bar.set_length(total.max(summary.keys_scanned));
-        self.bar.set_position(summary.keys_scanned);
-        if !self.started {
-            // A resumed run starts far along: count the rate and ETA from here.
-            self.started = true;
-            self.bar.reset_eta();
-            self.bar.enable_steady_tick(Duration::from_millis(250));
-        }
-        self.bar.set_message(format!(
-            "{:.0} keys/s, {} rewritten, {} skipped",
-            self.bar.per_sec(),
-            summary.rewritten,
-            summary.skipped.values().sum::<u64>()
-        ));
-    }
-
     /// Removes the bar from the terminal.
     pub fn finish(&self) {
         self.bar.finish_and_clear();
+    }
+}
+
+impl Observer for Progress {
+    fn progress(&self, p: &Figures) {
+        if self.bar.is_hidden() {
+            return;
+        }
+        self.bar.set_length(p.total.max(p.keys_scanned));
+        self.bar.set_position(p.keys_scanned);
+        self.started.call_once(|| {
+            // A resumed run starts far along: count the rate and ETA from here.
+            self.bar.reset_eta();
+            self.bar.enable_steady_tick(Duration::from_millis(250));
+        });
+        self.bar.set_message(format!(
+            "{:.0} keys/s, {} rewritten, {} skipped",
+            self.bar.per_sec(),
+            p.rewritten,
+            p.skipped
+        ));
+    }
+
+    fn notice(&self, notice: &Notice) {
+        let line = match notice {
+            Notice::Resuming { path } => {
+                format!("kvcodec: resuming `{}` from {}", self.job, path.display())
+            }
+            Notice::Rescan { node, why } => {
+                format!("kvcodec: {node}: scanning again from the start: {why}")
+            }
+            Notice::Verifying => {
+                self.bar
+                    .set_prefix(format!("verify ({})", self.bar.prefix()));
+                return;
+            }
+            _ => return,
+        };
+        self.bar.suspend(|| eprintln!("{line}"));
     }
 }

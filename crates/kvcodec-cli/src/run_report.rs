@@ -1,10 +1,10 @@
-//! The summary `migrate` and `rollback` print at the end (or when stopped): text, or JSON
-//! with `--json`.
+//! The summary `migrate` and `rollback` print at the end (or when stopped), with the result
+//! of their verification pass: text, or JSON with `--json`.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use kvcodec_redis::migrate::Summary;
+use kvcodec_redis::migrate::{Expect, Reason, Summary, Verification};
 use serde::Serialize;
 
 use crate::stats::{human_bytes, pct};
@@ -32,6 +32,8 @@ pub struct RunReport {
     pub bytes_saved: i64,
     /// `bytes_saved` in percent of the bytes before.
     pub savings_pct: f64,
+    /// The verification pass (absent in a dry run or when stopped before it ended).
+    pub verification: Option<Verification>,
 }
 
 impl RunReport {
@@ -59,6 +61,7 @@ impl RunReport {
             savings_pct: pct(bytes_saved as f64, summary.bytes_before as f64),
             bytes_saved,
             summary,
+            verification: None,
         }
     }
 
@@ -111,6 +114,9 @@ impl RunReport {
         for (k, v) in rows {
             let _ = writeln!(out, "  {k:<14} {v}");
         }
+        if let Some(v) = &self.verification {
+            out.push_str(&verification_lines(v));
+        }
         if self.resumed {
             let _ = writeln!(
                 out,
@@ -118,6 +124,70 @@ impl RunReport {
             );
         }
         out
+    }
+}
+
+/// `label(reason n, …)`, or nothing when empty.
+fn reasons(counts: &std::collections::BTreeMap<Reason, u64>) -> String {
+    let parts: Vec<String> = counts.iter().map(|(r, n)| format!("{r} {n}")).collect();
+    parts.join(", ")
+}
+
+/// The verification lines of a report: what was checked, what is left and what it means.
+pub fn verification_lines(v: &Verification) -> String {
+    let state = match v.expect {
+        Expect::Plain => "plain",
+        Expect::Compressed => "compressed",
+    };
+    let mut out = String::new();
+    let fixed = if v.fixed > 0 {
+        format!(", {} rewritten by the verification", v.fixed)
+    } else {
+        String::new()
+    };
+    if v.is_clean() {
+        let _ = writeln!(
+            out,
+            "  verified       {} values checked: all {state} as promised{fixed}",
+            v.values_checked
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "  NOT verified   {} of {} values checked are not {state}: {}{fixed}",
+            v.left_total(),
+            v.values_checked,
+            reasons(&v.left)
+        );
+        for reason in v.left.keys() {
+            let _ = writeln!(out, "    {reason}: {}", explain(*reason, v.expect));
+        }
+    }
+    out
+}
+
+/// What a reason left in the verification means for the operator.
+pub fn explain(reason: Reason, expect: Expect) -> &'static str {
+    match (reason, expect) {
+        (Reason::Undone, Expect::Compressed) => {
+            "plain values the policy would compress; run `kvcodec migrate` again"
+        }
+        (Reason::Undone, Expect::Plain) => {
+            "compressed values that decode; run `kvcodec rollback` again"
+        }
+        (Reason::Changed, _) => {
+            "values that kept changing while being rewritten; run the command again when writes calm down"
+        }
+        (Reason::Undecodable, _) => {
+            "values with a header that do not decode (unknown codec or dictionary, corrupt): clients in Off mode would read the header bytes"
+        }
+        (Reason::OverMaxSize, _) => {
+            "values that decode past --max-size; raise it to roll them back"
+        }
+        (Reason::Nested, _) => {
+            "encoded values whose content itself starts with a header: they must stay encoded (encoding is the format's escape), and clients in Off mode would read them encoded"
+        }
+        _ => "left as it is",
     }
 }
 
@@ -135,8 +205,8 @@ mod tests {
             bytes_after: 2000,
             ..Summary::default()
         };
-        summary.skipped.insert("too_small".into(), 3);
-        summary.skipped.insert("already_compressed".into(), 1);
+        summary.skipped.insert(Reason::TooSmall, 3);
+        summary.skipped.insert(Reason::AlreadyCompressed, 1);
         let r = RunReport::new(
             "migrate",
             "compress zstd match=*".into(),

@@ -1,5 +1,6 @@
 //! Talking to a live server: a checked `--url`, one-line errors, a standalone or cluster
-//! connection, the primaries to scan, and a reader that knows the server's zstd dictionaries.
+//! connection with timeouts (`--timeout`), and a reader that knows the server's zstd
+//! dictionaries.
 //!
 //! # Getting started
 //!
@@ -15,17 +16,31 @@
 //! Messages name the server by `host:port` (never the password of the URL).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use kvcodec::{Codec, CodecId, Engine, OnCorrupt};
-use kvcodec_redis::migrate::nodes::{self, Node};
-use redis::{Client, ConnectionInfo, ConnectionLike, IntoConnectionInfo, RedisError};
+use kvcodec_redis::migrate::{MigrateError, Node, Topology};
+use redis::{ConnectionInfo, ConnectionLike, IntoConnectionInfo, RedisError};
 
 use crate::backends;
 use crate::error::CliError;
 
-/// How long the first connection may take before the server counts as unreachable.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default of `--timeout`: how long a connection, a read or a write may take before the
+/// server counts as unreachable.
+pub const DEFAULT_TIMEOUT: Duration = kvcodec_redis::migrate::DEFAULT_TIMEOUT;
+
+static TIMEOUT_MS: AtomicU64 = AtomicU64::new(DEFAULT_TIMEOUT.as_millis() as u64);
+
+/// Sets the connect, read and write timeout of every server connection (`--timeout`).
+pub fn set_timeout(timeout: Duration) {
+    TIMEOUT_MS.store(timeout.as_millis().max(1) as u64, Ordering::Relaxed);
+}
+
+/// The connect, read and write timeout of every server connection.
+pub fn timeout() -> Duration {
+    Duration::from_millis(TIMEOUT_MS.load(Ordering::Relaxed))
+}
 
 /// What `--url` accepts, for messages.
 pub const URL_FORMS: &str = "redis://[user:password@]host[:port][/db] or unix:///path/to.sock";
@@ -68,13 +83,11 @@ impl ServerUrl {
         CliError::failure(format!("{}: {what}: {err}", self.addr()))
     }
 
-    /// Opens one direct connection, within [`CONNECT_TIMEOUT`].
+    /// Opens one direct connection with the connect, read and write [`timeout`].
     pub fn probe(&self) -> Result<redis::Connection, CliError> {
         let unreachable =
             |e: RedisError| CliError::failure(format!("cannot connect to {}: {e}", self.addr()));
-        Client::open(self.info.clone())
-            .and_then(|c| c.get_connection_with_timeout(CONNECT_TIMEOUT))
-            .map_err(unreachable)
+        kvcodec_redis::migrate::topology::connect(&self.info, timeout()).map_err(unreachable)
     }
 
     /// `true` if the server runs in cluster mode.
@@ -93,16 +106,43 @@ impl ServerUrl {
         if !self.is_cluster(&mut con)? {
             return Ok(Box::new(con));
         }
-        let cluster = redis::cluster::ClusterClient::new(vec![self.info.clone()])
+        self.connect_to(true)
+    }
+
+    /// Like [`connect`](Self::connect) when it is already known whether the server is a
+    /// cluster node (from [`ServerUrl::topology`]): no second probe.
+    pub fn connect_to(&self, cluster: bool) -> Result<Box<dyn ConnectionLike>, CliError> {
+        if !cluster {
+            return Ok(Box::new(self.probe()?));
+        }
+        let cluster = redis::cluster::ClusterClient::builder(vec![self.info.clone()])
+            .connection_timeout(timeout())
+            .response_timeout(timeout())
+            .retries(1)
+            .build()
             .and_then(|c| c.get_connection())
             .map_err(|e| self.error("cannot open a cluster connection", &e))?;
         Ok(Box::new(cluster))
     }
 
-    /// A direct connection to every primary (the server itself when standalone).
-    pub fn primaries(&self) -> Result<Vec<Node>, CliError> {
-        self.probe()?;
-        nodes::primaries(&self.url).map_err(|e| self.error("cannot list the primaries", &e))
+    /// A migration library error as a CLI error: bad options and checkpoint files are usage
+    /// errors (exit 2), everything else a failure (exit 1). The message names the node.
+    pub fn run_error(&self, e: MigrateError) -> CliError {
+        if e.is_usage() {
+            CliError::usage(e.to_string())
+        } else {
+            CliError::failure(e.to_string())
+        }
+    }
+
+    /// The servers behind the URL and a connection to every primary (the server itself when
+    /// standalone): a cluster's every slot must be served by a primary that answers, or the
+    /// error names the slots and nodes.
+    pub fn topology(&self) -> Result<(Topology, Vec<Node>), CliError> {
+        let topology =
+            Topology::discover_info(self.info.clone(), timeout()).map_err(|e| self.run_error(e))?;
+        let nodes = topology.connect().map_err(|e| self.run_error(e))?;
+        Ok((topology, nodes))
     }
 
     /// An engine that decodes every compiled-in backend, zstd with every dictionary stored in

@@ -14,16 +14,24 @@ mod cluster;
 mod dict;
 #[path = "live/errors.rs"]
 mod errors;
+#[path = "live/failures.rs"]
+mod failures;
 #[path = "live/keys.rs"]
 mod keys;
+#[path = "live/memory.rs"]
+mod memory;
 #[path = "live/migrate.rs"]
 mod migrate;
+#[path = "live/resume.rs"]
+mod resume;
 #[path = "live/stop.rs"]
 mod stop;
+#[path = "live/verify.rs"]
+mod verify;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use kvcodec::OnCorrupt;
@@ -81,7 +89,7 @@ pub fn spawn(args: &[&str]) -> Child {
 
 /// Starts `kvcodec args…` in `dir`, output piped.
 pub fn spawn_in(dir: &Path, args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_kvcodec"))
+    Command::new(common::bin())
         .current_dir(dir)
         .args(args)
         .stdin(Stdio::null())
@@ -102,4 +110,53 @@ pub fn wait_for(path: &Path, min: Duration) {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Waits for `child` at most `limit`; kills it and panics if it is still running then.
+pub fn finish_within(mut child: Child, limit: Duration, what: &str) -> Output {
+    let start = Instant::now();
+    loop {
+        if child.try_wait().expect("wait for kvcodec").is_some() {
+            return child.wait_with_output().expect("collect kvcodec output");
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("collect kvcodec output");
+            panic!(
+                "{what}: still running after {limit:?} (killed); stderr: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Runs `kvcodec args…` and expects it to end within `limit`.
+pub fn run_within(args: &[&str], limit: Duration) -> Output {
+    finish_within(spawn(args), limit, &format!("kvcodec {args:?}"))
+}
+
+/// How many of the string `keys` start with a kvcodec header (one pipeline of GETRANGE).
+pub fn framed(con: &mut redis::Connection, keys: &[String]) -> usize {
+    let mut pipe = redis::pipe();
+    for k in keys {
+        pipe.cmd("GETRANGE").arg(k).arg(0).arg(4);
+    }
+    let heads: Vec<Vec<u8>> = pipe.query(con).unwrap();
+    heads
+        .iter()
+        .filter(|h| kvcodec::header::has_header(h))
+        .count()
+}
+
+/// The JSON report on standard output and the exit code of a finished run.
+pub fn report(out: &Output) -> (serde_json::Value, Option<i32>) {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let json = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "expected a JSON report ({e}); stdout: {stdout}; stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (json, out.status.code())
 }

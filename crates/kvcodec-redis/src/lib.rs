@@ -87,6 +87,12 @@
 //! - Commands sent around the wrapper (`inner_mut()`) are not seen: do not split a MULTI …
 //!   EXEC between the wrapper and the inner connection.
 //!
+//! # Rewriting what is already stored
+//!
+//! With the `migrate` feature, [`migrate`] compresses the values already stored, decodes them
+//! back (rollback) and verifies the result, on a server or every primary of a cluster, without
+//! losing a concurrent write: the library behind `kvcodec migrate`, `rollback` and `verify`.
+//!
 //! # Modes
 //!
 //! The engine's [`kvcodec::Mode`]: `On` compresses and decodes; `DecompressOnly` (the default
@@ -100,6 +106,7 @@ mod compression;
 mod connection;
 pub mod dictionaries;
 pub mod errors;
+#[cfg(feature = "migrate")]
 pub mod migrate;
 pub mod resp;
 pub mod table;

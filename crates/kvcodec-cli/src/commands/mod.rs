@@ -8,6 +8,7 @@ pub mod encode;
 pub mod get;
 pub mod inspect;
 pub mod migrate;
+pub mod verify;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -25,10 +26,15 @@ use crate::error::CliError;
     about = "Encode, decode and inspect kvcodec/GLIDE compressed values; assess codecs on your data; \
              migrate, roll back and read the values of a live Redis/Valkey server.",
     after_help = "Exit codes: 0 success, 1 failure while running (unreachable server included), \
-                  2 bad usage or bad input, 3 key, field or element not found, 130 \
+                  2 bad usage or bad input, 3 migrate/rollback/verify found values not in the \
+                  promised state (listed by reason), 4 key, field or element not found, 130 \
                   migrate/rollback stopped by Ctrl-C or SIGTERM (resume with the same command)."
 )]
 pub struct Cli {
+    /// Seconds a server connection, read or write may take before the server counts as
+    /// unreachable (every command that talks to a server).
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 10.0)]
+    pub timeout: f64,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -58,6 +64,9 @@ pub enum Command {
     Migrate(migrate::MigrateArgs),
     /// Decode every compressed value of a live server back to plain, in place.
     Rollback(migrate::RollbackArgs),
+    /// Check, writing nothing, that every value of a live server is plain (before switching
+    /// clients to Off) or compressed (after a migration).
+    Verify(verify::VerifyArgs),
     /// Train, push and pull shared zstd dictionaries.
     Dict(dict::DictArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -68,6 +77,16 @@ pub enum Command {
 
 /// Runs `cli`, writing the command's output to `stdout` (warnings go to stderr).
 pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<(), CliError> {
+    let timeout = std::time::Duration::try_from_secs_f64(cli.timeout)
+        .ok()
+        .filter(|t| !t.is_zero() && *t <= std::time::Duration::from_secs(86_400))
+        .ok_or_else(|| {
+            CliError::usage(format!(
+                "--timeout {}: expected a number of seconds above 0, at most 86400",
+                cli.timeout
+            ))
+        })?;
+    crate::server::set_timeout(timeout);
     match cli.command {
         Command::Encode(args) => encode::run(&args, stdout, cli.stdout_is_terminal),
         Command::Decode(args) => decode::run(&args, stdout),
@@ -76,6 +95,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<(), CliError> {
         Command::Get(args) => get::run(&args, stdout),
         Command::Migrate(args) => migrate::migrate(&args, stdout),
         Command::Rollback(args) => migrate::rollback(&args, stdout),
+        Command::Verify(args) => verify::run(&args, stdout),
         Command::Dict(args) => dict::run(&args, stdout),
         Command::Completions(args) => completions::run(&args, stdout),
         Command::Man => completions::man(stdout),

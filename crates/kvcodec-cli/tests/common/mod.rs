@@ -5,8 +5,14 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
+/// The binary under test: this build's `kvcodec`, or the one `KVCODEC_TEST_BIN` names (to
+/// run the tests against another build, e.g. an older commit's, and see which fail there).
+pub fn bin() -> std::ffi::OsString {
+    std::env::var_os("KVCODEC_TEST_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_kvcodec").into())
+}
+
 pub fn kvcodec(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kvcodec"))
+    let mut child = Command::new(bin())
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -141,6 +141,8 @@ fn bad_codecs_checkpoints_and_options() {
         &url,
         "--to",
         "zstd",
+        "--types",
+        "all",
         "--dry-run",
         "--checkpoint",
         cp_arg,
@@ -154,7 +156,16 @@ fn bad_codecs_checkpoints_and_options() {
     assert!(!cp.exists());
     assert_eq!(compressed_values(&mut con, &keys), 0, "a dry run wrote");
     let text = String::from_utf8(crate::ok(
-        &["migrate", "--url", &url, "--to", "zstd", "--dry-run"],
+        &[
+            "migrate",
+            "--url",
+            &url,
+            "--to",
+            "zstd",
+            "--types",
+            "all",
+            "--dry-run",
+        ],
         b"",
     ))
     .unwrap();

@@ -82,12 +82,12 @@ fn get_and_inspect_live_keys() {
         (Some("plain"), Some(5))
     );
 
-    // Errors: one line naming the key and what was expected; exit 3 for what does not exist
+    // Errors: one line naming the key and what was expected; exit 4 for what does not exist
     // (so scripts can tell absent from failed), 2 for the wrong usage.
     fails(
         &["get", "nope", "--url", &url],
         b"",
-        3,
+        4,
         "key `nope` does not exist",
     );
     fails(
@@ -117,19 +117,19 @@ fn get_and_inspect_live_keys() {
     fails(
         &["get", "h", "--field", "zz", "--url", &url],
         b"",
-        3,
+        4,
         "hash `h` has no field `zz`",
     );
     fails(
         &["get", "l", "--index", "7", "--url", &url],
         b"",
-        3,
+        4,
         "no element at index 7: it has 2",
     );
     fails(
         &["inspect", "nope", "--url", &url],
         b"",
-        3,
+        4,
         "key `nope` does not exist",
     );
     fails(

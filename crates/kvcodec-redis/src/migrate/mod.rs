@@ -1,28 +1,95 @@
-//! Rewriting stored values in place: compress existing plain values (`migrate`) or decode
-//! every compressed value back to plain (`rollback`), without losing a concurrent write.
+//! Rewriting stored values in place — compress existing plain values (`migrate`), decode every
+//! compressed value back to plain (`rollback`) — and checking the result (`verify`), without
+//! losing a concurrent write. Feature `migrate`.
 //!
-//! - Every replacement is a compare-and-set Lua script ([`cas`]): the value is replaced only
-//!   if it still holds exactly the bytes that were read; TTLs are kept exactly (`KEEPTTL`;
-//!   hash and list edits keep the key's TTL).
-//! - Strings, hash values and list elements are handled per value; other types are skipped.
-//! - Every primary of a cluster is scanned over a direct connection ([`nodes`]).
-//! - The SCAN cursor of each node and the figures are saved after every batch
-//!   ([`checkpoint`]); a stopped run resumes from there. Re-running is harmless: compressed
-//!   values are skipped by `migrate`, plain ones by `rollback`.
+//! # Getting started
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use std::sync::atomic::AtomicBool;
+//! use kvcodec_redis::migrate::{Direction, Migration, ValueTypes, DEFAULT_TIMEOUT};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let engine = kvcodec::Config { backend: "zstd".into(), ..Default::default() }
+//!     .build(&[&kvcodec_zstd::BACKEND])?;
+//! let job = Migration {
+//!     engine: Arc::new(engine),
+//!     direction: Direction::Compress,
+//!     types: ValueTypes::STRINGS,
+//!     pattern: None,
+//!     rate: Some(2000.0),
+//!     dry_run: false,
+//!     batch: 100,
+//!     checkpoint: Some("migrate.checkpoint".into()),
+//!     timeout: DEFAULT_TIMEOUT,
+//! };
+//! let outcome = job.run("redis://127.0.0.1:6379/0", Arc::new(AtomicBool::new(false)), Arc::new(|_: &_| {}))?;
+//! assert!(outcome.completed && outcome.verification.unwrap().is_clean());
+//! # Ok(()) }
+//! ```
+//!
+//! # What a run does
+//!
+//! 1. [`topology`]: the URL is parsed once and the server probed once: the server itself, or
+//!    every primary of a cluster, every one of the 16384 slots served by a primary that
+//!    answers, or the run fails naming what it could not reach. Every connection has
+//!    connect, read and write timeouts ([`Migration::timeout`]).
+//! 2. [`checkpoint`]: a saved checkpoint of the same job is resumed — per primary, only if
+//!    the server process (`run_id`), the db and the slots are the ones its cursor came from;
+//!    otherwise that primary is scanned again from the start. The checkpoint is written
+//!    before the first value is touched (so an unwritable path fails at once), after every
+//!    batch, and removed when the run completes.
+//! 3. [`walker`]: one thread per primary walks its keys in pipelined SCAN batches; `rate`
+//!    holds over all of them together ([`pace`]).
+//! 4. Each value is judged ([`judge`]) and replaced by a compare-and-set script ([`cas`]):
+//!    only if it still holds the bytes read, TTLs kept exactly. A value written, deleted or
+//!    retyped meanwhile is left alone and counted (`changed`, `vanished`, `type_changed`).
+//! 5. A verification pass walks the keyspace again and checks every value is in the
+//!    promised state ([`Expect`]), rewriting what changed meanwhile; what is left is
+//!    reported by reason ([`Verification::left`]). "Completed" means verified.
+//!
+//! # What "compressed" and "plain" mean
+//!
+//! - [`Expect::Compressed`] (after `migrate`): every value of the chosen [`ValueTypes`] either
+//!   starts with a header, or is one the engine's policy keeps plain (`too_small`,
+//!   `not_smaller`, `too_large`, `low_savings`). A plain value the policy *would* compress is
+//!   `undone`.
+//! - [`Expect::Plain`] (after `rollback`): no string, hash value or list element starts with
+//!   a header — except values left for a reason that is reported: `undecodable`,
+//!   `over_max_size`, and `nested` (a compressed value whose content again starts with a
+//!   header: it must stay encoded, and an `Off` client would read it encoded).
+//!
+//! # Memory
+//!
+//! A run holds, per primary thread, at most one group of string values read in one pipeline
+//! ([`walker::GROUP_BYTES`], 4 MiB) or one value longer than that, its rewritten form, and the
+//! command that stores it: about 3× the largest value, plus the group. A rollback reads only
+//! the first 5 bytes of a plain string (`GETRANGE key 0 4`); a migration only those of a
+//! compressed one. Old values over [`cas::DIGEST_ABOVE`] are identified to the script by
+//! length and SHA-1, not sent again. Hash values and list elements come in pages of `batch`
+//! values, so for those the bound is `batch` × the largest value.
 
 pub mod cas;
 pub mod checkpoint;
-pub mod nodes;
+pub mod error;
+pub mod judge;
+mod outcome;
+pub mod pace;
+pub mod reason;
 mod run;
+pub mod topology;
+pub mod walker;
+mod worker;
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
-use kvcodec::{Encoded, Engine};
-use serde::{Deserialize, Serialize};
-
-pub use checkpoint::Checkpoint;
-pub use run::{MigrateError, Migration, Outcome};
+pub use checkpoint::{Checkpoint, CheckpointFile, NodeProgress};
+pub use error::{MigrateError, Unreached};
+/// Which value types a migration compresses (the core's setting of the same name).
+pub use kvcodec::ValueTypes;
+pub use outcome::{Expect, Notice, Observer, Outcome, Verification};
+pub use reason::{Progress, Reason, Summary};
+pub use run::{DEFAULT_TIMEOUT, Migration};
+pub use topology::{Node, Topology};
+pub use walker::{Visit, Walker};
 
 /// Which way values are rewritten.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,59 +98,4 @@ pub enum Direction {
     Compress,
     /// Compressed (any registered codec) → plain.
     Decompress,
-}
-
-/// Figures of a run.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Summary {
-    /// Keys returned by SCAN.
-    pub keys_scanned: u64,
-    /// String values, hash values and list elements examined.
-    pub values_seen: u64,
-    /// Values replaced (or, in a dry run, that would be).
-    pub rewritten: u64,
-    /// Values left as they were, by reason (`already_compressed`, `too_small`, `changed`, …).
-    pub skipped: BTreeMap<String, u64>,
-    /// Stored bytes of the rewritten values before.
-    pub bytes_before: u64,
-    /// Stored bytes of the rewritten values after.
-    pub bytes_after: u64,
-}
-
-impl Summary {
-    pub(crate) fn skip(&mut self, reason: &str) {
-        *self.skipped.entry(reason.to_owned()).or_default() += 1;
-    }
-
-    /// Values skipped for `reason`.
-    pub fn skipped_for(&self, reason: &str) -> u64 {
-        self.skipped.get(reason).copied().unwrap_or(0)
-    }
-}
-
-/// What to do with one value.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Step {
-    Rewrite(Vec<u8>),
-    Skip(&'static str),
-}
-
-pub(crate) fn step(
-    engine: &Arc<Engine>,
-    direction: Direction,
-    value: &[u8],
-) -> Result<Step, kvcodec::Error> {
-    let framed = kvcodec::header::has_header(value);
-    Ok(match direction {
-        Direction::Compress if framed => Step::Skip("already_compressed"),
-        Direction::Compress => match engine.encode_outcome(value)? {
-            Encoded::Compressed(stored) => Step::Rewrite(stored),
-            Encoded::Plain(reason) => Step::Skip(reason.as_str()),
-        },
-        Direction::Decompress if !framed => Step::Skip("not_compressed"),
-        Direction::Decompress => match engine.decompress(value) {
-            Ok(Some(plain)) => Step::Rewrite(plain),
-            Ok(None) | Err(_) => Step::Skip("undecodable"),
-        },
-    })
 }

@@ -1,76 +1,48 @@
-//! The scan-and-rewrite loop.
+//! [`Migration`]: one migrate, rollback or verify job, from the URL to the verified end.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use kvcodec::Engine;
-use redis::RedisError;
 
-use super::cas::{Cas, Swap};
-use super::nodes::{Node, primaries};
-use super::{Checkpoint, Direction, Step, Summary, step};
+use super::Direction;
+use super::ValueTypes;
+use super::checkpoint::{Checkpoint, CheckpointFile, NodeProgress};
+use super::error::MigrateError;
+use super::judge::Pass;
+use super::outcome::{Expect, Notice, Observer, Outcome, Verification};
+use super::pace::Pacer;
+use super::topology::{Node, Topology};
+use super::walker::Walker;
+use super::worker::{Shared, walk_all};
 
-/// One hash field and its value, as HSCAN returns them.
-type FieldValue = (Vec<u8>, Vec<u8>);
+/// Default connect, read and write timeout of every connection.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Why a run could not go on.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum MigrateError {
-    /// The server refused or the connection failed.
-    #[error("server: {0}")]
-    Redis(#[from] RedisError),
-    /// The checkpoint file could not be read or written.
-    #[error("checkpoint {path}: {source}")]
-    Checkpoint {
-        /// The file.
-        path: PathBuf,
-        /// What went wrong.
-        source: std::io::Error,
-    },
-    /// The checkpoint belongs to another job.
-    #[error("checkpoint {path} is for job `{found}`, expected `{expected}`; use another file")]
-    OtherJob {
-        /// The file.
-        path: PathBuf,
-        /// This run's job.
-        expected: String,
-        /// The checkpoint's job.
-        found: String,
-    },
-    /// The engine failed to compress a value.
-    #[error(transparent)]
-    Codec(#[from] kvcodec::Error),
-}
-
-/// One migrate or rollback run.
+/// One migrate (compress), rollback (decompress) or verify job.
 #[derive(Debug, Clone)]
 pub struct Migration {
-    /// Compresses with its writer and policy; decodes with its registry.
+    /// Compresses with its writer and policy; decodes with its registry and size limit.
     pub engine: Arc<Engine>,
     /// Which way.
     pub direction: Direction,
+    /// Which value types to compress (rollback and `expect plain` handle every type).
+    pub types: ValueTypes,
     /// SCAN MATCH pattern.
     pub pattern: Option<String>,
-    /// Keys per second at most.
+    /// Keys per second at most, over all primaries together.
     pub rate: Option<f64>,
-    /// Count what would change, change nothing.
+    /// Count what would change, change nothing, keep no checkpoint, verify nothing.
     pub dry_run: bool,
-    /// SCAN COUNT hint, and the checkpoint interval.
+    /// SCAN COUNT hint, HSCAN/LRANGE chunk, keys between checkpoint saves.
     pub batch: usize,
-    /// Where to save and resume from.
+    /// Where to save and resume from (`None`: no checkpoint).
     pub checkpoint: Option<PathBuf>,
-}
-
-/// How a run ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    /// Figures, including those of earlier runs resumed from the checkpoint.
-    pub summary: Summary,
-    /// `false` if stopped before every node was scanned.
-    pub completed: bool,
+    /// Connect, read and write timeout of every connection.
+    pub timeout: Duration,
 }
 
 impl Migration {
@@ -81,215 +53,236 @@ impl Migration {
             (Direction::Compress, None) => "compress".to_owned(),
             (Direction::Decompress, _) => "rollback".to_owned(),
         };
-        format!("{what} match={}", self.pattern.as_deref().unwrap_or("*"))
+        let mut job = format!("{what} match={}", self.pattern.as_deref().unwrap_or("*"));
+        if self.direction == Direction::Compress && self.types != ValueTypes::STRINGS {
+            job.push_str(&format!(" types={}", self.types));
+        }
+        job
     }
 
-    fn load(&self) -> Result<Checkpoint, MigrateError> {
-        let Some(path) = &self.checkpoint else {
-            return Ok(Checkpoint {
-                job: self.job(),
-                ..Checkpoint::default()
-            });
+    /// The state this job promises.
+    pub fn expect(&self) -> Expect {
+        match self.direction {
+            Direction::Compress => Expect::Compressed,
+            Direction::Decompress => Expect::Plain,
+        }
+    }
+
+    fn types(&self) -> ValueTypes {
+        match self.direction {
+            Direction::Compress => self.types,
+            Direction::Decompress => ValueTypes::ALL,
+        }
+    }
+
+    fn check(&self) -> Result<Pacer, MigrateError> {
+        if self.pattern.as_deref() == Some("") {
+            return Err(MigrateError::Option(
+                "--match '': expected a glob pattern (an empty one matches no key)".into(),
+            ));
+        }
+        if self.types() == ValueTypes::NONE {
+            return Err(MigrateError::Option("no value type chosen".into()));
+        }
+        Pacer::new(self.rate)
+    }
+
+    fn shared(
+        &self,
+        pass: Pass,
+        stop: &Arc<AtomicBool>,
+        observer: &Arc<dyn Observer>,
+        cp: Checkpoint,
+        total: u64,
+    ) -> Result<Arc<Shared>, MigrateError> {
+        let file = match pass {
+            Pass::Rewrite { dry: false } => self.checkpoint.clone().map(CheckpointFile::new),
+            _ => None,
         };
-        let cp = Checkpoint::load(path)
-            .map_err(|source| MigrateError::Checkpoint {
-                path: path.clone(),
-                source,
-            })?
-            .unwrap_or_else(|| Checkpoint {
-                job: self.job(),
-                ..Checkpoint::default()
-            });
-        if cp.job != self.job() {
-            return Err(MigrateError::OtherJob {
-                path: path.clone(),
-                expected: self.job(),
-                found: cp.job,
-            });
-        }
-        Ok(cp)
+        let shared = Shared {
+            m: self.clone(),
+            pass,
+            stop: stop.clone(),
+            abort: AtomicBool::new(false),
+            pacer: self.check()?,
+            observer: observer.clone(),
+            keys: AtomicU64::new(cp.summary.keys_scanned),
+            rewritten: AtomicU64::new(cp.summary.rewritten),
+            skipped: AtomicU64::new(cp.summary.skipped.values().sum()),
+            cp: Mutex::new(cp),
+            file,
+            total,
+        };
+        Ok(Arc::new(shared))
     }
 
-    fn save(&self, cp: &Checkpoint) -> Result<(), MigrateError> {
-        match &self.checkpoint {
-            Some(path) if !self.dry_run => {
-                cp.save(path).map_err(|source| MigrateError::Checkpoint {
-                    path: path.clone(),
-                    source,
-                })
-            }
-            _ => Ok(()),
-        }
+    fn walkers(&self, nodes: Vec<Node>, cp: &Checkpoint) -> Vec<Walker> {
+        nodes
+            .into_iter()
+            .map(|node| {
+                let p = cp.nodes.get(&node.addr).cloned().unwrap_or_default();
+                let mut w = Walker::new(node, p.cursor, self.pattern.clone(), self.batch);
+                w.done = p.done;
+                w.types = self.types();
+                w
+            })
+            .collect()
     }
 
-    /// Scans every primary behind `url` and rewrites values. `stop` is checked between keys;
-    /// `progress` is called after each key with the figures and the estimated key total.
+    /// Rewrites every value of every primary behind `url`, then verifies the keyspace is in
+    /// the promised state (fixing what changed meanwhile). `stop` ends the run after the
+    /// current key, with the checkpoint saved.
     pub fn run(
         &self,
         url: &str,
-        stop: &AtomicBool,
-        progress: &mut dyn FnMut(&Summary, u64),
+        stop: Arc<AtomicBool>,
+        observer: Arc<dyn Observer>,
     ) -> Result<Outcome, MigrateError> {
-        let mut nodes = primaries(url)?;
-        let mut cp = self.load()?;
-        let mut total = 0u64;
-        for node in &mut nodes {
-            total += redis::cmd("DBSIZE").query::<u64>(&mut node.con)?;
+        self.check()?;
+        let nodes = Topology::discover(url, self.timeout)?.connect()?;
+        self.run_on(nodes, stop, observer)
+    }
+
+    /// [`run`](Self::run) on primaries already connected ([`Topology::connect`]): every
+    /// primary of the keyspace, or the run covers only part of it.
+    pub fn run_on(
+        &self,
+        nodes: Vec<Node>,
+        stop: Arc<AtomicBool>,
+        observer: Arc<dyn Observer>,
+    ) -> Result<Outcome, MigrateError> {
+        self.check()?;
+        let file = match (&self.checkpoint, self.dry_run) {
+            (Some(path), false) => Some(CheckpointFile::new(path)),
+            _ => None,
+        };
+        let saved = match &file {
+            Some(f) => f.load(&self.job())?,
+            None => None,
+        };
+        let resumed = saved.is_some();
+        if let (Some(f), true) = (&file, resumed) {
+            observer.notice(&Notice::Resuming {
+                path: f.path().to_owned(),
+            });
         }
-        let cas = Cas::default();
-        let mut pace = Pace::new(self.rate);
-        for node in &mut nodes {
-            if cp.done.contains(&node.addr) {
-                continue;
-            }
-            let mut cursor = cp.cursors.get(&node.addr).copied().unwrap_or(0);
-            loop {
-                let mut scan = redis::cmd("SCAN");
-                scan.arg(cursor);
-                if let Some(p) = &self.pattern {
-                    scan.arg("MATCH").arg(p);
-                }
-                let (next, keys): (u64, Vec<Vec<u8>>) =
-                    scan.arg("COUNT").arg(self.batch).query(&mut node.con)?;
-                let mut batch = cp.summary.clone();
-                for key in keys {
-                    if stop.load(Ordering::Relaxed) {
-                        self.save(&cp)?;
-                        return Ok(Outcome {
-                            summary: cp.summary,
-                            completed: false,
-                        });
+        let mut cp = saved.unwrap_or_else(|| Checkpoint {
+            job: self.job(),
+            ..Checkpoint::default()
+        });
+        let mut progress = BTreeMap::new();
+        for node in &nodes {
+            let fresh = NodeProgress::start(node);
+            let p = match cp.nodes.get(&node.addr) {
+                Some(p) => match p.mismatch(node) {
+                    None => p.clone(),
+                    Some(why) => {
+                        let node = node.addr.clone();
+                        observer.notice(&Notice::Rescan { node, why });
+                        fresh
                     }
-                    pace.wait();
-                    batch.keys_scanned += 1;
-                    if key.starts_with(crate::dictionaries::RESERVED_PREFIX) {
-                        batch.skip("reserved_key");
-                    } else {
-                        self.key(node, &cas, &key, &mut batch)?;
-                    }
-                    progress(&batch, total);
+                },
+                None if resumed => {
+                    let why = "the checkpoint has no cursor of this server process".to_owned();
+                    let node = node.addr.clone();
+                    observer.notice(&Notice::Rescan { node, why });
+                    fresh
                 }
-                cp.summary = batch;
-                if next == 0 {
-                    cp.cursors.remove(&node.addr);
-                    cp.done.push(node.addr.clone());
-                    self.save(&cp)?;
-                    break;
-                }
-                cursor = next;
-                cp.cursors.insert(node.addr.clone(), cursor);
-                self.save(&cp)?;
-            }
+                None => fresh,
+            };
+            progress.insert(node.addr.clone(), p);
         }
-        Ok(Outcome {
+        cp.nodes = progress;
+        // Fails here, before any value is rewritten, if the checkpoint cannot be written.
+        if let Some(f) = &file {
+            f.save(&cp)?;
+        }
+        let (nodes, total) = total_keys(nodes)?;
+        let walkers = self.walkers(nodes, &cp);
+        let pass = Pass::Rewrite { dry: self.dry_run };
+        let shared = self.shared(pass, &stop, &observer, cp, total)?;
+        let walked = walk_all(&shared, walkers);
+        let cp = shared.cp.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if let Some(f) = &file {
+            f.save(&cp)?;
+        }
+        let walked = walked?;
+        let mut outcome = Outcome {
             summary: cp.summary,
-            completed: true,
-        })
+            completed: walked.completed,
+            resumed,
+            verification: None,
+        };
+        if !walked.completed || self.dry_run {
+            return Ok(outcome);
+        }
+        observer.notice(&Notice::Verifying);
+        let verification = self.verify_nodes(walked.nodes, &stop, &observer, true, total)?;
+        outcome.completed = verification.is_some();
+        outcome.verification = verification;
+        if let (Some(f), true) = (&file, outcome.completed) {
+            f.remove()?;
+        }
+        Ok(outcome)
     }
 
-    fn key(
+    /// Checks, writing nothing, that every value behind `url` is in the state this job
+    /// promises. `None` if stopped.
+    pub fn verify(
         &self,
-        node: &mut Node,
-        cas: &Cas,
-        key: &[u8],
-        s: &mut Summary,
-    ) -> Result<(), MigrateError> {
-        let con = &mut node.con;
-        let kind: String = redis::cmd("TYPE").arg(key).query(con)?;
-        match kind.as_str() {
-            "string" => {
-                let Some(old): Option<Vec<u8>> = redis::cmd("GET").arg(key).query(con)? else {
-                    s.skip("vanished");
-                    return Ok(());
-                };
-                self.value(s, &old, |new| cas.string(con, key, &old, new))?;
-            }
-            "hash" => {
-                let mut cursor = 0u64;
-                loop {
-                    let (next, pairs): (u64, Vec<FieldValue>) = redis::cmd("HSCAN")
-                        .arg(key)
-                        .arg(cursor)
-                        .arg("COUNT")
-                        .arg(self.batch)
-                        .query(con)?;
-                    for (field, old) in pairs {
-                        self.value(s, &old, |new| cas.hash(con, key, &field, &old, new))?;
-                    }
-                    if next == 0 {
-                        break;
-                    }
-                    cursor = next;
-                }
-            }
-            "list" => {
-                let len: i64 = redis::cmd("LLEN").arg(key).query(con)?;
-                let step = self.batch.max(1) as i64;
-                for start in (0..len).step_by(step as usize) {
-                    let chunk: Vec<Vec<u8>> = redis::cmd("LRANGE")
-                        .arg(key)
-                        .arg(start)
-                        .arg(start + step - 1)
-                        .query(con)?;
-                    for (i, old) in chunk.into_iter().enumerate() {
-                        let index = start + i as i64;
-                        self.value(s, &old, |new| cas.list(con, key, index, &old, new))?;
-                    }
-                }
-            }
-            "none" => s.skip("vanished"),
-            _ => s.skip("unsupported_type"),
-        }
-        Ok(())
+        url: &str,
+        stop: Arc<AtomicBool>,
+        observer: Arc<dyn Observer>,
+    ) -> Result<Option<Verification>, MigrateError> {
+        self.check()?;
+        let nodes = Topology::discover(url, self.timeout)?.connect()?;
+        self.verify_on(nodes, stop, observer)
     }
 
-    /// Decides about one value and, unless dry, swaps it in.
-    fn value(
+    /// [`verify`](Self::verify) on primaries already connected.
+    pub fn verify_on(
         &self,
-        s: &mut Summary,
-        old: &[u8],
-        swap: impl FnOnce(&[u8]) -> redis::RedisResult<Swap>,
-    ) -> Result<(), MigrateError> {
-        s.values_seen += 1;
-        match step(&self.engine, self.direction, old)? {
-            Step::Skip(reason) => s.skip(reason),
-            Step::Rewrite(new) => {
-                if self.dry_run || swap(&new)? == Swap::Done {
-                    s.rewritten += 1;
-                    s.bytes_before += old.len() as u64;
-                    s.bytes_after += new.len() as u64;
-                } else {
-                    s.skip("changed");
-                }
-            }
+        nodes: Vec<Node>,
+        stop: Arc<AtomicBool>,
+        observer: Arc<dyn Observer>,
+    ) -> Result<Option<Verification>, MigrateError> {
+        self.check()?;
+        let (nodes, total) = total_keys(nodes)?;
+        self.verify_nodes(nodes, &stop, &observer, false, total)
+    }
+
+    fn verify_nodes(
+        &self,
+        nodes: Vec<Node>,
+        stop: &Arc<AtomicBool>,
+        observer: &Arc<dyn Observer>,
+        fix: bool,
+        total: u64,
+    ) -> Result<Option<Verification>, MigrateError> {
+        let mut cp = Checkpoint::default();
+        for node in &nodes {
+            cp.nodes
+                .insert(node.addr.clone(), NodeProgress::start(node));
         }
-        Ok(())
+        let walkers = self.walkers(nodes, &cp);
+        let pass = Pass::Verify {
+            fix: fix && !self.dry_run,
+        };
+        let shared = self.shared(pass, stop, observer, cp, total)?;
+        let walked = walk_all(&shared, walkers)?;
+        Ok(walked
+            .completed
+            .then(|| Verification::of(self.expect(), walked.summary)))
     }
 }
 
-/// Spaces keys `1/rate` seconds apart.
-struct Pace {
-    every: Option<Duration>,
-    next: Instant,
-}
-
-impl Pace {
-    fn new(rate: Option<f64>) -> Self {
-        Pace {
-            every: rate
-                .filter(|r| *r > 0.0)
-                .map(|r| Duration::from_secs_f64(1.0 / r)),
-            next: Instant::now(),
-        }
+/// The nodes and the sum of their `DBSIZE`.
+fn total_keys(mut nodes: Vec<Node>) -> Result<(Vec<Node>, u64), MigrateError> {
+    let mut total = 0u64;
+    for node in &mut nodes {
+        total += redis::cmd("DBSIZE")
+            .query::<u64>(&mut node.con)
+            .map_err(MigrateError::node(&node.addr))?;
     }
-
-    fn wait(&mut self) {
-        if let Some(every) = self.every {
-            let now = Instant::now();
-            if self.next > now {
-                std::thread::sleep(self.next - now);
-            }
-            self.next = self.next.max(now) + every;
-        }
-    }
+    Ok((nodes, total))
 }

@@ -6,11 +6,14 @@ mod coverage;
 mod dictionaries;
 mod glide;
 mod look_alikes;
+#[cfg(feature = "migrate")]
 mod migrate;
 mod modes;
 mod pipelines;
 mod scale;
 mod transactions;
+#[cfg(feature = "migrate")]
+mod type_changes;
 mod unconfigured;
 mod value_types;
 

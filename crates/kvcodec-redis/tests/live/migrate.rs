@@ -2,10 +2,13 @@
 //! from a checkpoint, and a cluster.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use kvcodec::Mode;
-use kvcodec_redis::migrate::{Direction, Migration, Summary};
+use kvcodec_redis::migrate::{
+    DEFAULT_TIMEOUT, Direction, Migration, Observer, Progress, Reason, Summary, ValueTypes,
+};
 use kvcodec_tests::keyspace::{self, Writer, all_keys, doc, populate};
 use kvcodec_tests::{Cluster, Server, ServerKind};
 use redis::Commands;
@@ -32,11 +35,23 @@ fn migration(direction: Direction, checkpoint: Option<std::path::PathBuf>) -> Mi
         dry_run: false,
         batch: 10,
         checkpoint,
+        types: ValueTypes::ALL,
+        timeout: DEFAULT_TIMEOUT,
     }
 }
 
+/// A stop flag that is never set.
+fn go() -> Arc<AtomicBool> {
+    Arc::new(AtomicBool::new(false))
+}
+
+/// An observer that ignores everything.
+fn quiet() -> Arc<dyn Observer> {
+    Arc::new(|_: &Progress| {})
+}
+
 fn run(m: &Migration, url: &str) -> Summary {
-    let outcome = m.run(url, &AtomicBool::new(false), &mut |_, _| {}).unwrap();
+    let outcome = m.run(url, go(), quiet()).unwrap();
     assert!(outcome.completed);
     outcome.summary
 }
@@ -63,8 +78,8 @@ fn migrate_with_writer(kind: ServerKind) {
         }
     }
     assert!(first.rewritten > 100, "{kind}: {first:?}");
-    assert_eq!(first.skipped_for("too_small"), 30, "{kind}: {first:?}");
-    assert_eq!(first.skipped_for("unsupported_type"), 1);
+    assert_eq!(first.skipped_for(Reason::TooSmall), 30, "{kind}: {first:?}");
+    assert_eq!(first.skipped_for(Reason::UnsupportedType), 1);
     for k in ["s:2", "h:0", "l:0"] {
         let raw: Vec<u8> = match &k[..1] {
             "s" => plain.get(k).unwrap(),
@@ -111,21 +126,24 @@ fn stop_and_resume(kind: ServerKind) {
     let cp = dir.path().join("migrate.checkpoint");
     let m = migration(Direction::Compress, Some(cp.clone()));
 
-    let stop = AtomicBool::new(false);
+    let stop = go();
+    let flag = stop.clone();
     let outcome = m
-        .run(&server.url(), &stop, &mut |s, _| {
-            if s.keys_scanned >= 40 {
-                stop.store(true, Ordering::Relaxed);
-            }
-        })
+        .run(
+            &server.url(),
+            stop,
+            Arc::new(move |s: &Progress| {
+                if s.keys_scanned >= 40 {
+                    flag.store(true, Ordering::Relaxed);
+                }
+            }),
+        )
         .unwrap();
     assert!(
         !outcome.completed && cp.exists(),
         "{kind}: the first run should stop early"
     );
-    let resumed = m
-        .run(&server.url(), &AtomicBool::new(false), &mut |_, _| {})
-        .unwrap();
+    let resumed = m.run(&server.url(), go(), quiet()).unwrap();
     assert!(resumed.completed);
     assert!(
         resumed.summary.keys_scanned >= 137,
@@ -139,11 +157,18 @@ fn stop_and_resume(kind: ServerKind) {
         "{kind}: the resumed run left values behind: {left:?}"
     );
 
-    // A checkpoint of another job is refused.
+    // A completed run removes its checkpoint; a stopped one leaves it (written before the
+    // first key), and a checkpoint of another job is refused.
+    assert!(
+        !cp.exists(),
+        "{kind}: a completed run removes its checkpoint"
+    );
+    let stopped = m
+        .run(&server.url(), Arc::new(AtomicBool::new(true)), quiet())
+        .unwrap();
+    assert!(!stopped.completed && cp.exists(), "{kind}: {stopped:?}");
     let other = migration(Direction::Decompress, Some(cp));
-    let err = other
-        .run(&server.url(), &AtomicBool::new(false), &mut |_, _| {})
-        .unwrap_err();
+    let err = other.run(&server.url(), go(), quiet()).unwrap_err();
     assert!(
         err.to_string().contains("expected `rollback match=*`"),
         "{err}"

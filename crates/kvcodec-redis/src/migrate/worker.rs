@@ -1,0 +1,304 @@
+//! One thread per primary: walks its batches, decides and rewrites each value, records the
+//! batch in the shared checkpoint. [`walk_all`] runs them in parallel and waits.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use redis::Connection;
+
+use super::cas::{self, At, Cas, Swap};
+use super::checkpoint::{Checkpoint, CheckpointFile, NodeProgress};
+use super::error::MigrateError;
+use super::judge::{self, Pass, Verdict};
+use super::outcome::Observer;
+use super::pace::Pacer;
+use super::reason::{Progress, Reason, Summary};
+use super::run::Migration;
+use super::topology::Node;
+use super::walker::{Visit, Walker};
+
+/// After a stop or a failure, how long the other threads get to finish their key before the
+/// run returns without them (a thread blocked on a frozen server ends at its timeout).
+pub const GRACE: Duration = Duration::from_secs(1);
+
+/// How often a verification that fixes values tries a value that keeps changing.
+const ATTEMPTS: usize = 4;
+
+/// What the threads of one pass share.
+pub(crate) struct Shared {
+    pub m: Migration,
+    pub pass: Pass,
+    pub stop: Arc<AtomicBool>,
+    pub abort: AtomicBool,
+    pub pacer: Pacer,
+    pub observer: Arc<dyn Observer>,
+    pub cp: Mutex<Checkpoint>,
+    pub file: Option<CheckpointFile>,
+    pub keys: AtomicU64,
+    pub rewritten: AtomicU64,
+    pub skipped: AtomicU64,
+    pub total: u64,
+}
+
+impl Shared {
+    fn halted(&self) -> bool {
+        self.stop.load(Ordering::Relaxed) || self.abort.load(Ordering::Relaxed)
+    }
+
+    fn progress(&self) -> Progress {
+        Progress {
+            keys_scanned: self.keys.load(Ordering::Relaxed),
+            rewritten: self.rewritten.load(Ordering::Relaxed),
+            skipped: self.skipped.load(Ordering::Relaxed),
+            total: self.total,
+        }
+    }
+
+    /// Records a completed batch of `walker` and, in a writing pass, saves the checkpoint.
+    fn batch_done(&self, walker: &Walker, s: &Summary) -> Result<(), MigrateError> {
+        let mut cp = self.cp.lock().unwrap_or_else(|e| e.into_inner());
+        cp.summary.add(s);
+        let node = &walker.node;
+        let p = cp
+            .nodes
+            .entry(node.addr.clone())
+            .or_insert_with(|| NodeProgress::start(node));
+        p.cursor = walker.cursor;
+        p.done = walker.done;
+        match &self.file {
+            Some(file) if self.pass == (Pass::Rewrite { dry: false }) => file.save(&cp),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The visitor of one thread.
+struct Rewriter<'a> {
+    shared: &'a Shared,
+    node: String,
+    cas: Cas,
+    s: Summary,
+}
+
+impl Rewriter<'_> {
+    fn skip(&mut self, reason: Reason) {
+        self.s.skip(reason);
+        self.shared.skipped.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn rewritten(&mut self, before: usize, after: usize) {
+        self.s.rewritten += 1;
+        self.s.bytes_before += before as u64;
+        self.s.bytes_after += after as u64;
+        self.shared.rewritten.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn judge(&self, value: &[u8]) -> Result<Verdict, MigrateError> {
+        Ok(judge::judge(
+            &self.shared.m.engine,
+            self.shared.m.direction,
+            value,
+        )?)
+    }
+
+    fn swap(
+        &self,
+        con: &mut Connection,
+        key: &[u8],
+        at: &At,
+        old: &[u8],
+        new: &[u8],
+    ) -> Result<Swap, MigrateError> {
+        self.cas
+            .swap(con, key, at, old, new)
+            .map_err(MigrateError::node(&self.node))
+    }
+
+    /// A verification: a value in the promised state is counted by its reason; one that is
+    /// not is rewritten (`fix`, retrying a value that keeps changing) or counted `undone`.
+    fn verify(
+        &mut self,
+        con: &mut Connection,
+        key: &[u8],
+        at: At,
+        mut old: Vec<u8>,
+        fix: bool,
+    ) -> Result<(), MigrateError> {
+        for _ in 0..ATTEMPTS {
+            let new = match self.judge(&old)? {
+                Verdict::Keep(reason) => {
+                    self.skip(reason);
+                    return Ok(());
+                }
+                Verdict::Rewrite(_) if !fix => {
+                    self.skip(Reason::Undone);
+                    return Ok(());
+                }
+                Verdict::Rewrite(new) => new,
+            };
+            if self.swap(con, key, &at, &old, &new)? == Swap::Done {
+                self.rewritten(old.len(), new.len());
+                return Ok(());
+            }
+            drop(new);
+            old = match cas::read(con, key, &at) {
+                Ok(Some(v)) => v,
+                Ok(None) => {
+                    self.skip(Reason::Vanished);
+                    return Ok(());
+                }
+                Err(e) if e.code() == Some("WRONGTYPE") => {
+                    self.skip(Reason::TypeChanged);
+                    return Ok(());
+                }
+                Err(e) => return Err(MigrateError::node(&self.node)(e)),
+            };
+        }
+        self.skip(Reason::Changed);
+        Ok(())
+    }
+}
+
+impl Visit for Rewriter<'_> {
+    fn begin_key(&mut self) -> bool {
+        let shared = self.shared;
+        if shared.halted() || !shared.pacer.wait(&|| shared.halted()) {
+            return false;
+        }
+        self.s.keys_scanned += 1;
+        shared.keys.fetch_add(1, Ordering::Relaxed);
+        shared.observer.progress(&shared.progress());
+        true
+    }
+
+    fn skip_key(&mut self, reason: Reason) {
+        self.skip(reason);
+    }
+
+    fn peek(&mut self, prefix: &[u8], len: u64) -> bool {
+        match judge::peek(self.shared.m.direction, prefix, len) {
+            Some(reason) => {
+                self.s.values_seen += 1;
+                self.skip(reason);
+                false
+            }
+            None => true,
+        }
+    }
+
+    fn value(
+        &mut self,
+        con: &mut Connection,
+        key: &[u8],
+        at: At,
+        old: Vec<u8>,
+    ) -> Result<(), MigrateError> {
+        self.s.values_seen += 1;
+        let dry = match self.shared.pass {
+            Pass::Verify { fix } => return self.verify(con, key, at, old, fix),
+            Pass::Rewrite { dry } => dry,
+        };
+        match self.judge(&old)? {
+            Verdict::Keep(reason) => self.skip(reason),
+            Verdict::Rewrite(new) => {
+                if dry || self.swap(con, key, &at, &old, &new)? == Swap::Done {
+                    self.rewritten(old.len(), new.len());
+                } else {
+                    self.skip(Reason::Changed);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One thread's walk: batches until done, stopped or failed. Gives the node back.
+fn work(shared: &Shared, mut walker: Walker) -> (Node, Result<Summary, MigrateError>) {
+    let mut rw = Rewriter {
+        shared,
+        node: walker.node.addr.clone(),
+        cas: Cas::default(),
+        s: Summary::default(),
+    };
+    let mut total = Summary::default();
+    let result = loop {
+        if walker.done {
+            break Ok(());
+        }
+        rw.s = Summary::default();
+        match walker.batch(&mut rw) {
+            Ok(true) => {
+                total.add(&rw.s);
+                if let Err(e) = shared.batch_done(&walker, &rw.s) {
+                    break Err(e);
+                }
+            }
+            Ok(false) => break Ok(()),
+            Err(e) => break Err(e),
+        }
+    };
+    (walker.node, result.map(|()| total))
+}
+
+/// What the threads of a pass left.
+pub(crate) struct Walked {
+    /// Nodes given back (all of them unless a thread is still blocked).
+    pub nodes: Vec<Node>,
+    /// Figures of this pass (this run's batches only).
+    pub summary: Summary,
+    /// Every node's walk completed.
+    pub completed: bool,
+}
+
+/// Walks every walker on its own thread; waits for all of them, or, after a stop or a
+/// failure, at most [`GRACE`] more. The first failure is returned.
+pub(crate) fn walk_all(shared: &Arc<Shared>, walkers: Vec<Walker>) -> Result<Walked, MigrateError> {
+    let (tx, rx) = mpsc::channel();
+    let mut out = Walked {
+        nodes: Vec::new(),
+        summary: Summary::default(),
+        completed: true,
+    };
+    let mut pending = 0;
+    for walker in walkers {
+        if walker.done {
+            out.nodes.push(walker.node);
+            continue;
+        }
+        pending += 1;
+        let (tx, shared) = (tx.clone(), shared.clone());
+        std::thread::spawn(move || {
+            let result = work(&shared, walker);
+            let _ = tx.send(result);
+        });
+    }
+    let mut failure = None;
+    let mut deadline: Option<Instant> = None;
+    while pending > 0 {
+        if let Ok((node, result)) = rx.recv_timeout(Duration::from_millis(20)) {
+            pending -= 1;
+            match result {
+                Ok(s) => out.summary.add(&s),
+                Err(e) => {
+                    shared.abort.store(true, Ordering::Relaxed);
+                    failure.get_or_insert(e);
+                }
+            }
+            out.nodes.push(node);
+        }
+        if shared.halted() {
+            let at = *deadline.get_or_insert_with(|| Instant::now() + GRACE);
+            if Instant::now() >= at {
+                break;
+            }
+        }
+    }
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let cp = shared.cp.lock().unwrap_or_else(|e| e.into_inner());
+    out.completed = pending == 0 && cp.nodes.values().all(|p| p.done);
+    Ok(out)
+}
