@@ -5,10 +5,18 @@
 #
 # 1. scripts/setup.sh        installs redis-server, valkey-server, redis-cli, Python interop
 #                            packages and cargo-fuzz where missing (idempotent)
-# 2. cargo test --workspace --all-targets   unit, integration and live-server tests, benches
+# 2. cargo fmt --check, cargo clippy --workspace --all-targets -D warnings (clippy also
+#    checks the MSRV: `incompatible_msrv` flags std APIs newer than rust-version)
+# 3. cargo test --workspace --all-targets   unit, integration and live-server tests, benches
 #                                           and examples in test mode
-# 3. cargo test --workspace --doc           doc tests
-# 4. cargo fuzz                             builds fuzz/ (its own workspace) and runs every
+# 4. cargo test --workspace --doc           doc tests
+# 5. cargo doc -D warnings                  the API docs build without a broken link
+# 6. scripts/features.sh                    every crate builds with no features and with each
+#                                           feature alone
+# 7. cargo package --workspace --exclude kvcodec-tests
+#                                           every publishable crate packages, and the packaged
+#                                           crates build (what crates.io would receive)
+# 8. cargo fuzz                             builds fuzz/ (its own workspace) and runs every
 #                                           fuzz/fuzz_targets/*.rs for FUZZ_SECONDS each
 #
 # Environment:
@@ -81,11 +89,20 @@ if ((failures)); then
     exit 1
 fi
 
-# --- 2, 3. cargo tests -------------------------------------------------------------------------
+# --- 2. habits -----------------------------------------------------------------------------------
+step "cargo fmt --check" cargo fmt --all --check
+step "clippy -D warnings" cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+# --- 3, 4. cargo tests -------------------------------------------------------------------------
 step "cargo test (all targets)" timeout --kill-after=30s "$TEST_TIMEOUT" cargo test --workspace --all-targets
 step "doc tests" timeout --kill-after=30s "$TEST_TIMEOUT" cargo test --workspace --doc
 
-# --- 4. fuzz smoke run -------------------------------------------------------------------------
+# --- 5, 6, 7. docs, features, packages ---------------------------------------------------------
+step "cargo doc -D warnings" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
+step "features: none, and each alone" ./scripts/features.sh
+step "cargo package (publishable crates)" cargo package --workspace --exclude kvcodec-tests --allow-dirty --quiet
+
+# --- 8. fuzz smoke run -------------------------------------------------------------------------
 fuzz_targets=()
 if [[ -d fuzz/fuzz_targets ]]; then
     for file in fuzz/fuzz_targets/*.rs; do

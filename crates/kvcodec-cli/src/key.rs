@@ -160,15 +160,14 @@ impl KeyInspection {
 /// `inspect KEY --url URL`: the value of `key` at `location`, inspected with every
 /// compiled-in codec and the server's zstd dictionaries, decoding at most `max_size` bytes.
 pub fn inspect_key(
-    url: &str,
+    server: &ServerUrl,
     key: &str,
     location: &LocationArgs,
     max_size: usize,
 ) -> Result<KeyInspection, CliError> {
-    let server = ServerUrl::parse(url)?;
     let mut con = server.connect()?;
     let location = location.location();
-    let stored = fetch(&server, &mut *con, key, &location)?;
+    let stored = fetch(server, &mut *con, key, &location)?;
     let reader = server.reader(&mut *con, max_size.max(1), OnCorrupt::Error)?;
     let inspection = inspect_with(&stored.bytes, max_size, &|id| {
         reader.registry().get(id).cloned()

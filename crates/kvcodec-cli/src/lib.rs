@@ -57,6 +57,7 @@ pub mod report;
 pub mod rng;
 pub mod run_report;
 pub mod server;
+pub mod server_args;
 pub mod source;
 pub mod stats;
 pub mod svg;

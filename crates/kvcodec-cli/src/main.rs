@@ -16,6 +16,8 @@ use kvcodec_cli::commands::{self, Cli, clap_error_line};
 use kvcodec_cli::error::EXIT_USAGE;
 
 fn main() -> ExitCode {
+    // rediss://: redis-rs builds rustls without a crypto provider; use ring.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => match e.kind() {

@@ -21,10 +21,11 @@ use std::time::Duration;
 
 use kvcodec::{Codec, CodecId, Engine, OnCorrupt};
 use kvcodec_redis::migrate::{MigrateError, Node, Topology};
-use redis::{ConnectionInfo, ConnectionLike, IntoConnectionInfo, RedisError};
+use redis::{ConnectionInfo, ConnectionLike, RedisError, TlsCertificates};
 
 use crate::backends;
 use crate::error::CliError;
+use crate::server_args::{Target, TlsArgs};
 
 /// Default of `--timeout`: how long a connection, a read or a write may take before the
 /// server counts as unreachable.
@@ -42,31 +43,30 @@ pub fn timeout() -> Duration {
     Duration::from_millis(TIMEOUT_MS.load(Ordering::Relaxed))
 }
 
-/// What `--url` accepts, for messages.
-pub const URL_FORMS: &str = "redis://[user:password@]host[:port][/db] or unix:///path/to.sock";
+pub use crate::server_args::{URL_FORMS, redact};
 
-/// A checked `--url`.
+/// A checked `--url`, with the password from `REDISCLI_AUTH` and the TLS options applied
+/// ([`crate::server_args`]).
 #[derive(Debug, Clone)]
 pub struct ServerUrl {
-    /// The URL as given (passed on to the migration, which connects itself).
-    pub url: String,
-    /// Its parsed form.
+    /// Its parsed form (password and TLS settings included).
     pub info: ConnectionInfo,
+    /// The CA of `--cacert`, for cluster connections (which take it separately).
+    certificates: Option<TlsCertificates>,
 }
 
 impl ServerUrl {
-    /// Parses `url`; a malformed one is a usage error.
+    /// Parses `url` (no TLS options); a malformed one is a usage error.
     pub fn parse(url: &str) -> Result<Self, CliError> {
-        let info = url.into_connection_info().map_err(|e| {
-            CliError::usage(format!(
-                "bad --url {:?}: expected {URL_FORMS} ({})",
-                redact(url),
-                e.detail().unwrap_or("does not parse")
-            ))
-        })?;
+        Self::open(url, &TlsArgs::default())
+    }
+
+    /// Parses `url` and applies `REDISCLI_AUTH` and the TLS options.
+    pub fn open(url: &str, tls: &TlsArgs) -> Result<Self, CliError> {
+        let target = Target::new(url, tls)?;
         Ok(ServerUrl {
-            url: url.to_owned(),
-            info,
+            certificates: target.certificates(),
+            info: target.info,
         })
     }
 
@@ -115,10 +115,14 @@ impl ServerUrl {
         if !cluster {
             return Ok(Box::new(self.probe()?));
         }
-        let cluster = redis::cluster::ClusterClient::builder(vec![self.info.clone()])
+        let mut builder = redis::cluster::ClusterClient::builder(vec![self.info.clone()])
             .connection_timeout(timeout())
             .response_timeout(timeout())
-            .retries(1)
+            .retries(1);
+        if let Some(certificates) = &self.certificates {
+            builder = builder.certs(certificates.clone());
+        }
+        let cluster = builder
             .build()
             .and_then(|c| c.get_connection())
             .map_err(|e| self.error("cannot open a cluster connection", &e))?;
@@ -197,21 +201,6 @@ impl ServerUrl {
     }
 }
 
-/// `url` with the password (between `:` and `@` after the scheme) replaced by `***`.
-pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    match rest.rsplit_once('@') {
-        Some((userinfo, host)) if userinfo.contains(':') => {
-            let user = userinfo.split(':').next().unwrap_or("");
-            format!("{scheme}://{user}:***@{host}")
-        }
-        Some((_, host)) => format!("{scheme}://***@{host}"),
-        None => url.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,13 +219,5 @@ mod tests {
         );
         let e = ServerUrl::parse("redis://u:secret@h:1/x").unwrap_err();
         assert!(!e.message.contains("secret"), "{e}");
-    }
-
-    #[test]
-    fn passwords_are_redacted() {
-        assert_eq!(redact("redis://u:pw@h:1"), "redis://u:***@h:1");
-        assert_eq!(redact("redis://pw@h:1"), "redis://***@h:1");
-        assert_eq!(redact("redis://h:1"), "redis://h:1");
-        assert_eq!(redact("junk"), "junk");
     }
 }

@@ -26,6 +26,8 @@ mod migrate;
 mod resume;
 #[path = "live/stop.rs"]
 mod stop;
+#[path = "live/tls.rs"]
+mod tls;
 #[path = "live/verify.rs"]
 mod verify;
 
@@ -36,7 +38,7 @@ use std::time::{Duration, Instant};
 
 use kvcodec::OnCorrupt;
 
-pub use common::{fails, json, kvcodec, ok};
+pub use common::{fails, json, kvcodec, kvcodec_env, ok};
 
 pub use kvcodec_tests::keyspace::{KEYS, all_keys, doc, populate};
 
@@ -90,6 +92,8 @@ pub fn spawn(args: &[&str]) -> Child {
 /// Starts `kvcodec args…` in `dir`, output piped.
 pub fn spawn_in(dir: &Path, args: &[&str]) -> Child {
     Command::new(common::bin())
+        .env_remove("REDIS_URL")
+        .env_remove("REDISCLI_AUTH")
         .current_dir(dir)
         .args(args)
         .stdin(Stdio::null())

@@ -54,7 +54,7 @@ impl<C: redis::ConnectionLike + ?Sized> redis::ConnectionLike for Borrowed<'_, C
     }
 }
 
-#[cfg(feature = "aio")]
+#[cfg(any(feature = "tokio-comp", feature = "smol-comp"))]
 impl<C: redis::aio::ConnectionLike + Send + ?Sized> redis::aio::ConnectionLike for Borrowed<'_, C> {
     fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> redis::RedisFuture<'a, Value> {
         self.0.req_packed_command(cmd)

@@ -99,7 +99,7 @@
 //! when nothing is configured) writes plain values and still decodes compressed ones — the
 //! safe rollback; `Off` is a plain client, chosen only explicitly.
 
-#[cfg(feature = "aio")]
+#[cfg(any(feature = "tokio-comp", feature = "smol-comp"))]
 mod aio;
 mod borrowed;
 mod compression;

@@ -11,6 +11,7 @@ use crate::dictionary::DEFAULT_DICT_SIZE;
 use crate::error::CliError;
 use crate::live_source::LiveSource;
 use crate::server::ServerUrl;
+use crate::server_args::TlsArgs;
 use crate::source::{Corpus, DirSource};
 use crate::{report, text};
 
@@ -29,6 +30,9 @@ pub struct AssessArgs {
     /// With `--url`: only keys matching this glob pattern (SCAN MATCH).
     #[arg(long = "match", value_name = "PATTERN", requires = "url")]
     pub pattern: Option<String>,
+    /// TLS for a `rediss://` `--url`.
+    #[command(flatten)]
+    pub tls: TlsArgs,
     /// With `--url`: stop after this many values.
     #[arg(long, value_name = "N", default_value_t = 10_000, requires = "url")]
     pub sample: usize,
@@ -64,7 +68,7 @@ impl AssessArgs {
                 if self.sample == 0 {
                     return Err(CliError::usage("--sample 0: expected at least 1 value"));
                 }
-                let server = ServerUrl::parse(url)?;
+                let server = ServerUrl::open(url, &self.tls)?;
                 Corpus::collect(LiveSource::open(
                     &server,
                     self.pattern.clone(),

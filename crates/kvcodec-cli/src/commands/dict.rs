@@ -21,6 +21,7 @@ use crate::dictionary::DEFAULT_DICT_SIZE;
 use crate::error::CliError;
 use crate::live_source::LiveSource;
 use crate::server::ServerUrl;
+use crate::server_args::{ServerArgs, TlsArgs};
 use crate::source::{Corpus, DirSource, ValueSource};
 use crate::stats::human_bytes;
 
@@ -54,6 +55,9 @@ pub struct TrainArgs {
     /// With `--url`: only keys matching this glob pattern.
     #[arg(long = "match", value_name = "PATTERN", requires = "url")]
     pub pattern: Option<String>,
+    /// TLS for a `rediss://` `--url`.
+    #[command(flatten)]
+    pub tls: TlsArgs,
     /// With `--url`: sample at most this many values.
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     pub sample: usize,
@@ -74,17 +78,17 @@ pub struct PushArgs {
     /// The dictionary file (as written by `dict train` or `zstd --train`).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// Server URL; any node of a cluster.
-    #[arg(long, value_name = "URL")]
-    pub url: String,
+    /// The server.
+    #[command(flatten)]
+    pub server: ServerArgs,
 }
 
 /// Arguments of `kvcodec dict pull`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PullArgs {
-    /// Server URL; any node of a cluster.
-    #[arg(long, value_name = "URL")]
-    pub url: String,
+    /// The server.
+    #[command(flatten)]
+    pub server: ServerArgs,
     /// Directory to write `<id>.dict` files to (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out_dir: PathBuf,
@@ -105,7 +109,7 @@ fn train(args: &TrainArgs, out: &mut dyn Write) -> Result<(), CliError> {
             if args.sample == 0 {
                 return Err(CliError::usage("--sample 0: expected at least 1 value"));
             }
-            let server = ServerUrl::parse(url)?;
+            let server = ServerUrl::open(url, &args.tls)?;
             gather(LiveSource::open(
                 &server,
                 args.pattern.clone(),
@@ -165,7 +169,7 @@ fn push(args: &PushArgs, out: &mut dyn Write) -> Result<(), CliError> {
         .dictionary(&bytes)
         .and_then(|b| b.build())
         .map_err(|e| not_a_dictionary(e.to_string()))?;
-    let server = ServerUrl::parse(&args.url)?;
+    let server = args.server.server()?;
     let mut con = server.connect()?;
     dictionaries::push(&mut *con, id, &bytes).map_err(|e| match e.kind() {
         redis::ErrorKind::Client => CliError::usage(format!(
@@ -179,7 +183,7 @@ fn push(args: &PushArgs, out: &mut dyn Write) -> Result<(), CliError> {
 }
 
 fn pull(args: &PullArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let server = ServerUrl::parse(&args.url)?;
+    let server = args.server.server()?;
     let mut con = server.connect()?;
     let found = dictionaries::pull(&mut *con)
         .map_err(|e| server.error("cannot read the dictionaries", &e))?;

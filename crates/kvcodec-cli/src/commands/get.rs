@@ -9,7 +9,7 @@ use kvcodec::header::has_header;
 use crate::commands::write_out;
 use crate::error::CliError;
 use crate::key::{self, LocationArgs};
-use crate::server::ServerUrl;
+use crate::server_args::ServerArgs;
 
 /// Arguments of `kvcodec get`.
 #[derive(Debug, Clone, clap::Args)]
@@ -17,9 +17,9 @@ pub struct GetArgs {
     /// The key.
     #[arg(value_name = "KEY")]
     pub key: String,
-    /// Server URL: `redis://[user:password@]host[:port][/db]`; any node of a cluster.
-    #[arg(long, value_name = "URL")]
-    pub url: String,
+    /// The server.
+    #[command(flatten)]
+    pub server: ServerArgs,
     /// Which value of the key (a string by default).
     #[command(flatten)]
     pub location: LocationArgs,
@@ -34,7 +34,7 @@ pub struct GetArgs {
 
 /// Writes the decoded value to `out` (a plain value as it is stored).
 pub fn run(args: &GetArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let server = ServerUrl::parse(&args.url)?;
+    let server = args.server.server()?;
     let mut con = server.connect()?;
     let stored = key::fetch(&server, &mut *con, &args.key, &args.location.location())?;
     let on_corrupt = if args.strict {

@@ -12,6 +12,8 @@ use crate::backends;
 use crate::commands::{Input, write_out};
 use crate::error::CliError;
 use crate::key::{self, LocationArgs};
+use crate::server::ServerUrl;
+use crate::server_args::TlsArgs;
 use crate::stats::human_bytes;
 
 /// Arguments of `kvcodec inspect`.
@@ -28,6 +30,9 @@ pub struct InspectArgs {
     /// decode too.
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
+    /// TLS for a `rediss://` `--url`.
+    #[command(flatten)]
+    pub tls: TlsArgs,
     /// With `--url`: which value of the key.
     #[command(flatten)]
     pub location: LocationArgs,
@@ -245,7 +250,8 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<(), CliError> {
                 return Err(CliError::usage("inspect --url needs a KEY"));
             };
             let key = key.to_string_lossy();
-            let found = key::inspect_key(url, &key, &args.location, args.max_size)?;
+            let server = ServerUrl::open(url, &args.tls)?;
+            let found = key::inspect_key(&server, &key, &args.location, args.max_size)?;
             (to_json(&found)?, found.render())
         }
     };

@@ -23,14 +23,15 @@ use crate::interrupt;
 use crate::progress::Progress;
 use crate::run_report::RunReport;
 use crate::server::{self, ServerUrl};
+use crate::server_args::ServerArgs;
 
 /// Options shared by `migrate` and `rollback`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RunArgs {
-    /// Server URL: `redis://[user:password@]host[:port][/db]`. For a cluster, any node: every
-    /// primary is walked (every slot must be served by a reachable primary).
-    #[arg(long, value_name = "URL")]
-    pub url: String,
+    /// The server; for a cluster, any node: every primary is walked (every slot must be
+    /// served by a reachable primary).
+    #[command(flatten)]
+    pub server: ServerArgs,
     /// Only keys matching this glob pattern (SCAN MATCH), e.g. `user:*`.
     #[arg(long = "match", value_name = "PATTERN")]
     pub pattern: Option<String>,
@@ -164,7 +165,7 @@ pub fn check_spec(
 
 /// `kvcodec migrate`.
 pub fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let server = ServerUrl::parse(&args.run.url)?;
+    let server = args.run.server.server()?;
     args.run.check()?;
     let spec = check_spec(&args.to, args.min_size, args.dictionary)?;
     let (topology, nodes) = server.topology()?;
@@ -181,7 +182,7 @@ pub fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliError> 
 
 /// `kvcodec rollback`.
 pub fn rollback(args: &RollbackArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let server = ServerUrl::parse(&args.run.url)?;
+    let server = args.run.server.server()?;
     args.run.check()?;
     let (topology, nodes) = server.topology()?;
     let engine = decode_engine(&server, args.max_size, topology.cluster)?;

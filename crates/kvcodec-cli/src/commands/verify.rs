@@ -27,7 +27,8 @@ use crate::error::CliError;
 use crate::interrupt;
 use crate::progress::Progress;
 use crate::run_report::verification_lines;
-use crate::server::{self, ServerUrl};
+use crate::server;
+use crate::server_args::ServerArgs;
 
 /// Which state to check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -41,9 +42,9 @@ pub enum ExpectArg {
 /// Arguments of `kvcodec verify`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct VerifyArgs {
-    /// Server URL; any node of a cluster (every primary is checked).
-    #[arg(long, value_name = "URL")]
-    pub url: String,
+    /// The server.
+    #[command(flatten)]
+    pub server: ServerArgs,
     /// The state every value should be in.
     #[arg(long, value_enum)]
     pub expect: ExpectArg,
@@ -90,7 +91,7 @@ struct VerifyReport<'a> {
 
 /// `kvcodec verify`.
 pub fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let server = ServerUrl::parse(&args.url)?;
+    let server = args.server.server()?;
     check_common(args.pattern.as_deref(), args.rate)?;
     let spec = match (args.expect, &args.to) {
         (ExpectArg::Compressed, Some(to)) => Some(check_spec(to, args.min_size, None)?),

@@ -12,7 +12,16 @@ pub fn bin() -> std::ffi::OsString {
 }
 
 pub fn kvcodec(args: &[&str], stdin: &[u8]) -> Output {
+    kvcodec_env(args, stdin, &[])
+}
+
+/// [`kvcodec`] with these environment variables set. `REDIS_URL` and `REDISCLI_AUTH` are
+/// never inherited from the test's own environment.
+pub fn kvcodec_env(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(bin())
+        .env_remove("REDIS_URL")
+        .env_remove("REDISCLI_AUTH")
+        .envs(env.iter().copied())
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
