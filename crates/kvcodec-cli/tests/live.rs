@@ -22,6 +22,8 @@ mod keys;
 mod memory;
 #[path = "live/migrate.rs"]
 mod migrate;
+#[path = "live/reshard.rs"]
+mod reshard;
 #[path = "live/resume.rs"]
 mod resume;
 #[path = "live/stop.rs"]
