@@ -18,6 +18,8 @@ mod errors;
 mod failures;
 #[path = "live/keys.rs"]
 mod keys;
+#[path = "live/lists.rs"]
+mod lists;
 #[path = "live/memory.rs"]
 mod memory;
 #[path = "live/migrate.rs"]
