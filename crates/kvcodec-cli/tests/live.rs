@@ -28,6 +28,8 @@ mod migrate;
 mod reshard;
 #[path = "live/resume.rs"]
 mod resume;
+#[path = "live/scripts.rs"]
+mod scripts;
 #[path = "live/stop.rs"]
 mod stop;
 #[path = "live/tls.rs"]
