@@ -14,25 +14,26 @@
 //! ```
 
 use std::fs::{self, File};
-use std::process::{Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::kind::{ServerKind, redis_cli};
 use crate::server::{Server, info_field};
 
-/// Number of master nodes.
+/// Number of master nodes [`Cluster::start`] starts ([`Cluster::add_primary`] adds more).
 pub const CLUSTER_NODES: usize = 3;
 /// How long `redis-cli --cluster create` may take.
-const CREATE_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const CREATE_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long the nodes may take to agree on `cluster_state:ok` after creation.
 const CONVERGE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Three running master nodes forming one cluster; all are stopped on drop.
 #[derive(Debug)]
 pub struct Cluster {
-    kind: ServerKind,
-    nodes: Vec<Server>,
+    pub(crate) kind: ServerKind,
+    pub(crate) nodes: Vec<Server>,
 }
 
 impl Cluster {
@@ -53,19 +54,31 @@ impl Cluster {
 
     /// Runs `redis-cli --cluster create` over the nodes.
     fn create(&self) {
+        let mut args: Vec<String> = vec!["create".into()];
+        args.extend(self.nodes.iter().map(Server::addr));
+        args.extend(["--cluster-replicas", "0", "--cluster-yes"].map(String::from));
+        self.cluster_tool(&args);
+    }
+
+    /// Starts `redis-cli --cluster ARGS…` with its output in a log file beside node 0's.
+    pub(crate) fn spawn_cluster_tool(&self, args: &[String]) -> (Child, PathBuf) {
         let cli = redis_cli();
-        let log_path = self.nodes[0].dir().join("cluster-create.log");
-        let log = File::create(&log_path).expect("create cluster-create.log");
-        let mut child = Command::new(cli)
+        let log_path = self.nodes[0].dir().join(format!("cluster-{}.log", args[0]));
+        let log = File::create(&log_path).expect("create the redis-cli log");
+        let child = Command::new(cli)
             .arg("--cluster")
-            .arg("create")
-            .args(self.nodes.iter().map(Server::addr))
-            .args(["--cluster-replicas", "0", "--cluster-yes"])
+            .args(args)
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("clone log handle"))
             .stderr(log)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot spawn {}: {e}", cli.display()));
+        (child, log_path)
+    }
+
+    /// Waits for a `redis-cli --cluster` child to succeed within 60 s; panics quoting its
+    /// output and the node logs otherwise.
+    pub(crate) fn wait_cluster_tool(&self, mut child: Child, log_path: &Path, what: &str) {
         let deadline = Instant::now() + CREATE_TIMEOUT;
         let status = loop {
             if let Some(status) = child.try_wait().expect("wait for redis-cli") {
@@ -75,10 +88,10 @@ impl Cluster {
                 let _ = child.kill();
                 let _ = child.wait();
                 panic!(
-                    "`redis-cli --cluster create` for {} did not finish within {CREATE_TIMEOUT:?}\n\
+                    "`redis-cli --cluster {what}` for {} did not finish within {CREATE_TIMEOUT:?}\n\
                      --- output ---\n{}\n{}",
                     self.kind,
-                    fs::read_to_string(&log_path).unwrap_or_default(),
+                    fs::read_to_string(log_path).unwrap_or_default(),
                     self.node_logs()
                 );
             }
@@ -86,29 +99,39 @@ impl Cluster {
         };
         if !status.success() {
             panic!(
-                "`redis-cli --cluster create` for {}: expected exit status 0, found {status}\n\
+                "`redis-cli --cluster {what}` for {}: expected exit status 0, found {status}\n\
                  --- output ---\n{}\n{}",
                 self.kind,
-                fs::read_to_string(&log_path).unwrap_or_default(),
+                fs::read_to_string(log_path).unwrap_or_default(),
                 self.node_logs()
             );
         }
     }
 
+    /// Runs `redis-cli --cluster ARGS…` to completion (60 s at most).
+    pub(crate) fn cluster_tool(&self, args: &[String]) {
+        let (child, log) = self.spawn_cluster_tool(args);
+        self.wait_cluster_tool(child, &log, &args[0]);
+    }
+
     /// Waits until every node reports the whole cluster healthy.
-    fn wait_converged(&self) {
+    pub(crate) fn wait_converged(&self) {
         let deadline = Instant::now() + CONVERGE_TIMEOUT;
         loop {
             let states: Vec<String> = self.nodes.iter().map(Server::cluster_info).collect();
-            if states.iter().all(|info| is_converged(info)) {
+            if states
+                .iter()
+                .all(|info| is_converged(info, self.nodes.len()))
+            {
                 return;
             }
             if Instant::now() >= deadline {
                 panic!(
                     "{} cluster did not converge within {CONVERGE_TIMEOUT:?}: expected \
-                     cluster_state:ok, 16384 slots assigned and {CLUSTER_NODES} known nodes on every \
+                     cluster_state:ok, 16384 slots assigned and {} known nodes on every \
                      node, found:\n{}\n{}",
                     self.kind,
+                    self.nodes.len(),
                     states.join("\n"),
                     self.node_logs()
                 );
@@ -117,7 +140,7 @@ impl Cluster {
         }
     }
 
-    fn node_logs(&self) -> String {
+    pub(crate) fn node_logs(&self) -> String {
         self.nodes
             .iter()
             .map(|n| format!("--- log of node {} ---\n{}", n.addr(), n.log()))
@@ -164,11 +187,11 @@ impl Cluster {
     }
 }
 
-/// Whether a `CLUSTER INFO` reply says the node sees the full, healthy cluster.
-fn is_converged(info: &str) -> bool {
+/// Whether a `CLUSTER INFO` reply says the node sees the full, healthy cluster of `nodes`.
+fn is_converged(info: &str, nodes: usize) -> bool {
     let field = |name| info_field(info, name);
     field("cluster_state").as_deref() == Some("ok")
         && field("cluster_slots_assigned").as_deref() == Some("16384")
         && field("cluster_slots_ok").as_deref() == Some("16384")
-        && field("cluster_known_nodes").as_deref() == Some(&CLUSTER_NODES.to_string())
+        && field("cluster_known_nodes").as_deref() == Some(&nodes.to_string())
 }

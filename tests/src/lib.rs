@@ -29,6 +29,7 @@
 //! | [`kind`]    | [`ServerKind`] and where `redis-server`, `valkey-server`, `redis-cli` are |
 //! | [`server`]  | [`Server`]: one standalone server on a free loopback port             |
 //! | [`cluster`] | [`Cluster`]: three masters joined by `redis-cli --cluster create`    |
+//! | [`reshard`] | [`Cluster::add_primary`], [`Cluster::reshard`]: a cluster that changes shape |
 //! | [`python`]  | [`run_python`]: run a Python snippet (GLIDE interop)                  |
 //! | [`data`]    | [`json_value`], [`incompressible`]: deterministic test values        |
 //! | [`port`]    | [`free_port`]: loopback ports no other test in this process holds     |
@@ -45,6 +46,7 @@ pub mod keyspace;
 pub mod kind;
 pub mod port;
 pub mod python;
+pub mod reshard;
 pub mod server;
 pub mod tls;
 
@@ -54,5 +56,6 @@ pub use html::html_page;
 pub use kind::{ServerKind, redis_cli};
 pub use port::{free_port, free_ports};
 pub use python::{python_binary, python_has_module, run_python, run_python_bytes};
+pub use reshard::Resharding;
 pub use server::{Server, info_field};
 pub use tls::TlsServer;

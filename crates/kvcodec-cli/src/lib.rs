@@ -30,8 +30,9 @@
 //! - [`server`], [`key`], [`live_source`]: talking to a live server — checked URLs, cluster
 //!   connections, one key's value, sampled values for `assess --url`.
 //! - [`dictionary`]: what a trained zstd dictionary saves on held-out values.
-//! - [`checkpoint_file`], [`interrupt`], [`progress`], [`run_report`]: the checkpoint file,
-//!   stop flag, progress bar and summary of `migrate`, `rollback` and `verify` (the job itself
+//! - [`job`], [`checkpoint_file`], [`interrupt`], [`progress`], [`run_report`]: the engines and
+//!   checks, checkpoint file, stop flag, progress bar and summary of `migrate`, `rollback` and
+//!   `verify` (the job itself
 //!   — topology, walk, checkpoint, verification — is `kvcodec_redis::migrate`).
 //! - [`commands`]: one module per subcommand.
 //!
@@ -47,6 +48,7 @@ pub mod corpus;
 pub mod dictionary;
 pub mod error;
 pub mod interrupt;
+pub mod job;
 pub mod key;
 pub mod live_source;
 pub mod progress;

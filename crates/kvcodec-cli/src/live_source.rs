@@ -6,8 +6,8 @@
 //! connection, one SCAN batch from each in turn, so the sample spreads over all of them.
 //! Sampling stops after `limit` values. Values that are already compressed (any compiled-in
 //! codec, zstd with the server's dictionaries) are decoded, so the sample is plain data; one
-//! that does not decode is left out and counted in a warning. kvcodec's own `kvcodec:` keys
-//! are skipped.
+//! that does not decode is left out and counted in a warning. kvcodec's own key (the
+//! dictionaries, `kvcodec:dictionaries`) is skipped.
 
 use std::collections::VecDeque;
 

@@ -20,8 +20,11 @@ pub struct RunReport {
     pub server: String,
     /// `true` if nothing was written (`--dry-run`): `rewritten` counts what would be.
     pub dry_run: bool,
-    /// `false` if stopped before every primary was scanned.
+    /// `false` if stopped before every primary was scanned (and verified).
     pub completed: bool,
+    /// `true` if the verification pass found every value in the promised state (exit 0);
+    /// `false` when values are left (exit 3), in a dry run and when stopped.
+    pub clean: bool,
     /// The checkpoint file (`None` in a dry run). Removed when the run completes.
     pub checkpoint: Option<PathBuf>,
     /// `true` if this run resumed from the checkpoint: the figures include earlier runs.
@@ -56,6 +59,7 @@ impl RunReport {
             server,
             dry_run,
             completed,
+            clean: false,
             checkpoint,
             resumed,
             savings_pct: pct(bytes_saved as f64, summary.bytes_before as f64),

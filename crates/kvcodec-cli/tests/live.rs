@@ -18,12 +18,18 @@ mod errors;
 mod failures;
 #[path = "live/keys.rs"]
 mod keys;
+#[path = "live/lists.rs"]
+mod lists;
 #[path = "live/memory.rs"]
 mod memory;
 #[path = "live/migrate.rs"]
 mod migrate;
+#[path = "live/reshard.rs"]
+mod reshard;
 #[path = "live/resume.rs"]
 mod resume;
+#[path = "live/scripts.rs"]
+mod scripts;
 #[path = "live/stop.rs"]
 mod stop;
 #[path = "live/tls.rs"]

@@ -12,14 +12,17 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use kvcodec::{CodecId, Engine, OnCorrupt};
-use kvcodec_redis::migrate::{Direction, Migration, Node, ValueTypes, Verification};
+use kvcodec::Engine;
+use kvcodec_redis::migrate::{Direction, Migration, Node, Topology, ValueTypes};
 
-use crate::backends::CodecSpec;
 use crate::checkpoint_file;
-use crate::commands::{check_min_size, write_out};
+use crate::commands::write_out;
 use crate::error::CliError;
 use crate::interrupt;
+use crate::job::{
+    check_options, check_spec, compress_engine, decode_engine, not_verified, parse_types,
+    positive_size,
+};
 use crate::progress::Progress;
 use crate::run_report::RunReport;
 use crate::server::{self, ServerUrl};
@@ -94,75 +97,6 @@ pub struct RollbackArgs {
     pub run: RunArgs,
 }
 
-/// `strings,hashes,lists` (any of them, comma-separated) or `all`.
-pub fn parse_types(s: &str) -> Result<ValueTypes, String> {
-    match s.parse::<ValueTypes>() {
-        Ok(t) if t != ValueTypes::NONE => Ok(t),
-        _ => Err(format!(
-            "unknown value types `{s}`: expected strings, hashes, lists (comma-separated) or all"
-        )),
-    }
-}
-
-/// A size of at least 1 byte.
-pub fn positive_size(s: &str) -> Result<usize, String> {
-    match s.parse::<usize>() {
-        Ok(0) => Err("expected at least 1 byte".to_owned()),
-        Ok(n) => Ok(n),
-        Err(e) => Err(format!("expected a number of bytes: {e}")),
-    }
-}
-
-/// The engine `migrate --to SPEC [--min-size] [--dictionary]` compresses with.
-pub fn compress_engine(
-    server: &ServerUrl,
-    spec: &CodecSpec,
-    min_size: usize,
-    dictionary: Option<u32>,
-    cluster: bool,
-) -> Result<Engine, CliError> {
-    let Some(id) = dictionary else {
-        return spec.engine(min_size);
-    };
-    let mut con = server.connect_to(cluster)?;
-    let level = spec
-        .effective_level()
-        .unwrap_or(kvcodec_zstd::DEFAULT_LEVEL);
-    let codec = server.zstd_codec(&mut *con, level, Some(id))?;
-    Engine::builder()
-        .policy(spec.config(min_size).policy())
-        .codec(codec)
-        .and_then(|b| b.build())
-        .map_err(|e| CliError::usage(e.to_string()))
-}
-
-/// The engine rollback and `verify --expect plain` decode with: every compiled-in codec and
-/// the server's dictionaries.
-pub fn decode_engine(
-    server: &ServerUrl,
-    max_size: usize,
-    cluster: bool,
-) -> Result<Engine, CliError> {
-    let mut con = server.connect_to(cluster)?;
-    server.reader(&mut *con, max_size, OnCorrupt::Error)
-}
-
-/// Checks `--to`, `--min-size` and `--dictionary` before anything connects.
-pub fn check_spec(
-    to: &str,
-    min_size: usize,
-    dictionary: Option<u32>,
-) -> Result<CodecSpec, CliError> {
-    let spec = CodecSpec::parse(to)?;
-    check_min_size(min_size)?;
-    if dictionary.is_some() && spec.backend.id != CodecId::ZSTD {
-        return Err(CliError::usage(format!(
-            "--dictionary needs a zstd codec, found --to {spec}"
-        )));
-    }
-    Ok(spec)
-}
-
 /// `kvcodec migrate`.
 pub fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let server = args.run.server.server()?;
@@ -177,7 +111,7 @@ pub fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliError> 
         topology.cluster,
     )?;
     let m = args.run.migration(engine, Direction::Compress, args.types);
-    execute("migrate", m, &server, nodes, &args.run, out)
+    execute("migrate", m, &server, (&topology, nodes), &args.run, out)
 }
 
 /// `kvcodec rollback`.
@@ -189,12 +123,12 @@ pub fn rollback(args: &RollbackArgs, out: &mut dyn Write) -> Result<(), CliError
     let m = args
         .run
         .migration(engine, Direction::Decompress, ValueTypes::ALL);
-    execute("rollback", m, &server, nodes, &args.run, out)
+    execute("rollback", m, &server, (&topology, nodes), &args.run, out)
 }
 
 impl RunArgs {
     fn check(&self) -> Result<(), CliError> {
-        check_common(self.pattern.as_deref(), self.rate)
+        check_options(self.pattern.as_deref(), self.rate)
     }
 
     fn migration(&self, engine: Engine, direction: Direction, types: ValueTypes) -> Migration {
@@ -212,23 +146,11 @@ impl RunArgs {
     }
 }
 
-/// `--match` and `--rate` checks shared with `verify`: before connecting to anything.
-pub fn check_common(pattern: Option<&str>, rate: Option<f64>) -> Result<(), CliError> {
-    if pattern == Some("") {
-        return Err(CliError::usage(
-            "--match '': expected a glob pattern (an empty one matches no key; `*` matches all)",
-        ));
-    }
-    kvcodec_redis::migrate::pace::Pacer::new(rate)
-        .map(drop)
-        .map_err(|e| CliError::usage(e.to_string()))
-}
-
 fn execute(
     command: &'static str,
     mut migration: Migration,
     server: &ServerUrl,
-    nodes: Vec<Node>,
+    (topology, nodes): (&Topology, Vec<Node>),
     args: &RunArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
@@ -246,9 +168,10 @@ fn execute(
         _ => format!("{command} every codec"),
     };
     let progress = Arc::new(Progress::new(&label, &job, args.quiet));
-    let outcome = migration.run_on(nodes, stop, progress.clone());
+    let outcome = migration.run_on(topology, nodes, stop, progress.clone());
     progress.finish();
     let outcome = outcome.map_err(|e| server.run_error(e))?;
+    let clean = outcome.is_clean();
     let mut report = RunReport::new(
         command,
         job,
@@ -259,6 +182,7 @@ fn execute(
         outcome.resumed,
         outcome.summary,
     );
+    report.clean = clean;
     report.verification = outcome.verification;
     let text = if args.json {
         serde_json::to_string_pretty(&report)
@@ -282,18 +206,4 @@ fn execute(
         Some(v) if !v.is_clean() => Err(not_verified(v)),
         _ => Ok(()),
     }
-}
-
-/// The error of a verification that found values in the other state.
-pub fn not_verified(v: &Verification) -> CliError {
-    let reasons: Vec<String> = v.left.iter().map(|(r, n)| format!("{r} {n}")).collect();
-    let state = match v.expect {
-        kvcodec_redis::migrate::Expect::Plain => "plain",
-        kvcodec_redis::migrate::Expect::Compressed => "compressed",
-    };
-    CliError::unverified(format!(
-        "{} values are not {state} ({}); see the report for what each reason means",
-        v.left_total(),
-        reasons.join(", ")
-    ))
 }

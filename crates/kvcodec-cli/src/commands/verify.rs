@@ -18,13 +18,13 @@ use std::sync::Arc;
 use kvcodec_redis::migrate::{Direction, Migration, ValueTypes};
 use serde::Serialize;
 
-use crate::commands::migrate::{
-    check_common, check_spec, compress_engine, decode_engine, not_verified, parse_types,
-    positive_size,
-};
 use crate::commands::write_out;
 use crate::error::CliError;
 use crate::interrupt;
+use crate::job::{
+    check_options, check_spec, compress_engine, decode_engine, not_verified, parse_types,
+    positive_size,
+};
 use crate::progress::Progress;
 use crate::run_report::verification_lines;
 use crate::server;
@@ -92,7 +92,7 @@ struct VerifyReport<'a> {
 /// `kvcodec verify`.
 pub fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let server = args.server.server()?;
-    check_common(args.pattern.as_deref(), args.rate)?;
+    check_options(args.pattern.as_deref(), args.rate)?;
     let spec = match (args.expect, &args.to) {
         (ExpectArg::Compressed, Some(to)) => Some(check_spec(to, args.min_size, None)?),
         (ExpectArg::Compressed, None) => {
@@ -123,7 +123,7 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError> {
         timeout: server::timeout(),
     };
     let progress = Arc::new(Progress::new("verify", &m.job(), args.quiet));
-    let result = m.verify_on(nodes, interrupt::stop_flag()?, progress.clone());
+    let result = m.verify_on(&topology, nodes, interrupt::stop_flag()?, progress.clone());
     progress.finish();
     let Some(v) = result.map_err(|e| server.run_error(e))? else {
         return Err(CliError::stopped(

@@ -66,12 +66,6 @@ fn assess_a_live_server() {
         .arg("m")
         .exec(&mut con)
         .unwrap();
-    // kvcodec's own keys are not data.
-    redis::cmd("SET")
-        .arg("kvcodec:meta")
-        .arg(json_value(500, 9))
-        .exec(&mut con)
-        .unwrap();
 
     let args = [
         "assess",

@@ -1,17 +1,25 @@
-//! Compare-and-set replacements, one Lua script per data type: a value is replaced only if
-//! it still holds exactly the bytes that were read, so no concurrent write is ever lost.
+//! Compare-and-set replacements: a value is replaced only if it still holds exactly the bytes
+//! that were read, so no concurrent write is ever lost; TTLs are kept exactly.
 //!
-//! The old value is identified by its bytes when short, and by its length and SHA-1 (compared
-//! with `redis.sha1hex` in the script) when longer than [`DIGEST_ABOVE`]: a 100 MiB value
-//! then costs a 40-byte argument instead of a second 100 MiB copy in the command buffer.
-//! The command is encoded once, straight into the buffer that is sent (`EVALSHA`, then
-//! `EVAL`-free `SCRIPT LOAD` and a retry on `NOSCRIPT`): the new value is copied once, where
-//! redis-rs' `Script` would copy it three times (arguments, command, packed command).
+//! - **Short values** (old and new both at most [`SCRIPT_MAX`]): one Lua script per data
+//!   type compares the bytes and replaces the value atomically. Encoded once, straight into
+//!   the buffer that is sent (`EVALSHA`, `SCRIPT LOAD` and again on `NOSCRIPT`).
+//! - **Longer values**: on the same connection, `WATCH key`, compare the stored value with
+//!   the old bytes (strings in `GETRANGE` chunks of [`GROUP_BYTES`]; `HGET`; `LINDEX`), then
+//!   `MULTI` / `SET key new KEEPTTL` (`HSET` and the field's expiry again with `HPEXPIREAT`;
+//!   `LSET`) / `EXEC`: the server runs the transaction only if nobody wrote the key since
+//!   `WATCH`. The comparison is exact (no digest to collide); the server never copies the
+//!   value into a script nor hashes it, so it is blocked no longer than a plain `SET` of it
+//!   takes; and the command is sent in pieces, the new value straight from its buffer.
 
 use redis::{Connection, ConnectionLike, ErrorKind, RedisResult, ServerErrorKind, Value};
 
-/// Old values longer than this are compared by length and SHA-1 rather than by bytes.
-pub const DIGEST_ABOVE: usize = 256 * 1024;
+use super::budget::BigValue;
+use super::walker::GROUP_BYTES;
+
+/// Old and new values up to this length are compared and replaced by a Lua script; longer
+/// ones by `WATCH` / `MULTI` / `EXEC`.
+pub const SCRIPT_MAX: usize = 256 * 1024;
 
 /// What a compare-and-set did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,21 +30,11 @@ pub enum Swap {
     Changed,
 }
 
-/// `same(current)`: ARGV[1] is `=` then ARGV[2] the old bytes, or `#` then ARGV[2] the
-/// length and ARGV[3] the SHA-1 hex of the old value.
-const SAME: &str = r"
-local function same(cur)
-  if not cur then return false end
-  if ARGV[1] == '=' then return cur == ARGV[2] end
-  return #cur == tonumber(ARGV[2]) and redis.sha1hex(cur) == ARGV[3]
-end
-";
-
 /// `SET key new KEEPTTL` if the string still holds the old value: the TTL is kept exactly.
 const STRING: &str = r"
 if redis.call('TYPE', KEYS[1])['ok'] ~= 'string' then return 0 end
-if not same(redis.call('GET', KEYS[1])) then return 0 end
-redis.call('SET', KEYS[1], ARGV[4], 'KEEPTTL')
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
 return 1
 ";
 
@@ -44,11 +42,11 @@ return 1
 /// expiration, where the server has it) is read before and set again after.
 const HASH: &str = r"
 if redis.call('TYPE', KEYS[1])['ok'] ~= 'hash' then return 0 end
-if not same(redis.call('HGET', KEYS[1], ARGV[5])) then return 0 end
-local ok, ttl = pcall(redis.call, 'HPTTL', KEYS[1], 'FIELDS', 1, ARGV[5])
-redis.call('HSET', KEYS[1], ARGV[5], ARGV[4])
+if redis.call('HGET', KEYS[1], ARGV[3]) ~= ARGV[1] then return 0 end
+local ok, ttl = pcall(redis.call, 'HPTTL', KEYS[1], 'FIELDS', 1, ARGV[3])
+redis.call('HSET', KEYS[1], ARGV[3], ARGV[2])
 if ok and type(ttl) == 'table' and tonumber(ttl[1]) and tonumber(ttl[1]) > 0 then
-  redis.call('HPEXPIRE', KEYS[1], ttl[1], 'FIELDS', 1, ARGV[5])
+  redis.call('HPEXPIRE', KEYS[1], ttl[1], 'FIELDS', 1, ARGV[3])
 end
 return 1
 ";
@@ -56,8 +54,8 @@ return 1
 /// `LSET key index new` if the element still holds the old value.
 const LIST: &str = r"
 if redis.call('TYPE', KEYS[1])['ok'] ~= 'list' then return 0 end
-if not same(redis.call('LINDEX', KEYS[1], ARGV[5])) then return 0 end
-redis.call('LSET', KEYS[1], ARGV[5], ARGV[4])
+if redis.call('LINDEX', KEYS[1], ARGV[3]) ~= ARGV[1] then return 0 end
+redis.call('LSET', KEYS[1], ARGV[3], ARGV[2])
 return 1
 ";
 
@@ -74,14 +72,13 @@ pub enum At {
 
 /// A script's text and SHA-1.
 struct Lua {
-    code: String,
+    code: &'static str,
     sha: String,
 }
 
 impl Lua {
-    fn new(body: &str) -> Self {
-        let code = format!("{SAME}{body}");
-        let sha = sha1_smol::Sha1::from(&code).digest().to_string();
+    fn new(code: &'static str) -> Self {
+        let sha = sha1_smol::Sha1::from(code).digest().to_string();
         Lua { code, sha }
     }
 }
@@ -104,68 +101,61 @@ impl Default for Cas {
     }
 }
 
-/// `args` as one RESP command, each argument copied once.
-fn pack(args: &[&[u8]]) -> Vec<u8> {
-    let len: usize = args.iter().map(|a| a.len() + 24).sum::<usize>() + 16;
-    let mut out = Vec::with_capacity(len);
-    out.extend_from_slice(format!("*{}\r\n", args.len()).as_bytes());
+/// The RESP header of a command of `count` arguments, then `args` each copied once.
+fn pack_into(out: &mut Vec<u8>, count: usize, args: &[&[u8]]) {
+    if count > 0 {
+        out.extend_from_slice(format!("*{count}\r\n").as_bytes());
+    }
     for a in args {
         out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
         out.extend_from_slice(a);
         out.extend_from_slice(b"\r\n");
     }
+}
+
+fn pack(args: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(args.iter().map(|a| a.len() + 24).sum::<usize>() + 16);
+    pack_into(&mut out, args.len(), args);
     out
 }
 
+fn wrong_type(e: &redis::RedisError) -> bool {
+    e.code() == Some("WRONGTYPE")
+}
+
 impl Cas {
-    /// Replaces the value at `at` of `key` with `new` if it still holds `old`.
+    /// Replaces the value at `at` of `key` with `new` if it still holds `old` (dropped as
+    /// soon as it has been compared, before `new` is sent).
     pub fn swap(
         &self,
         con: &mut Connection,
         key: &[u8],
         at: &At,
-        old: &[u8],
+        old: Vec<u8>,
         new: &[u8],
     ) -> RedisResult<Swap> {
-        let script = match at {
-            At::String => &self.string,
-            At::Field(_) => &self.hash,
-            At::Index(_) => &self.list,
-        };
-        let (len, digest);
-        let (mode, old): (&[u8], &[u8]) = if old.len() > DIGEST_ABOVE {
-            len = old.len().to_string();
-            digest = sha1_smol::Sha1::from(old).digest().to_string();
-            (b"#", len.as_bytes())
-        } else {
-            digest = String::new();
-            (b"=", old)
-        };
-        let index;
-        let place: &[u8] = match at {
-            At::String => b"",
-            At::Field(f) => f,
-            At::Index(i) => {
-                index = i.to_string();
-                index.as_bytes()
-            }
+        if old.len() > SCRIPT_MAX || new.len() > SCRIPT_MAX {
+            return swap_watched(con, key, at, old, new);
+        }
+        let (script, place): (&Lua, Vec<u8>) = match at {
+            At::String => (&self.string, Vec::new()),
+            At::Field(f) => (&self.hash, f.clone()),
+            At::Index(i) => (&self.list, i.to_string().into_bytes()),
         };
         let packed = pack(&[
             b"EVALSHA",
             script.sha.as_bytes(),
             b"1",
             key,
-            mode,
-            old,
-            digest.as_bytes(),
+            &old,
             new,
-            place,
+            &place,
         ]);
         let reply = match con.req_packed_command(&packed)?.extract_error() {
             Err(e) if e.kind() == ErrorKind::Server(ServerErrorKind::NoScript) => {
                 redis::cmd("SCRIPT")
                     .arg("LOAD")
-                    .arg(&script.code)
+                    .arg(script.code)
                     .exec(con)?;
                 con.req_packed_command(&packed)?.extract_error()?
             }
@@ -179,11 +169,181 @@ impl Cas {
     }
 }
 
-/// Reads the value at `at` of `key` again (`None`: gone).
-pub fn read(con: &mut Connection, key: &[u8], at: &At) -> RedisResult<Option<Vec<u8>>> {
-    match at {
-        At::String => redis::cmd("GET").arg(key).query(con),
-        At::Field(f) => redis::cmd("HGET").arg(key).arg(f.as_slice()).query(con),
-        At::Index(i) => redis::cmd("LINDEX").arg(key).arg(*i).query(con),
+/// `WATCH`, compare, `MULTI` / write / `EXEC`.
+fn swap_watched(
+    con: &mut Connection,
+    key: &[u8],
+    at: &At,
+    old: Vec<u8>,
+    new: &[u8],
+) -> RedisResult<Swap> {
+    redis::cmd("WATCH").arg(key).exec(con)?;
+    let same = match at {
+        At::String => same_string(con, key, &old),
+        At::Field(f) => {
+            let len: RedisResult<usize> = redis::cmd("HSTRLEN").arg(key).arg(f).query(con);
+            match len {
+                Ok(n) if n == old.len() => redis::cmd("HGET")
+                    .arg(key)
+                    .arg(f)
+                    .query::<Option<Vec<u8>>>(con)
+                    .map(|v| v.as_deref() == Some(&old[..])),
+                other => other.map(|_| false),
+            }
+        }
+        At::Index(i) => redis::cmd("LINDEX")
+            .arg(key)
+            .arg(*i)
+            .query::<Option<Vec<u8>>>(con)
+            .map(|v| v.as_deref() == Some(&old[..])),
+    };
+    drop(old);
+    let same = match same {
+        Ok(same) => same,
+        Err(e) if wrong_type(&e) => false,
+        Err(e) => return Err(e),
+    };
+    if !same {
+        redis::cmd("UNWATCH").exec(con)?;
+        return Ok(Swap::Changed);
     }
+    let expire_at = match at {
+        At::Field(f) => field_expiry(con, key, f),
+        _ => None,
+    };
+    transaction(con, key, at, new, expire_at)
+}
+
+/// The absolute expiry (Unix ms) of a hash field, if it has one and the server knows field
+/// TTLs (`HPEXPIRETIME`, Valkey 9 and Redis 7.4+).
+fn field_expiry(con: &mut Connection, key: &[u8], field: &[u8]) -> Option<i64> {
+    let at: Vec<i64> = redis::cmd("HPEXPIRETIME")
+        .arg(key)
+        .arg("FIELDS")
+        .arg(1)
+        .arg(field)
+        .query(con)
+        .ok()?;
+    at.first().copied().filter(|&ms| ms > 0)
+}
+
+/// `MULTI`, the write, `EXEC`, sent in three pieces (the new value from its own buffer);
+/// every reply read, so the connection stays in step whatever they say.
+fn transaction(
+    con: &mut Connection,
+    key: &[u8],
+    at: &At,
+    new: &[u8],
+    expire_at: Option<i64>,
+) -> RedisResult<Swap> {
+    let mut head = pack(&[b"MULTI"]);
+    let len = new.len().to_string();
+    let mut tail = b"\r\n".to_vec();
+    let index;
+    let (name, place): (&[u8], Option<&[u8]>) = match at {
+        At::String => (b"SET", None),
+        At::Field(f) => (b"HSET", Some(f)),
+        At::Index(i) => {
+            index = i.to_string();
+            (b"LSET", Some(index.as_bytes()))
+        }
+    };
+    let mut count = 3;
+    let mut args: Vec<&[u8]> = vec![name, key];
+    if let Some(place) = place {
+        args.push(place);
+        count += 1;
+    }
+    if at == &At::String {
+        count += 1;
+        pack_into(&mut tail, 0, &[b"KEEPTTL"]);
+    }
+    pack_into(&mut head, count, &args);
+    head.extend_from_slice(format!("${len}\r\n").as_bytes());
+    let mut queued = 1;
+    if let (At::Field(f), Some(ms)) = (at, expire_at) {
+        let ms = ms.to_string();
+        let args: [&[u8]; 6] = [b"HPEXPIREAT", key, ms.as_bytes(), b"FIELDS", b"1", f];
+        pack_into(&mut tail, args.len(), &args);
+        queued += 1;
+    }
+    pack_into(&mut tail, 1, &[b"EXEC"]);
+    con.send_packed_command(&head)?;
+    con.send_packed_command(new)?;
+    con.send_packed_command(&tail)?;
+    let mut replies = Vec::with_capacity(queued + 2);
+    for _ in 0..queued + 2 {
+        replies.push(con.recv_response()?);
+    }
+    let exec = replies.pop().unwrap_or(Value::Nil);
+    for reply in replies {
+        reply.extract_error()?;
+    }
+    match exec.extract_error()? {
+        Value::Nil => Ok(Swap::Changed),
+        _ => Ok(Swap::Done),
+    }
+}
+
+/// `true` if the string at `key` holds exactly `old` (compared in [`GROUP_BYTES`] chunks).
+fn same_string(con: &mut Connection, key: &[u8], old: &[u8]) -> RedisResult<bool> {
+    let len: usize = redis::cmd("STRLEN").arg(key).query(con)?;
+    if len != old.len() {
+        return Ok(false);
+    }
+    for (n, want) in old.chunks(GROUP_BYTES as usize).enumerate() {
+        let start = n * GROUP_BYTES as usize;
+        let chunk: Vec<u8> = redis::cmd("GETRANGE")
+            .arg(key)
+            .arg(start)
+            .arg(start + want.len() - 1)
+            .query(con)?;
+        if chunk != want {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The whole string at `key` (`None`: gone or empty), read in [`GROUP_BYTES`] chunks into one
+/// buffer of its length (a reply is parsed into a buffer of its own, so one `GET` of a
+/// 100 MiB value would cost 200 MiB). A value that changes between two chunks gives a mix
+/// that matches no stored value, so a compare-and-set of it fails: nothing mixed is written.
+pub fn read_string(con: &mut Connection, key: &[u8], len: u64) -> RedisResult<Option<Vec<u8>>> {
+    let mut value = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    loop {
+        let start = value.len() as u64;
+        let chunk: Vec<u8> = redis::cmd("GETRANGE")
+            .arg(key)
+            .arg(start)
+            .arg(start + GROUP_BYTES - 1)
+            .query(con)?;
+        let last = (chunk.len() as u64) < GROUP_BYTES;
+        value.extend_from_slice(&chunk);
+        if last {
+            break;
+        }
+    }
+    Ok((!value.is_empty()).then_some(value))
+}
+
+/// A value read again, with the [`BigValue`] permit when it is long.
+pub type Reread = (Vec<u8>, Option<BigValue>);
+
+/// Reads the value at `at` of `key` again (`None`: gone); a long string in chunks, under the
+/// permit for big values (held until the returned permit is dropped).
+pub fn read(con: &mut Connection, key: &[u8], at: &At) -> RedisResult<Option<Reread>> {
+    let value: Option<Vec<u8>> = match at {
+        At::String => {
+            let len: u64 = redis::cmd("STRLEN").arg(key).query(con)?;
+            let permit = BigValue::for_len(len);
+            return Ok(read_string(con, key, len)?.map(|v| (v, permit)));
+        }
+        At::Field(f) => redis::cmd("HGET").arg(key).arg(f.as_slice()).query(con)?,
+        At::Index(i) => redis::cmd("LINDEX").arg(key).arg(*i).query(con)?,
+    };
+    Ok(value.map(|v| {
+        let permit = BigValue::for_len(v.len() as u64);
+        (v, permit)
+    }))
 }

@@ -1,11 +1,12 @@
-//! Where a run stopped: per primary, its identity (`run_id`, db, slots) and SCAN cursor, and
-//! the figures so far. Saved after every batch — a unique temporary file, fsync, rename — so
+//! Where a run stopped: per primary, its identity (`run_id`, db, slots, config epoch), its SCAN
+//! cursor and its figures so far. Saved after every batch — a unique temporary file, fsync, rename — so
 //! a run stopped by Ctrl-C, `kill -9` or a crash resumes where it was; removed when the run
 //! completes.
 //!
 //! A SCAN cursor means something only to the server process that returned it, in that
-//! database: on resume, a node whose `run_id`, db or slots differ from the saved ones (a
-//! restart, another `/db` in the URL, a resharding) is scanned again from cursor 0.
+//! database: on resume, a node whose `run_id`, db, slots or config epoch differ from the saved
+//! ones (a restart, another `/db` in the URL, a resharding) is scanned again from cursor 0,
+//! and its figures start again from zero (so keys are not counted twice).
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -26,8 +27,17 @@ pub struct Checkpoint {
     pub job: String,
     /// Progress of each primary, by `host:port`.
     pub nodes: BTreeMap<String, NodeProgress>,
-    /// Figures of the batches completed so far.
-    pub summary: Summary,
+}
+
+impl Checkpoint {
+    /// Figures of the batches completed so far, over every node.
+    pub fn summary(&self) -> Summary {
+        let mut total = Summary::default();
+        for p in self.nodes.values() {
+            total.add(&p.summary);
+        }
+        total
+    }
 }
 
 /// How far one primary was walked, and which server process that was.
@@ -40,10 +50,14 @@ pub struct NodeProgress {
     pub db: i64,
     /// Slot ranges the node served (empty when standalone).
     pub slots: Vec<(u16, u16)>,
+    /// Config epoch of the node (0 when standalone).
+    pub epoch: u64,
     /// SCAN cursor to resume from (0 with `done == false`: not started).
     pub cursor: u64,
     /// The walk of this node has completed.
     pub done: bool,
+    /// Figures of the batches of this node completed so far.
+    pub summary: Summary,
 }
 
 impl NodeProgress {
@@ -53,8 +67,10 @@ impl NodeProgress {
             run_id: node.run_id.clone(),
             db: node.db,
             slots: node.slots.clone(),
+            epoch: node.epoch,
             cursor: 0,
             done: false,
+            summary: Summary::default(),
         }
     }
 
@@ -73,6 +89,11 @@ impl NodeProgress {
             ))
         } else if self.slots != node.slots {
             Some("the slots it serves changed".to_owned())
+        } else if self.epoch != node.epoch {
+            Some(format!(
+                "its config epoch changed ({} -> {}: slots moved to it)",
+                self.epoch, node.epoch
+            ))
         } else {
             None
         }

@@ -46,6 +46,16 @@ pub enum MigrateError {
         /// The error.
         source: RedisError,
     },
+    /// The cluster's slot map changed while a pass walked it (a resharding, a failover):
+    /// keys may have moved past the walk. The same command resumes (rescanning the
+    /// primaries whose slots changed).
+    #[error(
+        "slot map changed during the run: {detail}; rerun the same command to resume once the cluster is stable (a migrate or rollback resumes from its checkpoint)"
+    )]
+    SlotMapChanged {
+        /// Which slots moved where, or which node answered MOVED or ASK.
+        detail: String,
+    },
     /// A server failed or refused a command.
     #[error("{node}: {source}")]
     Node {
@@ -93,7 +103,17 @@ impl MigrateError {
     pub(crate) fn node(node: &str) -> impl FnOnce(RedisError) -> MigrateError + '_ {
         move |source| {
             let node = node.to_owned();
-            if source.is_timeout() {
+            if let Some((to, slot)) = source.redirect_node() {
+                let how = match source.kind() {
+                    redis::ErrorKind::Server(redis::ServerErrorKind::Ask) => "is moving",
+                    _ => "moved",
+                };
+                let detail = format!(
+                    "slot {slot} {how} from {node} to {to} (the server answered {})",
+                    source.code().unwrap_or("MOVED")
+                );
+                MigrateError::SlotMapChanged { detail }
+            } else if source.is_timeout() {
                 MigrateError::TimedOut { node, source }
             } else {
                 MigrateError::Node { node, source }

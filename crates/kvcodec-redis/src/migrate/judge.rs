@@ -1,8 +1,8 @@
 //! What to do with one value: [`judge`] decides, [`Pass`] says whether to write, and the
 //! verification reasons say which values are not in the promised state.
 
-use kvcodec::header::has_header;
-use kvcodec::{Encoded, Engine, FailureKind};
+use kvcodec::header::{VERSION, has_header};
+use kvcodec::{Encoded, Engine, FailureKind, Header};
 
 use super::Direction;
 use super::reason::Reason;
@@ -77,6 +77,42 @@ pub fn judge(
             Err(_) => Verdict::Keep(Reason::Undecodable),
         },
     })
+}
+
+/// [`judge`], if it can be done within `limit` bytes of decoded output: `None` for a
+/// compressed value that declares a longer decoded form, or that has no declared length and
+/// decodes past `limit` (the caller then takes the big-value permit and judges it whole).
+/// A compressing judgement needs no more than the value's own size: always `Some`.
+pub fn judge_within(
+    engine: &Engine,
+    direction: Direction,
+    value: &[u8],
+    limit: u64,
+) -> Result<Option<Verdict>, kvcodec::Error> {
+    let decoder = match (direction, Header::parse(value)) {
+        (Direction::Decompress, Some((header, payload))) if header.version == VERSION => engine
+            .registry()
+            .get(header.codec)
+            .map(|codec| (codec, payload)),
+        _ => None,
+    };
+    let Some((codec, payload)) = decoder else {
+        return judge(engine, direction, value).map(Some);
+    };
+    let most = limit.min(engine.max_decompressed_size() as u64);
+    match codec.declared_len(payload) {
+        Ok(Some(n)) if n > most && n <= engine.max_decompressed_size() as u64 => Ok(None),
+        Ok(None) => match kvcodec::decode_with_limit(codec.as_ref(), payload, most as usize) {
+            Ok(plain) if has_header(&plain) => Ok(Some(Verdict::Keep(Reason::Nested))),
+            Ok(plain) => Ok(Some(Verdict::Rewrite(plain))),
+            Err(e) if e.failure_kind() == Some(FailureKind::SizeLimit) && most < limit => {
+                Ok(Some(Verdict::Keep(Reason::OverMaxSize)))
+            }
+            Err(e) if e.failure_kind() == Some(FailureKind::SizeLimit) => Ok(None),
+            Err(_) => judge(engine, direction, value).map(Some),
+        },
+        _ => judge(engine, direction, value).map(Some),
+    }
 }
 
 /// `true` for the reasons that leave a value out of the promised state: a verification

@@ -69,6 +69,7 @@
 //! length and SHA-1, not sent again. Hash values and list elements come in pages of `batch`
 //! values, so for those the bound is `batch` × the largest value.
 
+pub mod budget;
 pub mod cas;
 pub mod checkpoint;
 pub mod error;
@@ -77,6 +78,7 @@ mod outcome;
 pub mod pace;
 pub mod reason;
 mod run;
+pub mod slot_map;
 pub mod topology;
 pub mod walker;
 mod worker;
@@ -87,7 +89,8 @@ pub use error::{MigrateError, Unreached};
 pub use kvcodec::ValueTypes;
 pub use outcome::{Expect, Notice, Observer, Outcome, Verification};
 pub use reason::{Progress, Reason, Summary};
-pub use run::{DEFAULT_TIMEOUT, Migration};
+pub use run::{DEFAULT_TIMEOUT, Migration, check_options};
+pub use slot_map::SlotMap;
 pub use topology::{Node, Topology};
 pub use walker::{Visit, Walker};
 

@@ -104,10 +104,25 @@ impl Verification {
 pub struct Outcome {
     /// Figures of the rewrite pass, including earlier runs resumed from the checkpoint.
     pub summary: Summary,
-    /// `false` if stopped before every node was walked (and verified).
+    /// `true` if every node was walked and the verification pass ran to the end ("completed
+    /// means verified"; whether the pass found every value in the promised state is
+    /// [`is_clean`](Self::is_clean)); in a dry run, which verifies nothing, if every node was
+    /// walked. `false` if stopped before.
     pub completed: bool,
     /// `true` if resumed from a checkpoint.
     pub resumed: bool,
     /// The verification pass (`None` in a dry run or when stopped before it ended).
     pub verification: Option<Verification>,
+}
+
+impl Outcome {
+    /// `true` if the run completed and its verification found every value in the promised
+    /// state.
+    pub fn is_clean(&self) -> bool {
+        self.completed
+            && self
+                .verification
+                .as_ref()
+                .is_some_and(Verification::is_clean)
+    }
 }

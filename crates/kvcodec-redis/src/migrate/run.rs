@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use kvcodec::Engine;
@@ -15,6 +15,7 @@ use super::error::MigrateError;
 use super::judge::Pass;
 use super::outcome::{Expect, Notice, Observer, Outcome, Verification};
 use super::pace::Pacer;
+use super::slot_map::SlotMap;
 use super::topology::{Node, Topology};
 use super::walker::Walker;
 use super::worker::{Shared, walk_all};
@@ -75,45 +76,12 @@ impl Migration {
         }
     }
 
-    fn check(&self) -> Result<Pacer, MigrateError> {
-        if self.pattern.as_deref() == Some("") {
-            return Err(MigrateError::Option(
-                "--match '': expected a glob pattern (an empty one matches no key)".into(),
-            ));
-        }
+    /// Checks the options (the one check of a run): the pacer of its `rate`.
+    fn check(&self) -> Result<Arc<Pacer>, MigrateError> {
         if self.types() == ValueTypes::NONE {
             return Err(MigrateError::Option("no value type chosen".into()));
         }
-        Pacer::new(self.rate)
-    }
-
-    fn shared(
-        &self,
-        pass: Pass,
-        stop: &Arc<AtomicBool>,
-        observer: &Arc<dyn Observer>,
-        cp: Checkpoint,
-        total: u64,
-    ) -> Result<Arc<Shared>, MigrateError> {
-        let file = match pass {
-            Pass::Rewrite { dry: false } => self.checkpoint.clone().map(CheckpointFile::new),
-            _ => None,
-        };
-        let shared = Shared {
-            m: self.clone(),
-            pass,
-            stop: stop.clone(),
-            abort: AtomicBool::new(false),
-            pacer: self.check()?,
-            observer: observer.clone(),
-            keys: AtomicU64::new(cp.summary.keys_scanned),
-            rewritten: AtomicU64::new(cp.summary.rewritten),
-            skipped: AtomicU64::new(cp.summary.skipped.values().sum()),
-            cp: Mutex::new(cp),
-            file,
-            total,
-        };
-        Ok(Arc::new(shared))
+        check_options(self.pattern.as_deref(), self.rate).map(Arc::new)
     }
 
     fn walkers(&self, nodes: Vec<Node>, cp: &Checkpoint) -> Vec<Walker> {
@@ -138,20 +106,33 @@ impl Migration {
         stop: Arc<AtomicBool>,
         observer: Arc<dyn Observer>,
     ) -> Result<Outcome, MigrateError> {
-        self.check()?;
-        let nodes = Topology::discover(url, self.timeout)?.connect()?;
-        self.run_on(nodes, stop, observer)
+        let pacer = self.check()?;
+        let topology = Topology::discover(url, self.timeout)?;
+        let nodes = topology.connect()?;
+        self.rewrite(&topology, nodes, pacer, stop, observer)
     }
 
-    /// [`run`](Self::run) on primaries already connected ([`Topology::connect`]): every
-    /// primary of the keyspace, or the run covers only part of it.
+    /// [`run`](Self::run) on the primaries of `topology`, already connected
+    /// ([`Topology::connect`]).
     pub fn run_on(
         &self,
+        topology: &Topology,
         nodes: Vec<Node>,
         stop: Arc<AtomicBool>,
         observer: Arc<dyn Observer>,
     ) -> Result<Outcome, MigrateError> {
-        self.check()?;
+        let pacer = self.check()?;
+        self.rewrite(topology, nodes, pacer, stop, observer)
+    }
+
+    fn rewrite(
+        &self,
+        topology: &Topology,
+        mut nodes: Vec<Node>,
+        pacer: Arc<Pacer>,
+        stop: Arc<AtomicBool>,
+        observer: Arc<dyn Observer>,
+    ) -> Result<Outcome, MigrateError> {
         let file = match (&self.checkpoint, self.dry_run) {
             (Some(path), false) => Some(CheckpointFile::new(path)),
             _ => None,
@@ -166,33 +147,12 @@ impl Migration {
                 path: f.path().to_owned(),
             });
         }
+        let start = settled_map(topology, &mut nodes)?;
         let mut cp = saved.unwrap_or_else(|| Checkpoint {
             job: self.job(),
             ..Checkpoint::default()
         });
-        let mut progress = BTreeMap::new();
-        for node in &nodes {
-            let fresh = NodeProgress::start(node);
-            let p = match cp.nodes.get(&node.addr) {
-                Some(p) => match p.mismatch(node) {
-                    None => p.clone(),
-                    Some(why) => {
-                        let node = node.addr.clone();
-                        observer.notice(&Notice::Rescan { node, why });
-                        fresh
-                    }
-                },
-                None if resumed => {
-                    let why = "the checkpoint has no cursor of this server process".to_owned();
-                    let node = node.addr.clone();
-                    observer.notice(&Notice::Rescan { node, why });
-                    fresh
-                }
-                None => fresh,
-            };
-            progress.insert(node.addr.clone(), p);
-        }
-        cp.nodes = progress;
+        cp.nodes = progress(&cp, &nodes, resumed, &*observer);
         // Fails here, before any value is rewritten, if the checkpoint cannot be written.
         if let Some(f) = &file {
             f.save(&cp)?;
@@ -200,7 +160,16 @@ impl Migration {
         let (nodes, total) = total_keys(nodes)?;
         let walkers = self.walkers(nodes, &cp);
         let pass = Pass::Rewrite { dry: self.dry_run };
-        let shared = self.shared(pass, &stop, &observer, cp, total)?;
+        let shared = Shared::new(
+            self,
+            pass,
+            &stop,
+            &observer,
+            pacer.clone(),
+            cp,
+            total,
+            file.clone(),
+        );
         let walked = walk_all(&shared, walkers);
         let cp = shared.cp.lock().unwrap_or_else(|e| e.into_inner()).clone();
         if let Some(f) = &file {
@@ -208,16 +177,22 @@ impl Migration {
         }
         let walked = walked?;
         let mut outcome = Outcome {
-            summary: cp.summary,
+            summary: cp.summary(),
             completed: walked.completed,
             resumed,
             verification: None,
         };
-        if !walked.completed || self.dry_run {
+        if !walked.completed {
+            return Ok(outcome);
+        }
+        let mut nodes = walked.nodes;
+        unchanged(topology, &mut nodes, &start)?;
+        if self.dry_run {
             return Ok(outcome);
         }
         observer.notice(&Notice::Verifying);
-        let verification = self.verify_nodes(walked.nodes, &stop, &observer, true, total)?;
+        let verification =
+            self.verify_pass(topology, nodes, &stop, &observer, pacer, true, total)?;
         outcome.completed = verification.is_some();
         outcome.verification = verification;
         if let (Some(f), true) = (&file, outcome.completed) {
@@ -234,31 +209,39 @@ impl Migration {
         stop: Arc<AtomicBool>,
         observer: Arc<dyn Observer>,
     ) -> Result<Option<Verification>, MigrateError> {
-        self.check()?;
-        let nodes = Topology::discover(url, self.timeout)?.connect()?;
-        self.verify_on(nodes, stop, observer)
+        let pacer = self.check()?;
+        let topology = Topology::discover(url, self.timeout)?;
+        let nodes = topology.connect()?;
+        let (nodes, total) = total_keys(nodes)?;
+        self.verify_pass(&topology, nodes, &stop, &observer, pacer, false, total)
     }
 
-    /// [`verify`](Self::verify) on primaries already connected.
+    /// [`verify`](Self::verify) on the primaries of `topology`, already connected.
     pub fn verify_on(
         &self,
+        topology: &Topology,
         nodes: Vec<Node>,
         stop: Arc<AtomicBool>,
         observer: Arc<dyn Observer>,
     ) -> Result<Option<Verification>, MigrateError> {
-        self.check()?;
+        let pacer = self.check()?;
         let (nodes, total) = total_keys(nodes)?;
-        self.verify_nodes(nodes, &stop, &observer, false, total)
+        self.verify_pass(topology, nodes, &stop, &observer, pacer, false, total)
     }
 
-    fn verify_nodes(
+    /// One verification pass over `nodes`, failing if the slot map changed meanwhile.
+    #[allow(clippy::too_many_arguments)]
+    fn verify_pass(
         &self,
-        nodes: Vec<Node>,
+        topology: &Topology,
+        mut nodes: Vec<Node>,
         stop: &Arc<AtomicBool>,
         observer: &Arc<dyn Observer>,
+        pacer: Arc<Pacer>,
         fix: bool,
         total: u64,
     ) -> Result<Option<Verification>, MigrateError> {
+        let start = settled_map(topology, &mut nodes)?;
         let mut cp = Checkpoint::default();
         for node in &nodes {
             cp.nodes
@@ -268,12 +251,93 @@ impl Migration {
         let pass = Pass::Verify {
             fix: fix && !self.dry_run,
         };
-        let shared = self.shared(pass, stop, observer, cp, total)?;
+        let shared = Shared::new(self, pass, stop, observer, pacer, cp, total, None);
         let walked = walk_all(&shared, walkers)?;
-        Ok(walked
-            .completed
-            .then(|| Verification::of(self.expect(), walked.summary)))
+        if !walked.completed {
+            return Ok(None);
+        }
+        let mut nodes = walked.nodes;
+        unchanged(topology, &mut nodes, &start)?;
+        Ok(Some(Verification::of(self.expect(), walked.summary)))
     }
+}
+
+/// Checks `--match` and `--rate` (before anything connects): the pacer of `rate`.
+pub fn check_options(pattern: Option<&str>, rate: Option<f64>) -> Result<Pacer, MigrateError> {
+    if pattern == Some("") {
+        return Err(MigrateError::Option(
+            "--match '': expected a glob pattern (an empty one matches no key; `*` matches all)"
+                .into(),
+        ));
+    }
+    Pacer::new(rate)
+}
+
+/// The slot map as a pass starts: no slot on the move, and the primaries of `nodes` serving
+/// the slots they served when they were found.
+fn settled_map(topology: &Topology, nodes: &mut [Node]) -> Result<SlotMap, MigrateError> {
+    let map = topology.slot_map(nodes)?;
+    if let Some(detail) = map.unsettled() {
+        return Err(MigrateError::SlotMapChanged { detail });
+    }
+    let found = SlotMap {
+        owners: nodes
+            .iter()
+            .map(|n| (n.addr.clone(), n.slots.clone()))
+            .collect(),
+        ..SlotMap::default()
+    };
+    let now = SlotMap {
+        owners: map.owners.clone(),
+        ..SlotMap::default()
+    };
+    if topology.cluster
+        && let Some(detail) = now.changes_since(&found)
+    {
+        return Err(MigrateError::SlotMapChanged { detail });
+    }
+    Ok(map)
+}
+
+/// Fails if the slot map now differs from `start`.
+fn unchanged(topology: &Topology, nodes: &mut [Node], start: &SlotMap) -> Result<(), MigrateError> {
+    match topology.slot_map(nodes)?.changes_since(start) {
+        Some(detail) => Err(MigrateError::SlotMapChanged { detail }),
+        None => Ok(()),
+    }
+}
+
+/// Each node's saved progress, or a fresh start (announced when resuming) when there is none
+/// or it came from another server process, db, slot set or config epoch.
+fn progress(
+    cp: &Checkpoint,
+    nodes: &[Node],
+    resumed: bool,
+    observer: &dyn Observer,
+) -> BTreeMap<String, NodeProgress> {
+    let mut out = BTreeMap::new();
+    for node in nodes {
+        let fresh = NodeProgress::start(node);
+        let p = match cp.nodes.get(&node.addr) {
+            Some(p) => match p.mismatch(node) {
+                None => p.clone(),
+                Some(why) => {
+                    let node = node.addr.clone();
+                    observer.notice(&Notice::Rescan { node, why });
+                    fresh
+                }
+            },
+            None if resumed => {
+                let why = "the checkpoint has no cursor of this server process".to_owned();
+                let node = node.addr.clone();
+                observer.notice(&Notice::Rescan { node, why });
+                fresh
+            }
+            None => fresh,
+        };
+        out.insert(node.addr.clone(), p);
+    }
+    out
 }
 
 /// The nodes and the sum of their `DBSIZE`.

@@ -12,6 +12,7 @@ use std::time::Duration;
 use redis::{Client, Connection, ConnectionAddr, ConnectionInfo, IntoConnectionInfo, Value};
 
 use super::error::{MigrateError, Unreached, ranges_text};
+use super::slot_map::{Myself, SlotMap, node_addrs, parse_myself};
 
 /// Hash slots of a cluster.
 pub const SLOTS: u32 = 16384;
@@ -30,6 +31,8 @@ pub struct Node {
     pub db: i64,
     /// Slot ranges served (empty for a standalone server).
     pub slots: Vec<(u16, u16)>,
+    /// Config epoch (0 for a standalone server): a primary bumps it when it takes slots.
+    pub epoch: u64,
 }
 
 /// The servers behind a URL.
@@ -105,12 +108,13 @@ impl Topology {
         let mut unreached = Vec::new();
         for (addr, slots) in &self.primaries {
             match self.connect_node(addr) {
-                Ok((con, run_id)) => nodes.push(Node {
+                Ok((con, run_id, epoch)) => nodes.push(Node {
                     addr: addr.clone(),
                     con,
                     run_id,
                     db,
                     slots: slots.clone(),
+                    epoch,
                 }),
                 Err(e) => unreached.push(Unreached {
                     node: addr.clone(),
@@ -126,7 +130,7 @@ impl Topology {
         }
     }
 
-    fn connect_node(&self, addr: &str) -> redis::RedisResult<(Connection, String)> {
+    fn connect_node(&self, addr: &str) -> redis::RedisResult<(Connection, String, u64)> {
         let info = match addr
             .rsplit_once(':')
             .and_then(|(h, p)| Some((h, p.parse().ok()?)))
@@ -144,8 +148,47 @@ impl Topology {
             .find_map(|l| l.trim_end().strip_prefix("run_id:"))
             .unwrap_or_default()
             .to_owned();
-        Ok((con, run_id))
+        let epoch = match self.cluster {
+            true => myself(&mut con)?.map_or(0, |(me, _)| me.epoch),
+            false => 0,
+        };
+        Ok((con, run_id, epoch))
     }
+
+    /// The slot map now: the seed's `CLUSTER SLOTS` (asked again) and each of `nodes`' own
+    /// account of itself. Empty for a standalone server.
+    pub fn slot_map(&self, nodes: &mut [Node]) -> Result<SlotMap, MigrateError> {
+        let mut map = SlotMap::default();
+        if !self.cluster {
+            return Ok(map);
+        }
+        map.owners = Topology::discover_info(self.info.clone(), self.timeout)?.primaries;
+        for node in nodes {
+            let (me, text) = myself(&mut node.con)
+                .map_err(MigrateError::node(&node.addr))?
+                .ok_or_else(|| MigrateError::Node {
+                    node: node.addr.clone(),
+                    source: redis::RedisError::from((
+                        redis::ErrorKind::Parse,
+                        "CLUSTER NODES",
+                        "expected a line flagged `myself`".to_owned(),
+                    )),
+                })?;
+            let host = node.addr.rsplit_once(':').map_or("", |(h, _)| h);
+            map.addrs.extend(node_addrs(&text, host));
+            map.selves.insert(node.addr.clone(), me);
+        }
+        Ok(map)
+    }
+}
+
+/// This node's own line of `CLUSTER NODES`, parsed, and the whole text.
+fn myself(con: &mut Connection) -> redis::RedisResult<Option<(Myself, String)>> {
+    let text: String = redis::cmd("CLUSTER")
+        .arg("NODES")
+        .query(con)
+        .map_err(timed_out)?;
+    Ok(parse_myself(&text).map(|me| (me, text)))
 }
 
 /// A direct connection with connect, read and write timeouts: set up within `timeout` (the

@@ -5,23 +5,31 @@
 //! [`Visit`]or sees each string's length and first 5 bytes and says whether it wants the whole
 //! value (a rollback does not read plain values; a migration does not read compressed ones).
 //! Wanted strings are then read with `GET` in pipelines of at most [`GROUP_BYTES`]; a longer
-//! value is read alone, with `GETRANGE` in chunks of [`GROUP_BYTES`] appended to one buffer
-//! (a reply is parsed into a buffer of its own, so one `GET` of a 100 MiB value would cost
-//! 200 MiB). A value that changes between two chunks gives a mix that no longer matches the
-//! stored value, so its compare-and-set fails (`changed`): nothing mixed is ever written.
-//! Hash values come from `HSCAN` pages and list elements from `LRANGE` chunks of `batch`
-//! values each.
+//! value is read alone ([`cas::read_string`]: `GETRANGE` in chunks into one buffer), under
+//! the process-wide permit for big values ([`BigValue`]), held until the visitor is done
+//! with it. Hash values come from `HSCAN` pages of `batch` values.
+//!
+//! List elements come from `LRANGE` chunks of `batch` values, by position. An element popped
+//! or removed meanwhile shifts the others, so an element can slip into the part already
+//! walked and a compare-and-set by position then meets another element. So a list is
+//! walked again when its length, first or last element differ after the walk from before
+//! it, or a compare-and-set on it found its element changed — up to [`LIST_WALKS`] times,
+//! then it is counted `changed` (not in the promised state). Locating an element by position
+//! (`LINDEX`, `LSET`) costs time linear in the list's length, so rewriting most elements of
+//! a list of n elements costs O(n²) server work.
 //!
 //! A key that vanishes or changes type between the commands (`WRONGTYPE`) is a concurrent
-//! change like any other: reported to the visitor, never an error.
+//! change like any other: reported to the visitor, never an error. Only the dictionaries'
+//! key ([`crate::dictionaries::KEY`]) is skipped (`reserved_key`).
 
 use redis::{Connection, RedisError, RedisResult, Value};
 
-use super::cas::At;
+use super::budget::BigValue;
+use super::cas::{self, At};
 use super::error::MigrateError;
 use super::reason::Reason;
 use super::topology::Node;
-use crate::dictionaries::RESERVED_PREFIX;
+use crate::dictionaries::KEY as DICTIONARIES;
 use kvcodec::{ValueType, ValueTypes};
 
 /// One HSCAN reply: the next cursor and `(field, value)` pairs.
@@ -29,6 +37,21 @@ type HscanPage = (u64, Vec<(Vec<u8>, Vec<u8>)>);
 
 /// Wanted strings are fetched in pipelines holding at most this many bytes of values.
 pub const GROUP_BYTES: u64 = 4 * 1024 * 1024;
+
+/// How many times a list that changes while it is walked is walked at most.
+pub const LIST_WALKS: usize = 4;
+
+/// A list's length, first and last element (or why there is no list).
+#[derive(Debug, PartialEq, Eq)]
+enum Shape {
+    List(i64, Option<Vec<u8>>, Option<Vec<u8>>),
+    Gone,
+    OtherType,
+}
+
+fn reserved(key: &[u8]) -> bool {
+    key == DICTIONARIES.as_bytes()
+}
 
 /// What a walk does with what it finds.
 pub trait Visit {
@@ -47,6 +70,17 @@ pub trait Visit {
         at: At,
         bytes: Vec<u8>,
     ) -> Result<(), MigrateError>;
+    /// A list's walk begins: `attempt` 0, or 1, 2, … when it is walked again because it
+    /// changed during the walk before. Forget what was counted of that walk (but not the
+    /// values it rewrote: those writes happened).
+    fn list_walk(&mut self, attempt: usize) {
+        let _ = attempt;
+    }
+    /// How many compare-and-sets so far found their value changed (a list with any during
+    /// its walk is walked again).
+    fn changes(&self) -> u64 {
+        0
+    }
 }
 
 /// One primary's walk: where it is, what it reads.
@@ -110,7 +144,7 @@ impl Walker {
         let keys: Vec<&Vec<u8>> = keys.iter().collect();
         let mut peeks = redis::pipe();
         peeks.ignore_errors();
-        for k in keys.iter().filter(|k| !k.starts_with(RESERVED_PREFIX)) {
+        for k in keys.iter().filter(|k| !reserved(k)) {
             peeks.cmd("TYPE").arg(k.as_slice());
             peeks.cmd("STRLEN").arg(k.as_slice());
             peeks.cmd("GETRANGE").arg(k.as_slice()).arg(0).arg(4);
@@ -127,7 +161,7 @@ impl Walker {
             if !visit.begin_key() {
                 return Ok(false);
             }
-            if key.starts_with(RESERVED_PREFIX) {
+            if reserved(key) {
                 visit.skip_key(Reason::ReservedKey);
                 continue;
             }
@@ -193,36 +227,21 @@ impl Walker {
         Ok(())
     }
 
-    /// Reads one long string in [`GROUP_BYTES`] chunks into a buffer of its length.
+    /// Reads one long string under the big-value permit and hands it to the visitor.
     fn long(&mut self, key: &[u8], len: u64, visit: &mut dyn Visit) -> Result<(), MigrateError> {
-        let mut value = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-        loop {
-            let start = value.len() as u64;
-            let chunk: RedisResult<Vec<u8>> = redis::cmd("GETRANGE")
-                .arg(key)
-                .arg(start)
-                .arg(start + GROUP_BYTES - 1)
-                .query(&mut self.node.con);
-            match chunk {
-                Ok(chunk) => {
-                    let last = (chunk.len() as u64) < GROUP_BYTES;
-                    value.extend_from_slice(&chunk);
-                    if last {
-                        break;
-                    }
-                }
-                Err(e) if wrong_type(&e) => {
-                    visit.skip_key(Reason::TypeChanged);
-                    return Ok(());
-                }
-                Err(e) => return Err(self.err()(e)),
+        let _permit = BigValue::take();
+        match cas::read_string(&mut self.node.con, key, len) {
+            Ok(Some(value)) => visit.value(&mut self.node.con, key, At::String, value),
+            Ok(None) => {
+                visit.skip_key(Reason::Vanished);
+                Ok(())
             }
+            Err(e) if wrong_type(&e) => {
+                visit.skip_key(Reason::TypeChanged);
+                Ok(())
+            }
+            Err(e) => Err(self.err()(e)),
         }
-        if value.is_empty() {
-            visit.skip_key(Reason::Vanished);
-            return Ok(());
-        }
-        visit.value(&mut self.node.con, key, At::String, value)
     }
 
     fn hash(&mut self, key: &[u8], visit: &mut dyn Visit) -> Result<(), MigrateError> {
@@ -252,7 +271,67 @@ impl Walker {
         }
     }
 
+    /// Walks a list until a walk meets no change ([`LIST_WALKS`] at most; then `changed`).
     fn list(&mut self, key: &[u8], visit: &mut dyn Visit) -> Result<(), MigrateError> {
+        for attempt in 0..LIST_WALKS {
+            let before = match self.shape(key)? {
+                Shape::Gone => {
+                    visit.skip_key(Reason::Vanished);
+                    return Ok(());
+                }
+                Shape::OtherType => {
+                    visit.skip_key(Reason::TypeChanged);
+                    return Ok(());
+                }
+                shape => shape,
+            };
+            visit.list_walk(attempt);
+            let changes = visit.changes();
+            if !self.list_once(key, visit)? {
+                return Ok(());
+            }
+            if visit.changes() == changes && self.shape(key)? == before {
+                return Ok(());
+            }
+        }
+        visit.skip_key(Reason::Changed);
+        Ok(())
+    }
+
+    /// The list's length, first and last element, read in one transaction.
+    fn shape(&mut self, key: &[u8]) -> Result<Shape, MigrateError> {
+        let reply: RedisResult<Vec<RedisResult<Value>>> = redis::pipe()
+            .atomic()
+            .ignore_errors()
+            .cmd("LLEN")
+            .arg(key)
+            .cmd("LINDEX")
+            .arg(key)
+            .arg(0)
+            .cmd("LINDEX")
+            .arg(key)
+            .arg(-1)
+            .query(&mut self.node.con);
+        let mut replies = reply.map_err(self.err())?.into_iter();
+        let mut next = || -> RedisResult<Value> { replies.next().unwrap_or(Ok(Value::Nil)) };
+        let (len, first, last) = (next(), next(), next());
+        let element = |v: RedisResult<Value>| -> RedisResult<Option<Vec<u8>>> {
+            redis::from_redis_value(v?).map_err(Into::into)
+        };
+        let shape = (|| {
+            let len: i64 = redis::from_redis_value(len?)?;
+            Ok::<_, RedisError>((len, element(first)?, element(last)?))
+        })();
+        match shape {
+            Ok((0, _, _)) => Ok(Shape::Gone),
+            Ok((len, first, last)) => Ok(Shape::List(len, first, last)),
+            Err(e) if wrong_type(&e) => Ok(Shape::OtherType),
+            Err(e) => Err(self.err()(e)),
+        }
+    }
+
+    /// One walk of a list by position; `false` if it changed type meanwhile (reported).
+    fn list_once(&mut self, key: &[u8], visit: &mut dyn Visit) -> Result<bool, MigrateError> {
         let step = self.batch as i64;
         let mut start = 0i64;
         loop {
@@ -265,7 +344,7 @@ impl Walker {
                 Ok(chunk) => chunk,
                 Err(e) if wrong_type(&e) => {
                     visit.skip_key(Reason::TypeChanged);
-                    return Ok(());
+                    return Ok(false);
                 }
                 Err(e) => return Err(self.err()(e)),
             };
@@ -274,7 +353,7 @@ impl Walker {
                 visit.value(&mut self.node.con, key, At::Index(start + i as i64), value)?;
             }
             if got < step {
-                return Ok(());
+                return Ok(true);
             }
             start += step;
         }

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use redis::Connection;
 
+use super::budget::{BigValue, GROUP_BYTES};
 use super::cas::{self, At, Cas, Swap};
 use super::checkpoint::{Checkpoint, CheckpointFile, NodeProgress};
 use super::error::MigrateError;
@@ -32,7 +33,9 @@ pub(crate) struct Shared {
     pub pass: Pass,
     pub stop: Arc<AtomicBool>,
     pub abort: AtomicBool,
-    pub pacer: Pacer,
+    /// Set when [`walk_all`] returns: a thread still running after that saves nothing.
+    pub closed: AtomicBool,
+    pub pacer: Arc<Pacer>,
     pub observer: Arc<dyn Observer>,
     pub cp: Mutex<Checkpoint>,
     pub file: Option<CheckpointFile>,
@@ -43,6 +46,36 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// The shared state of one pass; in a writing pass, `file` is saved after every batch.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        m: &Migration,
+        pass: Pass,
+        stop: &Arc<AtomicBool>,
+        observer: &Arc<dyn Observer>,
+        pacer: Arc<Pacer>,
+        cp: Checkpoint,
+        total: u64,
+        file: Option<CheckpointFile>,
+    ) -> Arc<Shared> {
+        let so_far = cp.summary();
+        Arc::new(Shared {
+            m: m.clone(),
+            pass,
+            stop: stop.clone(),
+            abort: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
+            pacer,
+            observer: observer.clone(),
+            keys: AtomicU64::new(so_far.keys_scanned),
+            rewritten: AtomicU64::new(so_far.rewritten),
+            skipped: AtomicU64::new(so_far.skipped.values().sum()),
+            cp: Mutex::new(cp),
+            file: file.filter(|_| pass == Pass::Rewrite { dry: false }),
+            total,
+        })
+    }
+
     fn halted(&self) -> bool {
         self.stop.load(Ordering::Relaxed) || self.abort.load(Ordering::Relaxed)
     }
@@ -56,20 +89,25 @@ impl Shared {
         }
     }
 
-    /// Records a completed batch of `walker` and, in a writing pass, saves the checkpoint.
+    /// Records a completed batch of `walker` and, in a writing pass, saves the checkpoint —
+    /// unless the pass has returned (a thread left behind after a stop or a failure must
+    /// not overwrite what the run saved).
     fn batch_done(&self, walker: &Walker, s: &Summary) -> Result<(), MigrateError> {
         let mut cp = self.cp.lock().unwrap_or_else(|e| e.into_inner());
-        cp.summary.add(s);
+        if self.closed.load(Ordering::Relaxed) {
+            return Ok(());
+        }
         let node = &walker.node;
         let p = cp
             .nodes
             .entry(node.addr.clone())
             .or_insert_with(|| NodeProgress::start(node));
+        p.summary.add(s);
         p.cursor = walker.cursor;
         p.done = walker.done;
         match &self.file {
-            Some(file) if self.pass == (Pass::Rewrite { dry: false }) => file.save(&cp),
-            _ => Ok(()),
+            Some(file) => file.save(&cp),
+            None => Ok(()),
         }
     }
 }
@@ -80,6 +118,10 @@ struct Rewriter<'a> {
     node: String,
     cas: Cas,
     s: Summary,
+    /// The figures before the list being walked.
+    mark: Summary,
+    /// Compare-and-sets that found their value changed.
+    changes: u64,
 }
 
 impl Rewriter<'_> {
@@ -95,12 +137,26 @@ impl Rewriter<'_> {
         self.shared.rewritten.fetch_add(1, Ordering::Relaxed);
     }
 
-    fn judge(&self, value: &[u8]) -> Result<Verdict, MigrateError> {
-        Ok(judge::judge(
-            &self.shared.m.engine,
-            self.shared.m.direction,
-            value,
-        )?)
+    /// A compare-and-set found the value changed. A list element is not counted: its list
+    /// is walked again (and counted `changed` if it keeps changing).
+    fn changed(&mut self, at: &At) {
+        self.changes += 1;
+        if !matches!(at, At::Index(_)) {
+            self.skip(Reason::Changed);
+        }
+    }
+
+    /// The verdict on `value`, with the big-value permit when deciding or rewriting it may
+    /// take more than [`GROUP_BYTES`] (a compressed value that decodes to more).
+    fn judge(&self, value: &[u8]) -> Result<(Verdict, Option<BigValue>), MigrateError> {
+        let (engine, direction) = (&self.shared.m.engine, self.shared.m.direction);
+        if !BigValue::held()
+            && let Some(verdict) = judge::judge_within(engine, direction, value, GROUP_BYTES)?
+        {
+            return Ok((verdict, None));
+        }
+        let permit = BigValue::take();
+        Ok((judge::judge(engine, direction, value)?, Some(permit)))
     }
 
     fn swap(
@@ -108,7 +164,7 @@ impl Rewriter<'_> {
         con: &mut Connection,
         key: &[u8],
         at: &At,
-        old: &[u8],
+        old: Vec<u8>,
         new: &[u8],
     ) -> Result<Swap, MigrateError> {
         self.cas
@@ -116,8 +172,34 @@ impl Rewriter<'_> {
             .map_err(MigrateError::node(&self.node))
     }
 
+    /// The rewrite pass: rewrite a value not in the promised state (count it, in a dry run).
+    fn rewrite(
+        &mut self,
+        con: &mut Connection,
+        key: &[u8],
+        at: At,
+        old: Vec<u8>,
+        dry: bool,
+    ) -> Result<(), MigrateError> {
+        let (verdict, _permit) = self.judge(&old)?;
+        match verdict {
+            Verdict::Keep(reason) => self.skip(reason),
+            Verdict::Rewrite(new) => {
+                let before = old.len();
+                if dry || self.swap(con, key, &at, old, &new)? == Swap::Done {
+                    self.rewritten(before, new.len());
+                } else {
+                    self.changed(&at);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// A verification: a value in the promised state is counted by its reason; one that is
-    /// not is rewritten (`fix`, retrying a value that keeps changing) or counted `undone`.
+    /// not is rewritten (`fix`, retrying a string or hash value that keeps changing) or
+    /// counted `undone`. A list element is never retried in place: another element may have
+    /// taken its position; its list is walked again instead.
     fn verify(
         &mut self,
         con: &mut Connection,
@@ -126,8 +208,11 @@ impl Rewriter<'_> {
         mut old: Vec<u8>,
         fix: bool,
     ) -> Result<(), MigrateError> {
+        let mut permits = Vec::new();
         for _ in 0..ATTEMPTS {
-            let new = match self.judge(&old)? {
+            let (verdict, permit) = self.judge(&old)?;
+            permits.push(permit);
+            let new = match verdict {
                 Verdict::Keep(reason) => {
                     self.skip(reason);
                     return Ok(());
@@ -138,13 +223,21 @@ impl Rewriter<'_> {
                 }
                 Verdict::Rewrite(new) => new,
             };
-            if self.swap(con, key, &at, &old, &new)? == Swap::Done {
-                self.rewritten(old.len(), new.len());
+            let before = old.len();
+            if self.swap(con, key, &at, old, &new)? == Swap::Done {
+                self.rewritten(before, new.len());
                 return Ok(());
             }
             drop(new);
+            if let At::Index(_) = at {
+                self.changed(&at);
+                return Ok(());
+            }
             old = match cas::read(con, key, &at) {
-                Ok(Some(v)) => v,
+                Ok(Some((v, permit))) => {
+                    permits.push(permit);
+                    v
+                }
                 Ok(None) => {
                     self.skip(Reason::Vanished);
                     return Ok(());
@@ -196,21 +289,28 @@ impl Visit for Rewriter<'_> {
         old: Vec<u8>,
     ) -> Result<(), MigrateError> {
         self.s.values_seen += 1;
-        let dry = match self.shared.pass {
-            Pass::Verify { fix } => return self.verify(con, key, at, old, fix),
-            Pass::Rewrite { dry } => dry,
-        };
-        match self.judge(&old)? {
-            Verdict::Keep(reason) => self.skip(reason),
-            Verdict::Rewrite(new) => {
-                if dry || self.swap(con, key, &at, &old, &new)? == Swap::Done {
-                    self.rewritten(old.len(), new.len());
-                } else {
-                    self.skip(Reason::Changed);
-                }
-            }
+        let _permit = BigValue::for_len(old.len() as u64);
+        match self.shared.pass {
+            Pass::Verify { fix } => self.verify(con, key, at, old, fix),
+            Pass::Rewrite { dry } => self.rewrite(con, key, at, old, dry),
         }
-        Ok(())
+    }
+
+    fn list_walk(&mut self, attempt: usize) {
+        if attempt == 0 {
+            self.mark = self.s.clone();
+            return;
+        }
+        let mut s = self.mark.clone();
+        s.rewritten += self.s.rewritten - self.mark.rewritten;
+        s.bytes_before += self.s.bytes_before - self.mark.bytes_before;
+        s.bytes_after += self.s.bytes_after - self.mark.bytes_after;
+        self.mark = s.clone();
+        self.s = s;
+    }
+
+    fn changes(&self) -> u64 {
+        self.changes
     }
 }
 
@@ -221,6 +321,8 @@ fn work(shared: &Shared, mut walker: Walker) -> (Node, Result<Summary, MigrateEr
         node: walker.node.addr.clone(),
         cas: Cas::default(),
         s: Summary::default(),
+        mark: Summary::default(),
+        changes: 0,
     };
     let mut total = Summary::default();
     let result = loop {
@@ -295,10 +397,11 @@ pub(crate) fn walk_all(shared: &Arc<Shared>, walkers: Vec<Walker>) -> Result<Wal
             }
         }
     }
+    let cp = shared.cp.lock().unwrap_or_else(|e| e.into_inner());
+    shared.closed.store(true, Ordering::Relaxed);
     if let Some(e) = failure {
         return Err(e);
     }
-    let cp = shared.cp.lock().unwrap_or_else(|e| e.into_inner());
     out.completed = pending == 0 && cp.nodes.values().all(|p| p.done);
     Ok(out)
 }

@@ -1,0 +1,100 @@
+//! What `migrate`, `rollback` and `verify` share: their option parsers and checks, the engines
+//! they compress and decode with, and the error of a verification that found values left.
+
+use kvcodec::{CodecId, Engine, OnCorrupt};
+use kvcodec_redis::migrate::{Expect, ValueTypes, Verification};
+
+use crate::backends::CodecSpec;
+use crate::commands::check_min_size;
+use crate::error::CliError;
+use crate::server::ServerUrl;
+
+/// `strings,hashes,lists` (any of them, comma-separated) or `all`.
+pub fn parse_types(s: &str) -> Result<ValueTypes, String> {
+    match s.parse::<ValueTypes>() {
+        Ok(t) if t != ValueTypes::NONE => Ok(t),
+        _ => Err(format!(
+            "unknown value types `{s}`: expected strings, hashes, lists (comma-separated) or all"
+        )),
+    }
+}
+
+/// A size of at least 1 byte.
+pub fn positive_size(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("expected at least 1 byte".to_owned()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("expected a number of bytes: {e}")),
+    }
+}
+
+/// The engine `migrate --to SPEC [--min-size] [--dictionary]` compresses with.
+pub fn compress_engine(
+    server: &ServerUrl,
+    spec: &CodecSpec,
+    min_size: usize,
+    dictionary: Option<u32>,
+    cluster: bool,
+) -> Result<Engine, CliError> {
+    let Some(id) = dictionary else {
+        return spec.engine(min_size);
+    };
+    let mut con = server.connect_to(cluster)?;
+    let level = spec
+        .effective_level()
+        .unwrap_or(kvcodec_zstd::DEFAULT_LEVEL);
+    let codec = server.zstd_codec(&mut *con, level, Some(id))?;
+    Engine::builder()
+        .policy(spec.config(min_size).policy())
+        .codec(codec)
+        .and_then(|b| b.build())
+        .map_err(|e| CliError::usage(e.to_string()))
+}
+
+/// The engine rollback and `verify --expect plain` decode with: every compiled-in codec and
+/// the server's dictionaries.
+pub fn decode_engine(
+    server: &ServerUrl,
+    max_size: usize,
+    cluster: bool,
+) -> Result<Engine, CliError> {
+    let mut con = server.connect_to(cluster)?;
+    server.reader(&mut *con, max_size, OnCorrupt::Error)
+}
+
+/// Checks `--to`, `--min-size` and `--dictionary` before anything connects.
+pub fn check_spec(
+    to: &str,
+    min_size: usize,
+    dictionary: Option<u32>,
+) -> Result<CodecSpec, CliError> {
+    let spec = CodecSpec::parse(to)?;
+    check_min_size(min_size)?;
+    if dictionary.is_some() && spec.backend.id != CodecId::ZSTD {
+        return Err(CliError::usage(format!(
+            "--dictionary needs a zstd codec, found --to {spec}"
+        )));
+    }
+    Ok(spec)
+}
+
+/// `--match` and `--rate`, checked before anything connects (the library's one check).
+pub fn check_options(pattern: Option<&str>, rate: Option<f64>) -> Result<(), CliError> {
+    kvcodec_redis::migrate::check_options(pattern, rate)
+        .map(drop)
+        .map_err(|e| CliError::usage(e.to_string()))
+}
+
+/// The error of a verification that found values in the other state.
+pub fn not_verified(v: &Verification) -> CliError {
+    let reasons: Vec<String> = v.left.iter().map(|(r, n)| format!("{r} {n}")).collect();
+    let state = match v.expect {
+        Expect::Plain => "plain",
+        Expect::Compressed => "compressed",
+    };
+    CliError::unverified(format!(
+        "{} values are not {state} ({}); see the report for what each reason means",
+        v.left_total(),
+        reasons.join(", ")
+    ))
+}
