@@ -25,16 +25,15 @@
 //! # Modules
 //!
 //! - [`backends`]: the compiled-in backends and codec specs (`zstd:3`).
-//! - [`source`] and [`corpus`]: where `assess` gets values ([`source::ValueSource`] is the
-//!   seam for new sources), and the deterministic built-in corpus.
-//! - [`assess`] and [`recommend`]: the measurements and the recommendation rule.
-//! - [`text`], [`report`] ([`svg`]): plain-text and HTML renderings.
-//! - [`server`], [`key`], [`live_source`]: talking to a live server — checked URLs, cluster
-//!   connections, one key's value, sampled values for `assess --url`.
-//! - [`dictionary`]: what a trained zstd dictionary saves on held-out values.
-//! - [`checkpoint_file`], [`interrupt`], [`progress`], [`run_report`]: the checkpoint file,
-//!   stop flag, progress bar and summary of `migrate`, `rollback` and `verify` (the job itself
-//!   — topology, walk, checkpoint, verification — is `kvcodec_redis::migrate`).
+//! - [`assess`]: where `assess` gets values ([`assess::sources::ValueSource`] is the seam for
+//!   new sources, [`assess::sources::builtin`] the deterministic built-in corpus), the
+//!   measurements and the recommendation rule, and what a trained dictionary saves.
+//! - [`render`]: plain-text and HTML renderings of an assessment.
+//! - [`live`]: talking to a live server — checked URLs, cluster connections, one key's value,
+//!   the default checkpoint file.
+//! - [`inspection`]: what a stored value is (`inspect`).
+//! - [`run`]: the stop flag, progress bar and summary of `migrate`, `rollback` and `verify`
+//!   (the job itself — topology, walk, checkpoint, verification — is `kvcodec_redis::migrate`).
 //! - [`commands`]: one module per subcommand.
 //!
 //! Errors are [`error::CliError`]s: one line, printed as `kvcodec: error: …`, exit code 2 for
@@ -43,24 +42,11 @@
 
 pub mod assess;
 pub mod backends;
-pub mod checkpoint_file;
 pub mod commands;
-pub mod corpus;
-pub mod dictionary;
 pub mod error;
-pub mod interrupt;
-pub mod key;
-pub mod live_source;
-pub mod progress;
-pub mod recommend;
-pub mod report;
-pub mod rng;
-pub mod run_report;
-pub mod server;
-pub mod server_args;
-pub mod source;
-pub mod stats;
-pub mod svg;
-pub mod text;
+pub mod inspection;
+pub mod live;
+pub mod render;
+pub mod run;
 
 pub use error::CliError;

@@ -3,17 +3,17 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::assess::{AssessOptions, assess};
+use crate::assess::dictionary::DEFAULT_DICT_SIZE;
+use crate::assess::measure::{AssessOptions, assess};
+use crate::assess::sources::builtin::{Builtin, DEFAULT_SEED};
+use crate::assess::sources::live::LiveSource;
+use crate::assess::sources::{Corpus, DirSource};
 use crate::backends::{CodecSpec, DEFAULT_CANDIDATES};
 use crate::commands::{check_min_size, write_out};
-use crate::corpus::{Builtin, DEFAULT_SEED};
-use crate::dictionary::DEFAULT_DICT_SIZE;
 use crate::error::CliError;
-use crate::live_source::LiveSource;
-use crate::server::ServerUrl;
-use crate::server_args::TlsArgs;
-use crate::source::{Corpus, DirSource};
-use crate::{report, text};
+use crate::live::args::TlsArgs;
+use crate::live::server::ServerUrl;
+use crate::render::{html_report as report, text_report as text};
 
 /// Arguments of `kvcodec assess`.
 #[derive(Debug, Clone, clap::Args)]

@@ -16,14 +16,14 @@ use std::path::PathBuf;
 
 use kvcodec_redis::dictionaries;
 
+use crate::assess::dictionary::DEFAULT_DICT_SIZE;
+use crate::assess::sources::live::LiveSource;
+use crate::assess::sources::{Corpus, DirSource, ValueSource};
+use crate::assess::stats::human_bytes;
 use crate::commands::write_out;
-use crate::dictionary::DEFAULT_DICT_SIZE;
 use crate::error::CliError;
-use crate::live_source::LiveSource;
-use crate::server::ServerUrl;
-use crate::server_args::{ServerArgs, TlsArgs};
-use crate::source::{Corpus, DirSource, ValueSource};
-use crate::stats::human_bytes;
+use crate::live::args::{ServerArgs, TlsArgs};
+use crate::live::server::ServerUrl;
 
 /// Arguments of `kvcodec dict`.
 #[derive(Debug, Clone, clap::Args)]

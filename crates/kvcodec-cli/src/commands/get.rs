@@ -8,8 +8,8 @@ use kvcodec::header::has_header;
 
 use crate::commands::write_out;
 use crate::error::CliError;
-use crate::key::{self, LocationArgs};
-use crate::server_args::ServerArgs;
+use crate::live::args::ServerArgs;
+use crate::live::key::{self, LocationArgs};
 
 /// Arguments of `kvcodec get`.
 #[derive(Debug, Clone, clap::Args)]

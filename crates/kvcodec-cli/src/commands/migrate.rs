@@ -16,14 +16,14 @@ use kvcodec::{CodecId, Engine, OnCorrupt};
 use kvcodec_redis::migrate::{Direction, Migration, Node, ValueTypes, Verification};
 
 use crate::backends::CodecSpec;
-use crate::checkpoint_file;
 use crate::commands::{check_min_size, write_out};
 use crate::error::CliError;
-use crate::interrupt;
-use crate::progress::Progress;
-use crate::run_report::RunReport;
-use crate::server::{self, ServerUrl};
-use crate::server_args::ServerArgs;
+use crate::live::args::ServerArgs;
+use crate::live::checkpoint;
+use crate::live::server::{self, ServerUrl};
+use crate::run::interrupt;
+use crate::run::progress::Progress;
+use crate::run::summary::RunReport;
 
 /// Options shared by `migrate` and `rollback`.
 #[derive(Debug, Clone, clap::Args)]
@@ -237,7 +237,7 @@ fn execute(
         let path = args
             .checkpoint
             .clone()
-            .unwrap_or_else(|| checkpoint_file::default_path(command, server, &job));
+            .unwrap_or_else(|| checkpoint::default_path(command, server, &job));
         migration.checkpoint = Some(path);
     }
     let stop = interrupt::stop_flag()?;

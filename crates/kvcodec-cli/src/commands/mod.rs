@@ -6,7 +6,6 @@ pub mod decode;
 pub mod dict;
 pub mod encode;
 pub mod get;
-pub mod inspect;
 pub mod migrate;
 pub mod verify;
 
@@ -53,7 +52,7 @@ pub enum Command {
     /// Decode a stored value (any compiled-in backend); plain values pass through.
     Decode(decode::DecodeArgs),
     /// Describe a stored value (a file, or a live key with --url): header, codec, sizes, ratio.
-    Inspect(inspect::InspectArgs),
+    Inspect(crate::inspection::InspectArgs),
     /// Measure every backend and level on a set of values (built-in, a directory, or sampled
     /// from a server) and recommend a configuration.
     Assess(assess::AssessArgs),
@@ -86,11 +85,11 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<(), CliError> {
                 cli.timeout
             ))
         })?;
-    crate::server::set_timeout(timeout);
+    crate::live::server::set_timeout(timeout);
     match cli.command {
         Command::Encode(args) => encode::run(&args, stdout, cli.stdout_is_terminal),
         Command::Decode(args) => decode::run(&args, stdout),
-        Command::Inspect(args) => inspect::run(&args, stdout),
+        Command::Inspect(args) => crate::inspection::run(&args, stdout),
         Command::Assess(args) => assess::run(&args, stdout),
         Command::Get(args) => get::run(&args, stdout),
         Command::Migrate(args) => migrate::migrate(&args, stdout),

@@ -24,11 +24,11 @@ use crate::commands::migrate::{
 };
 use crate::commands::write_out;
 use crate::error::CliError;
-use crate::interrupt;
-use crate::progress::Progress;
-use crate::run_report::verification_lines;
-use crate::server;
-use crate::server_args::ServerArgs;
+use crate::live::args::ServerArgs;
+use crate::live::server;
+use crate::run::interrupt;
+use crate::run::progress::Progress;
+use crate::run::summary::verification_lines;
 
 /// Which state to check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

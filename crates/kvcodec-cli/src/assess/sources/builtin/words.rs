@@ -1,6 +1,6 @@
 //! Vocabulary and formatting helpers shared by the corpus generators.
 
-use crate::rng::Rng;
+use crate::assess::sources::builtin::rng::Rng;
 
 pub const FIRST: [&str; 32] = [
     "Alice",

@@ -8,6 +8,9 @@
 //! 2. Implement [`ValueSource::describe`] for the report's "source" line.
 //! 3. Pass it to [`Corpus::collect`]; everything after that is source-agnostic.
 
+pub mod builtin;
+pub mod live;
+
 use std::path::{Path, PathBuf};
 
 use crate::error::CliError;

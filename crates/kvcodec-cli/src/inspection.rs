@@ -8,13 +8,13 @@ use kvcodec::header::{HEADER_LEN, MAGIC, VERSION};
 use kvcodec::{Codec, CodecId, FailureKind, Header, decode_with_limit};
 use serde::Serialize;
 
+use crate::assess::stats::human_bytes;
 use crate::backends;
 use crate::commands::{Input, write_out};
 use crate::error::CliError;
-use crate::key::{self, LocationArgs};
-use crate::server::ServerUrl;
-use crate::server_args::TlsArgs;
-use crate::stats::human_bytes;
+use crate::live::args::TlsArgs;
+use crate::live::key::{self, LocationArgs};
+use crate::live::server::ServerUrl;
 
 /// Arguments of `kvcodec inspect`.
 #[derive(Debug, Clone, clap::Args)]

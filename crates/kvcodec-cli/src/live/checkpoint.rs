@@ -8,7 +8,7 @@
 
 use std::path::PathBuf;
 
-use crate::server::ServerUrl;
+use crate::live::server::ServerUrl;
 
 /// The default checkpoint file of a job on a server: in the current directory, named after
 /// the command, the server and a hash of (server, job).

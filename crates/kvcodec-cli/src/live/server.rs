@@ -5,7 +5,7 @@
 //! # Getting started
 //!
 //! ```no_run
-//! use kvcodec_cli::server::ServerUrl;
+//! use kvcodec_cli::live::server::ServerUrl;
 //!
 //! let server = ServerUrl::parse("redis://127.0.0.1:6379/0")?;
 //! let mut con = server.connect()?; // cluster-routed when the server is a cluster node
@@ -25,7 +25,7 @@ use redis::{ConnectionInfo, ConnectionLike, RedisError, TlsCertificates};
 
 use crate::backends;
 use crate::error::CliError;
-use crate::server_args::{Target, TlsArgs};
+use crate::live::args::{Target, TlsArgs};
 
 /// Default of `--timeout`: how long a connection, a read or a write may take before the
 /// server counts as unreachable.
@@ -43,10 +43,10 @@ pub fn timeout() -> Duration {
     Duration::from_millis(TIMEOUT_MS.load(Ordering::Relaxed))
 }
 
-pub use crate::server_args::{URL_FORMS, redact};
+pub use crate::live::args::{URL_FORMS, redact};
 
 /// A checked `--url`, with the password from `REDISCLI_AUTH` and the TLS options applied
-/// ([`crate::server_args`]).
+/// ([`crate::live::args`]).
 #[derive(Debug, Clone)]
 pub struct ServerUrl {
     /// Its parsed form (password and TLS settings included).

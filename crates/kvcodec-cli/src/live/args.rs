@@ -50,8 +50,8 @@ pub struct ServerArgs {
 
 impl ServerArgs {
     /// The checked server address, credentials and TLS settings.
-    pub fn server(&self) -> Result<crate::server::ServerUrl, CliError> {
-        crate::server::ServerUrl::open(&self.url, &self.tls)
+    pub fn server(&self) -> Result<crate::live::server::ServerUrl, CliError> {
+        crate::live::server::ServerUrl::open(&self.url, &self.tls)
     }
 }
 

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::words::{self, ADJECTIVES, CITIES, COUNTRIES, ROLES, STATUSES, TAGS, USER_AGENTS};
-use crate::rng::Rng;
+use crate::assess::sources::builtin::rng::Rng;
 
 /// One user record.
 fn user(r: &mut Rng) -> Value {

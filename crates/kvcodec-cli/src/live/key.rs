@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use kvcodec::OnCorrupt;
 
-use crate::commands::inspect::{Inspection, inspect_with, render};
 use crate::error::CliError;
-use crate::server::ServerUrl;
+use crate::inspection::{Inspection, inspect_with, render};
+use crate::live::server::ServerUrl;
 
 /// Which value of a key to read.
 #[derive(Debug, Clone, Default, clap::Args)]

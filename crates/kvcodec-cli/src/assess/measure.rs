@@ -11,13 +11,13 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+pub use crate::assess::dictionary::DictionaryResult;
+use crate::assess::dictionary::{self, DEFAULT_DICT_SIZE};
+use crate::assess::recommend::{self, Recommendation};
+use crate::assess::sources::Corpus;
+use crate::assess::stats::{BelowMin, SizeStats, pct};
 use crate::backends::{self, CodecSpec};
-pub use crate::dictionary::DictionaryResult;
-use crate::dictionary::{self, DEFAULT_DICT_SIZE};
 use crate::error::CliError;
-use crate::recommend::{self, Recommendation};
-use crate::source::Corpus;
-use crate::stats::{BelowMin, SizeStats, pct};
 
 /// What to measure.
 #[derive(Debug, Clone)]
@@ -28,7 +28,7 @@ pub struct AssessOptions {
     pub candidates: Vec<CodecSpec>,
     /// Timed passes per candidate and direction; the fastest counts.
     pub passes: usize,
-    /// Largest zstd dictionary to train and measure ([`crate::dictionary`]); `None`: none.
+    /// Largest zstd dictionary to train and measure ([`crate::assess::dictionary`]); `None`: none.
     pub dictionary_size: Option<usize>,
 }
 
@@ -107,7 +107,7 @@ pub struct CandidateResult {
     /// Plain MB/s through `Engine::decode`.
     pub decompress_mb_s: f64,
     /// zstd only: savings with a dictionary trained on the other half of the corpus
-    /// ([`crate::dictionary`]); reports show the column only when set.
+    /// ([`crate::assess::dictionary`]); reports show the column only when set.
     pub dictionary: Option<DictionaryResult>,
 }
 

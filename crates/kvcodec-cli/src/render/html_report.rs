@@ -4,11 +4,11 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::assess::Assessment;
+use crate::assess::measure::Assessment;
+use crate::assess::stats::human_bytes;
 use crate::error::CliError;
-use crate::stats::human_bytes;
-use crate::svg::{self, esc};
-use crate::text::{band_label, candidate_table, dictionary_line, passes, percent};
+use crate::render::svg::{self, esc};
+use crate::render::text_report::{band_label, candidate_table, dictionary_line, passes, percent};
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#111}\
 table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{padding:.3em .8em;border-bottom:1px solid #ddd}\

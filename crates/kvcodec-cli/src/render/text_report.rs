@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
-use crate::assess::{Assessment, DictionaryResult};
-use crate::stats::human_bytes;
+use crate::assess::measure::{Assessment, DictionaryResult};
+use crate::assess::stats::human_bytes;
 
 /// Lays out `rows` under `headers`, columns separated by two spaces; columns flagged in
 /// `right` are right-aligned. Widths count characters, not bytes.

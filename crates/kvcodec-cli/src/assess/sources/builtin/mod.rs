@@ -18,12 +18,13 @@
 //! bytes unchanged.
 
 mod json;
-mod text;
+mod non_json;
+pub mod rng;
 mod words;
 
+use crate::assess::sources::builtin::rng::Rng;
+use crate::assess::sources::{Corpus, Sample, ValueSource};
 use crate::error::CliError;
-use crate::rng::Rng;
-use crate::source::{Corpus, Sample, ValueSource};
 
 /// The seed of the built-in corpus.
 pub const DEFAULT_SEED: u64 = 0x6b76_636f_6465_6321; // "kvcodec!"
@@ -54,22 +55,22 @@ pub const MIX: [Kind; 6] = [
     Kind {
         name: "html",
         count: 40,
-        generate: |r| text::html(r, 500, 16 * 1024),
+        generate: |r| non_json::html(r, 500, 16 * 1024),
     },
     Kind {
         name: "log",
         count: 60,
-        generate: text::logs,
+        generate: non_json::logs,
     },
     Kind {
         name: "small",
         count: 80,
-        generate: text::small,
+        generate: non_json::small,
     },
     Kind {
         name: "binary",
         count: 40,
-        generate: |r| text::binary(r, 200, 48 * 1024),
+        generate: |r| non_json::binary(r, 200, 48 * 1024),
     },
 ];
 

@@ -23,10 +23,10 @@ use kvcodec::policy::DefaultPolicy;
 use kvcodec::{CodecId, Engine};
 use serde::Serialize;
 
+use crate::assess::sources::Corpus;
+use crate::assess::stats::pct;
 use crate::backends::CodecSpec;
 use crate::error::CliError;
-use crate::source::Corpus;
-use crate::stats::pct;
 
 /// Largest training value.
 pub const TRAIN_VALUE_MAX: usize = 16 * 1024;
@@ -211,7 +211,7 @@ pub fn advice(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::Sample;
+    use crate::assess::sources::Sample;
 
     fn corpus(values: impl Iterator<Item = Vec<u8>>) -> Corpus {
         Corpus {

@@ -16,9 +16,9 @@ use kvcodec_redis::migrate::cas::At;
 use kvcodec_redis::migrate::{MigrateError, Reason, Visit, Walker};
 use redis::Connection;
 
+use crate::assess::sources::{Sample, ValueSource};
 use crate::error::CliError;
-use crate::server::ServerUrl;
-use crate::source::{Sample, ValueSource};
+use crate::live::server::ServerUrl;
 
 /// Largest decoded value read into a sample.
 pub const MAX_VALUE: usize = 64 * 1024 * 1024;

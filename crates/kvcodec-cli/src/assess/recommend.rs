@@ -19,17 +19,17 @@
 //! 4. **Projection.** A real engine with that codec and minimum size encodes the corpus again;
 //!    its savings are the projected savings.
 //! 5. **Dictionary.** When a zstd dictionary trained on half the corpus saves at least
-//!    [`crate::dictionary::ADVANTAGE_PP`] points more on the other half's small values, the
-//!    recommendation says so ([`crate::dictionary::advice`]).
+//!    [`crate::assess::dictionary::ADVANTAGE_PP`] points more on the other half's small values, the
+//!    recommendation says so ([`crate::assess::dictionary::advice`]).
 
 use serde::Serialize;
 
-use crate::assess::{self, CandidateResult};
+use crate::assess::dictionary;
+use crate::assess::measure::{self as assess, CandidateResult};
+use crate::assess::sources::Corpus;
+use crate::assess::stats::pct;
 use crate::backends::CodecSpec;
-use crate::dictionary;
 use crate::error::CliError;
-use crate::source::Corpus;
-use crate::stats::pct;
 
 /// Rule 1: slowest acceptable compression, plain MB/s.
 pub const MIN_COMPRESS_MB_S: f64 = 50.0;
@@ -278,7 +278,7 @@ mod tests {
 
     #[test]
     fn builtin_corpus_gets_a_useful_recommendation() {
-        let corpus = crate::corpus::builtin();
+        let corpus = crate::assess::sources::builtin::builtin();
         // The default candidates but zstd:19, which is slow in unoptimised test builds.
         let candidates = [
             "zstd:1",

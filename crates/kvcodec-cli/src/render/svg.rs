@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
-use crate::assess::CandidateResult;
-use crate::stats::Bucket;
+use crate::assess::measure::CandidateResult;
+use crate::assess::stats::Bucket;
 
 const W: f64 = 640.0;
 const H: f64 = 300.0;
@@ -238,7 +238,7 @@ mod tests {
 
     #[test]
     fn histogram_has_one_bar_per_bucket() {
-        let buckets = crate::stats::SizeStats::of(&[1, 100, 1000, 5000]).buckets;
+        let buckets = crate::assess::stats::SizeStats::of(&[1, 100, 1000, 5000]).buckets;
         let svg = histogram(&buckets);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert_eq!(svg.matches("<rect").count(), buckets.len());
