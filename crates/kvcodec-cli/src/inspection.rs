@@ -1,45 +1,14 @@
-//! `kvcodec inspect`: what a stored value is, without changing it.
+//! What a stored value is, without changing it: header, codec, sizes, ratio, and why it does
+//! not decode when it does not (`kvcodec inspect`, offline or for a live key).
 
-use std::io::Write;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use kvcodec::header::{HEADER_LEN, MAGIC, VERSION};
 use kvcodec::{Codec, CodecId, FailureKind, Header, decode_with_limit};
 use serde::Serialize;
 
-use crate::assess::stats::human_bytes;
 use crate::backends;
-use crate::commands::{Input, write_out};
-use crate::error::CliError;
-use crate::live::args::TlsArgs;
-use crate::live::key::{self, LocationArgs};
-use crate::live::server::ServerUrl;
-
-/// Arguments of `kvcodec inspect`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct InspectArgs {
-    /// Print JSON instead of text.
-    #[arg(long)]
-    pub json: bool,
-    /// Largest decoded size to attempt.
-    #[arg(long, value_name = "BYTES", default_value_t = kvcodec::DEFAULT_MAX_DECOMPRESSED_SIZE)]
-    pub max_size: usize,
-    /// Read the value of KEY from this server instead of a file (`redis://host:port[/db]`;
-    /// any node of a cluster). zstd values written with the server's shared dictionaries
-    /// decode too.
-    #[arg(long, value_name = "URL")]
-    pub url: Option<String>,
-    /// TLS for a `rediss://` `--url`.
-    #[command(flatten)]
-    pub tls: TlsArgs,
-    /// With `--url`: which value of the key.
-    #[command(flatten)]
-    pub location: LocationArgs,
-    /// File holding the stored value (default: standard input); with `--url`, the key.
-    #[arg(value_name = "FILE|KEY")]
-    pub target: Option<PathBuf>,
-}
+use crate::units::human_bytes;
 
 /// What a stored value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -230,39 +199,36 @@ pub fn render(f: &Inspection) -> String {
         .collect()
 }
 
-/// Prints the inspection of the input (a file, standard input, or a key with `--url`).
-pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let (json, text) = match &args.url {
-        None => {
-            if args.location.field.is_some() || args.location.index.is_some() {
-                return Err(CliError::usage(
-                    "--field and --index need --url: they pick a value of a live key",
-                ));
-            }
-            let input = Input {
-                file: args.target.clone(),
-            };
-            let found = inspect(&input.read()?, args.max_size);
-            (to_json(&found)?, render(&found))
-        }
-        Some(url) => {
-            let Some(key) = &args.target else {
-                return Err(CliError::usage("inspect --url needs a KEY"));
-            };
-            let key = key.to_string_lossy();
-            let server = ServerUrl::open(url, &args.tls)?;
-            let found = key::inspect_key(&server, &key, &args.location, args.max_size)?;
-            (to_json(&found)?, found.render())
-        }
-    };
-    write_out(out, if args.json { json } else { text }.as_bytes())
+/// `inspect KEY --url`: the offline inspection plus where the value lives.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyInspection {
+    /// The key.
+    pub key: String,
+    /// `"string"`, `"hash field `f`"`, `"list element 3"`.
+    pub value: String,
+    /// The key's TTL in milliseconds (`None`: no expiry).
+    pub ttl_ms: Option<i64>,
+    /// What the stored value is.
+    #[serde(flatten)]
+    pub inspection: Inspection,
 }
 
-fn to_json(value: &impl Serialize) -> Result<String, CliError> {
-    let mut s = serde_json::to_string_pretty(value)
-        .map_err(|e| CliError::failure(format!("cannot format JSON: {e}")))?;
-    s.push('\n');
-    Ok(s)
+impl KeyInspection {
+    /// The text form: key, value, TTL, then the offline inspection's lines.
+    pub fn render(&self) -> String {
+        let ttl = self
+            .ttl_ms
+            .map_or("none".to_owned(), |ms| format!("{ms} ms"));
+        format!(
+            "{:<14} {}\n{:<14} {}\n{:<14} {ttl}\n{}",
+            "key:",
+            self.key,
+            "value:",
+            self.value,
+            "ttl:",
+            render(&self.inspection)
+        )
+    }
 }
 
 #[cfg(test)]

@@ -22,19 +22,51 @@
 //! kvcodec dict train --url redis://cache:6379 --out users.dict && kvcodec dict push users.dict --url …
 //! ```
 //!
-//! # Modules
+//! # Module map
 //!
-//! - [`backends`]: the compiled-in backends and codec specs (`zstd:3`).
-//! - [`assess`]: where `assess` gets values ([`assess::sources::ValueSource`] is the seam for
-//!   new sources, [`assess::sources::builtin`] the deterministic built-in corpus), the
-//!   measurements and the recommendation rule, and what a trained dictionary saves.
-//! - [`render`]: plain-text and HTML renderings of an assessment.
-//! - [`live`]: talking to a live server — checked URLs, cluster connections, one key's value,
-//!   the default checkpoint file.
-//! - [`inspection`]: what a stored value is (`inspect`).
-//! - [`run`]: the stop flag, progress bar and summary of `migrate`, `rollback` and `verify`
-//!   (the job itself — topology, walk, checkpoint, verification — is `kvcodec_redis::migrate`).
-//! - [`commands`]: one module per subcommand.
+//! Arrows point down only: commands use the domain folders, domain folders use the shared
+//! utilities, nothing imports upwards (the import graph has no cycles).
+//!
+//! ```text
+//! main.rs ─▶ commands/             thin glue: clap arguments, checks, printing
+//!              cli.rs                Cli, its subcommands, clap errors on one line
+//!              io.rs                 input file/stdin, output, JSON, warnings, --min-size
+//!              encode decode inspect get assess migrate verify dict completions
+//!            │
+//!            ▼
+//!            error.rs              CliError; every domain error → exit code, in one place
+//!            │
+//!            ▼
+//!   assess/                        measure + recommend (pure) + sources
+//!     mod.rs                         the pipeline (assess(), recommend_on()), Assessment
+//!     measure.rs                     every candidate through a real engine
+//!     recommend.rs                   the rule: pure functions over measurements
+//!     dictionary.rs                  a zstd dictionary trained on half, measured on half
+//!     stats.rs                       size percentiles and buckets
+//!     error.rs                       AssessError
+//!     sources/                       ValueSource, Corpus, SourceError
+//!       builtin/ dir.rs live.rs        built-in corpus, a directory, a live server
+//!   render/                        one table model → text, HTML, SVG
+//!     table.rs                       Table/Row/Cell, laid out as text
+//!     assessment.rs                  an Assessment as tables (the only column decisions)
+//!     html.rs svg.rs                 tables as HTML and as charts
+//!     text_report.rs html_report.rs  the two reports
+//!   live/                          live-server access
+//!     args.rs                        --url, TLS, REDISCLI_AUTH, password redaction
+//!     server.rs                      ServerUrl: connections, topology, reader, timeout
+//!     key.rs                         one key's stored value (string, hash field, list element)
+//!     checkpoint.rs                  the default checkpoint file of a run
+//!     error.rs                       LiveError
+//!   run/                           run plumbing of migrate, rollback, verify
+//!     progress.rs interrupt.rs summary.rs
+//!   inspection.rs                  what a stored value is
+//!            │
+//!            ▼
+//! backends.rs  units.rs  files.rs  shared utilities: codec specs, number formats, file reads
+//! ```
+//!
+//! The jobs themselves — topology, walk, checkpoint, verification of `migrate`, `rollback`
+//! and `verify` — are `kvcodec_redis::migrate`.
 //!
 //! Errors are [`error::CliError`]s: one line, printed as `kvcodec: error: …`, exit code 2 for
 //! bad usage or input and 1 for failures while running, 3 for a keyspace not in the promised
@@ -44,9 +76,11 @@ pub mod assess;
 pub mod backends;
 pub mod commands;
 pub mod error;
+pub mod files;
 pub mod inspection;
 pub mod live;
 pub mod render;
 pub mod run;
+pub mod units;
 
 pub use error::CliError;

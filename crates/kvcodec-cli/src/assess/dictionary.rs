@@ -23,10 +23,10 @@ use kvcodec::policy::DefaultPolicy;
 use kvcodec::{CodecId, Engine};
 use serde::Serialize;
 
+use crate::assess::error::AssessError;
 use crate::assess::sources::Corpus;
-use crate::assess::stats::pct;
 use crate::backends::CodecSpec;
-use crate::error::CliError;
+use crate::units::pct;
 
 /// Largest training value.
 pub const TRAIN_VALUE_MAX: usize = 16 * 1024;
@@ -102,21 +102,13 @@ fn stored(
     corpus: &Corpus,
     t: &Trained,
     min_size: usize,
-) -> Result<(u64, u64), CliError> {
+) -> Result<(u64, u64), AssessError> {
     let (mut all, mut small) = (0, 0);
     for &i in &t.test {
         let plain = &corpus.samples[i].bytes;
-        let form = engine
-            .encode(plain)
-            .map_err(|e| CliError::failure(e.to_string()))?;
-        if *engine
-            .decode(&form)
-            .map_err(|e| CliError::failure(e.to_string()))?
-            != **plain
-        {
-            return Err(CliError::failure(format!(
-                "value #{i} does not decode to the original with the trained dictionary"
-            )));
+        let form = engine.encode(plain)?;
+        if *engine.decode(&form)? != **plain {
+            return Err(AssessError::DictionaryRoundTrip { index: i });
         }
         all += form.len() as u64;
         if is_small(plain.len(), min_size) {
@@ -136,7 +128,7 @@ pub fn measure(
     spec: &CodecSpec,
     corpus: &Corpus,
     min_size: usize,
-) -> Result<DictionaryResult, CliError> {
+) -> Result<DictionaryResult, AssessError> {
     let level = spec
         .effective_level()
         .unwrap_or(kvcodec_zstd::DEFAULT_LEVEL);
@@ -145,12 +137,11 @@ pub fn measure(
         .dictionary(&t.dictionary)
         .map(|b| b.write_with_dictionary(t.id))
         .and_then(|b| b.build())
-        .map_err(|e| CliError::failure(format!("cannot load the trained dictionary: {e}")))?;
+        .map_err(AssessError::DictionaryLoad)?;
     let with = Engine::builder()
         .policy(DefaultPolicy::new(min_size, None))
         .codec(Arc::new(codec) as Arc<dyn kvcodec::Codec>)
-        .and_then(|b| b.build())
-        .map_err(|e| CliError::failure(e.to_string()))?;
+        .and_then(|b| b.build())?;
     let without = spec.engine(min_size)?;
     let (dict_all, dict_small) = stored(&with, corpus, t, min_size)?;
     let (plain_all, plain_small) = stored(&without, corpus, t, min_size)?;
@@ -217,6 +208,7 @@ mod tests {
         Corpus {
             source: "test".into(),
             samples: values.map(|bytes| Sample { kind: "t", bytes }).collect(),
+            warnings: Vec::new(),
         }
     }
 

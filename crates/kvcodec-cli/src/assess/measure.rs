@@ -1,83 +1,22 @@
-//! `assess`: measure every candidate codec on a corpus, as the engine would store it.
+//! Measure every candidate codec on a corpus, as the engine would store it.
 //!
 //! For each candidate (backend × level) a real [`kvcodec::Engine`] with GLIDE's write policy
 //! (`min_compression_size`, header counted, compressed form kept only if strictly smaller)
 //! encodes every value; savings are the bytes saved over all plain bytes. Speeds are plain
 //! megabytes (10⁶ bytes) per second through `Engine::encode` / `Engine::decode` over the
-//! whole corpus, best of [`AssessOptions::passes`] passes, measured on this machine.
+//! whole corpus, best of [`AssessOptions::passes`](crate::assess::AssessOptions::passes)
+//! passes, measured on this machine. Every stored form is checked to decode back.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-pub use crate::assess::dictionary::DictionaryResult;
-use crate::assess::dictionary::{self, DEFAULT_DICT_SIZE};
-use crate::assess::recommend::{self, Recommendation};
+use crate::assess::dictionary::DictionaryResult;
+use crate::assess::error::AssessError;
 use crate::assess::sources::Corpus;
-use crate::assess::stats::{BelowMin, SizeStats, pct};
 use crate::backends::{self, CodecSpec};
-use crate::error::CliError;
-
-/// What to measure.
-#[derive(Debug, Clone)]
-pub struct AssessOptions {
-    /// `min_compression_size` of every candidate engine (GLIDE's default: 64).
-    pub min_size: usize,
-    /// The backends × levels to measure.
-    pub candidates: Vec<CodecSpec>,
-    /// Timed passes per candidate and direction; the fastest counts.
-    pub passes: usize,
-    /// Largest zstd dictionary to train and measure ([`crate::assess::dictionary`]); `None`: none.
-    pub dictionary_size: Option<usize>,
-}
-
-impl Default for AssessOptions {
-    fn default() -> Self {
-        AssessOptions {
-            min_size: kvcodec::DEFAULT_MIN_COMPRESSION_SIZE,
-            candidates: backends::DEFAULT_CANDIDATES
-                .iter()
-                .filter_map(|s| CodecSpec::parse(s).ok())
-                .collect(),
-            passes: 3,
-            dictionary_size: Some(DEFAULT_DICT_SIZE),
-        }
-    }
-}
-
-/// The whole result of `assess`; what `--json` prints.
-#[derive(Debug, Clone, Serialize)]
-pub struct Assessment {
-    /// Where the values came from.
-    pub source: String,
-    /// Values and bytes per kind of value.
-    pub kinds: Vec<KindSummary>,
-    /// Size distribution.
-    pub sizes: SizeStats,
-    /// Share stored plain because shorter than `min_size`.
-    pub below_min: BelowMin,
-    /// Timed passes per measurement.
-    pub passes: usize,
-    /// One row per candidate, in the order given.
-    pub candidates: Vec<CandidateResult>,
-    /// Why the zstd rows have no dictionary figures, when a dictionary was asked for but could
-    /// not be trained.
-    pub dictionary_note: Option<String>,
-    /// The suggested configuration.
-    pub recommendation: Recommendation,
-}
-
-/// Values and bytes of one kind.
-#[derive(Debug, Clone, Serialize)]
-pub struct KindSummary {
-    /// Kind label.
-    pub kind: &'static str,
-    /// Number of values.
-    pub values: usize,
-    /// Their bytes.
-    pub bytes: u64,
-}
+use crate::units::pct;
 
 /// One candidate's figures.
 #[derive(Debug, Clone, Serialize)]
@@ -111,82 +50,21 @@ pub struct CandidateResult {
     pub dictionary: Option<DictionaryResult>,
 }
 
-/// Runs every candidate over `corpus` and recommends one.
-pub fn assess(corpus: &Corpus, options: &AssessOptions) -> Result<Assessment, CliError> {
-    if options.candidates.is_empty() {
-        return Err(CliError::usage("no candidate codecs to assess"));
-    }
-    let passes = options.passes.max(1);
-    let mut candidates = options
-        .candidates
-        .iter()
-        .map(|spec| measure(spec, corpus, options.min_size, passes))
-        .collect::<Result<Vec<_>, _>>()?;
-    let dictionary_note = with_dictionaries(corpus, options, &mut candidates)?;
-    let recommendation = recommend::recommend(corpus, &options.candidates, &candidates)?;
-    let lengths = corpus.lengths();
-    Ok(Assessment {
-        source: corpus.source.clone(),
-        kinds: corpus
-            .kinds()
-            .into_iter()
-            .map(|(kind, values, bytes)| KindSummary {
-                kind,
-                values,
-                bytes,
-            })
-            .collect(),
-        sizes: SizeStats::of(&lengths),
-        below_min: BelowMin::of(&lengths, options.min_size),
-        passes,
-        candidates,
-        dictionary_note,
-        recommendation,
-    })
-}
-
-/// Fills the dictionary figures of the zstd candidates; returns why there are none when a
-/// dictionary cannot be trained on this corpus.
-fn with_dictionaries(
-    corpus: &Corpus,
-    options: &AssessOptions,
-    rows: &mut [CandidateResult],
-) -> Result<Option<String>, CliError> {
-    let Some(size) = options.dictionary_size else {
-        return Ok(None);
-    };
-    if !options.candidates.iter().any(dictionary::applies) {
-        return Ok(None);
-    }
-    let trained = match dictionary::train(corpus, size) {
-        Ok(t) => t,
-        Err(why) => return Ok(Some(format!("no zstd dictionary could be trained: {why}"))),
-    };
-    for (spec, row) in options.candidates.iter().zip(rows) {
-        if dictionary::applies(spec) {
-            row.dictionary = Some(dictionary::measure(
-                &trained,
-                spec,
-                corpus,
-                options.min_size,
-            )?);
-        }
-    }
-    Ok(None)
-}
-
 /// The stored form of every value of `corpus` under `spec` at `min_size`, checked to decode
 /// back to the value.
 pub fn encode_all(
     spec: &CodecSpec,
     corpus: &Corpus,
     min_size: usize,
-) -> Result<Vec<Vec<u8>>, CliError> {
+) -> Result<Vec<Vec<u8>>, AssessError> {
     let engine = spec.engine(min_size)?;
     let mut stored = Vec::with_capacity(corpus.samples.len());
     for (i, sample) in corpus.samples.iter().enumerate() {
-        let fail = |what: String| {
-            CliError::failure(format!("{spec}: value #{i} ({}): {what}", sample.kind))
+        let fail = |what: String| AssessError::RoundTrip {
+            codec: spec.to_string(),
+            index: i,
+            kind: sample.kind,
+            what,
         };
         let form = engine
             .encode(&sample.bytes)
@@ -201,16 +79,54 @@ pub fn encode_all(
     Ok(stored)
 }
 
-/// `(stored bytes, values compressed)` of stored forms produced from `corpus`.
-pub fn stored_totals(corpus: &Corpus, stored: &[Vec<u8>]) -> (u64, usize) {
-    let bytes = stored.iter().map(|s| s.len() as u64).sum();
-    let compressed = corpus
+/// `(plain length, stored length)` of every value of `corpus` under `spec` at `min_size`.
+pub fn lengths(
+    spec: &CodecSpec,
+    corpus: &Corpus,
+    min_size: usize,
+) -> Result<Vec<(usize, usize)>, AssessError> {
+    let stored = encode_all(spec, corpus, min_size)?;
+    Ok(corpus
         .samples
         .iter()
-        .zip(stored)
-        .filter(|(plain, form)| *plain.bytes != **form)
-        .count();
-    (bytes, compressed)
+        .zip(&stored)
+        .map(|(plain, stored)| (plain.bytes.len(), stored.len()))
+        .collect())
+}
+
+/// The whole corpus stored under one configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    /// Values in the corpus.
+    pub values: usize,
+    /// Their plain bytes.
+    pub plain_bytes: u64,
+    /// Their stored bytes (headers included, plain values as they are).
+    pub stored_bytes: u64,
+    /// Values stored compressed.
+    pub compressed_values: usize,
+}
+
+impl Totals {
+    /// The totals of `stored`, the stored forms of the values of `corpus` in order.
+    pub fn of(corpus: &Corpus, stored: &[Vec<u8>]) -> Self {
+        Totals {
+            values: corpus.samples.len(),
+            plain_bytes: corpus.total_bytes(),
+            stored_bytes: stored.iter().map(|s| s.len() as u64).sum(),
+            compressed_values: corpus
+                .samples
+                .iter()
+                .zip(stored)
+                .filter(|(plain, form)| *plain.bytes != **form)
+                .count(),
+        }
+    }
+}
+
+/// The totals of `corpus` under `spec` at `min_size`.
+pub fn project(spec: &CodecSpec, corpus: &Corpus, min_size: usize) -> Result<Totals, AssessError> {
+    Ok(Totals::of(corpus, &encode_all(spec, corpus, min_size)?))
 }
 
 /// The fastest of `passes` runs of `f`.
@@ -235,11 +151,15 @@ pub fn measure(
     corpus: &Corpus,
     min_size: usize,
     passes: usize,
-) -> Result<CandidateResult, CliError> {
+) -> Result<CandidateResult, AssessError> {
     let engine = spec.engine(min_size)?;
     let stored = encode_all(spec, corpus, min_size)?;
-    let plain_bytes = corpus.total_bytes();
-    let (stored_bytes, compressed_values) = stored_totals(corpus, &stored);
+    let Totals {
+        plain_bytes,
+        stored_bytes,
+        compressed_values,
+        ..
+    } = Totals::of(corpus, &stored);
     // Errors were ruled out by `encode_all`; the results are only kept alive for timing.
     let compress = best_of(passes, || {
         for sample in &corpus.samples {

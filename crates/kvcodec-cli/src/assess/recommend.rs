@@ -1,4 +1,5 @@
-//! The configuration `assess` recommends, and the rule that picks it.
+//! The configuration `assess` recommends, and the rule that picks it: pure functions over
+//! measurements (`crate::assess::recommend_on` measures what each step needs and calls them).
 //!
 //! # The rule
 //!
@@ -16,8 +17,8 @@
 //!    the lower edge of the first band whose values save at least [`MIN_BAND_SAVINGS_PCT`] % of
 //!    their bytes: below it, compression rarely pays for its header and its CPU time. If no band
 //!    does, it is the last step.
-//! 4. **Projection.** A real engine with that codec and minimum size encodes the corpus again;
-//!    its savings are the projected savings.
+//! 4. **Projection.** A real engine with that codec and minimum size encodes the corpus again
+//!    ([`Totals`]); its savings are the projected savings.
 //! 5. **Dictionary.** When a zstd dictionary trained on half the corpus saves at least
 //!    [`crate::assess::dictionary::ADVANTAGE_PP`] points more on the other half's small values, the
 //!    recommendation says so ([`crate::assess::dictionary::advice`]).
@@ -25,11 +26,8 @@
 use serde::Serialize;
 
 use crate::assess::dictionary;
-use crate::assess::measure::{self as assess, CandidateResult};
-use crate::assess::sources::Corpus;
-use crate::assess::stats::pct;
-use crate::backends::CodecSpec;
-use crate::error::CliError;
+use crate::assess::measure::{CandidateResult, Totals};
+use crate::units::pct;
 
 /// Rule 1: slowest acceptable compression, plain MB/s.
 pub const MIN_COMPRESS_MB_S: f64 = 50.0;
@@ -150,39 +148,30 @@ pub fn choose_min_size(bands: &[Band]) -> usize {
         .map_or(MIN_SIZE_STEPS[MIN_SIZE_STEPS.len() - 1], |b| b.lo)
 }
 
-/// Applies the whole rule (module docs) to measured `candidates` of `specs` over `corpus`.
-pub fn recommend(
-    corpus: &Corpus,
-    specs: &[CodecSpec],
+/// Rules 4 and 5 on top of 1–3: the recommendation of candidate `chosen` of `candidates`
+/// (rules 1 and 2, [`choose`]), at `min_size` picked from its `bands` (rule 3,
+/// [`choose_min_size`]), with `projected`, the corpus stored at that minimum size.
+pub fn recommendation(
+    chosen: &CandidateResult,
+    met_speed_floors: bool,
+    bands: Vec<Band>,
+    projected: Totals,
     candidates: &[CandidateResult],
-) -> Result<Recommendation, CliError> {
-    let (index, met_speed_floors) =
-        choose(candidates).ok_or_else(|| CliError::usage("no candidate codecs to assess"))?;
-    let (spec, chosen) = (&specs[index], &candidates[index]);
-    let tried = assess::encode_all(spec, corpus, MIN_SIZE_STEPS[0])?;
-    let lengths: Vec<(usize, usize)> = corpus
-        .samples
-        .iter()
-        .zip(&tried)
-        .map(|(plain, stored)| (plain.bytes.len(), stored.len()))
-        .collect();
-    let bands = bands(&lengths);
+) -> Recommendation {
     let min_size = choose_min_size(&bands);
-    let projected = assess::encode_all(spec, corpus, min_size)?;
-    let (stored_bytes, compressed) = assess::stored_totals(corpus, &projected);
-    let plain = corpus.total_bytes() as f64;
+    let plain = projected.plain_bytes as f64;
     let zstd_rows: Vec<_> = candidates
         .iter()
         .filter_map(|c| Some((c.codec.as_str(), c.dictionary.as_ref()?)))
         .collect();
     let dictionary = dictionary::advice(chosen.dictionary.as_ref(), &zstd_rows, chosen.min_size);
-    Ok(Recommendation {
+    Recommendation {
         codec: chosen.codec.clone(),
         backend: chosen.backend,
         level: chosen.level,
         min_size,
-        projected_savings_pct: pct(plain - stored_bytes as f64, plain),
-        projected_compressed_pct: pct(compressed as f64, corpus.samples.len() as f64),
+        projected_savings_pct: pct(plain - projected.stored_bytes as f64, plain),
+        projected_compressed_pct: pct(projected.compressed_values as f64, projected.values as f64),
         glide_compatible: chosen.glide_compatible,
         bands,
         met_speed_floors,
@@ -193,7 +182,7 @@ pub fn recommend(
              ties within {SAVINGS_TIE_PP} pp to the fastest compressor; min size: first size band \
              saving ≥ {MIN_BAND_SAVINGS_PCT} %"
         ),
-    })
+    }
 }
 
 #[cfg(test)]
@@ -274,38 +263,5 @@ mod tests {
         assert_eq!(choose_min_size(&bands(&lengths)), 16);
         assert_eq!(choose_min_size(&bands(&[(10, 10), (9000, 9000)])), 4096);
         assert_eq!(choose_min_size(&[]), 4096);
-    }
-
-    #[test]
-    fn builtin_corpus_gets_a_useful_recommendation() {
-        let corpus = crate::assess::sources::builtin::builtin();
-        // The default candidates but zstd:19, which is slow in unoptimised test builds.
-        let candidates = [
-            "zstd:1",
-            "zstd:3",
-            "zstd:9",
-            "lz4",
-            "snappy",
-            "deflate:1",
-            "deflate:6",
-        ];
-        let options = assess::AssessOptions {
-            passes: 1,
-            candidates: candidates
-                .iter()
-                .map(|s| CodecSpec::parse(s).unwrap())
-                .collect(),
-            ..Default::default()
-        };
-        let a = assess::assess(&corpus, &options).unwrap();
-        let r = &a.recommendation;
-        assert!(r.projected_savings_pct > 30.0, "{r:?}");
-        assert!(r.min_size >= 6, "{r:?}");
-        assert!(a.candidates.iter().any(|c| c.codec == r.codec));
-        // Random binary and tiny values stay plain: not every value is compressed.
-        assert!(r.projected_compressed_pct < 100.0, "{r:?}");
-        for c in &a.candidates {
-            assert!(c.savings_pct > 0.0 && c.compress_mb_s > 0.0, "{c:?}");
-        }
     }
 }

@@ -4,16 +4,15 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::assess::dictionary::DEFAULT_DICT_SIZE;
-use crate::assess::measure::{AssessOptions, assess};
 use crate::assess::sources::builtin::{Builtin, DEFAULT_SEED};
-use crate::assess::sources::live::LiveSource;
-use crate::assess::sources::{Corpus, DirSource};
+use crate::assess::sources::dir::DirSource;
+use crate::assess::sources::{Corpus, ValueSource};
+use crate::assess::{AssessOptions, assess};
 use crate::backends::{CodecSpec, DEFAULT_CANDIDATES};
-use crate::commands::{check_min_size, write_out};
+use crate::commands::io::{check_min_size, json, live_source, warn, write_out};
 use crate::error::CliError;
 use crate::live::args::TlsArgs;
-use crate::live::server::ServerUrl;
-use crate::render::{html_report as report, text_report as text};
+use crate::render::{html_report, text_report};
 
 /// Arguments of `kvcodec assess`.
 #[derive(Debug, Clone, clap::Args)]
@@ -63,20 +62,14 @@ impl AssessArgs {
     /// The corpus named by the arguments.
     pub fn corpus(&self) -> Result<Corpus, CliError> {
         match (&self.dir, &self.url) {
-            (Some(dir), _) => Corpus::collect(DirSource::open(dir)?),
-            (None, Some(url)) => {
-                if self.sample == 0 {
-                    return Err(CliError::usage("--sample 0: expected at least 1 value"));
-                }
-                let server = ServerUrl::open(url, &self.tls)?;
-                Corpus::collect(LiveSource::open(
-                    &server,
-                    self.pattern.clone(),
-                    self.sample,
-                    100,
-                )?)
-            }
-            (None, None) => Corpus::collect(Builtin::new(DEFAULT_SEED)),
+            (Some(dir), _) => collect(DirSource::open(dir)?),
+            (None, Some(url)) => collect(live_source(
+                url,
+                &self.tls,
+                self.pattern.clone(),
+                self.sample,
+            )?),
+            (None, None) => collect(Builtin::new(DEFAULT_SEED)),
         }
     }
 
@@ -103,21 +96,27 @@ impl AssessArgs {
     }
 }
 
+/// Every value of `source`, its warnings printed; an empty source is an error.
+fn collect(source: impl ValueSource) -> Result<Corpus, CliError> {
+    let corpus = Corpus::gather(source)?;
+    warn(&corpus.warnings);
+    Ok(corpus.non_empty()?)
+}
+
 /// Measures, prints, and writes the report if asked.
 pub fn run(args: &AssessArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let options = args.options()?;
     let corpus = args.corpus()?;
     let assessment = assess(&corpus, &options)?;
     if let Some(path) = &args.report {
-        report::write(path, &assessment)?;
+        std::fs::write(path, html_report::render(&assessment)).map_err(|e| {
+            CliError::failure(format!("cannot write report `{}`: {e}", path.display()))
+        })?;
     }
     let rendered = if args.json {
-        let mut s = serde_json::to_string_pretty(&assessment)
-            .map_err(|e| CliError::failure(format!("cannot format JSON: {e}")))?;
-        s.push('\n');
-        s
+        json(&assessment)?
     } else {
-        let mut s = text::render(&assessment);
+        let mut s = text_report::render(&assessment);
         if let Some(path) = &args.report {
             s.push_str(&format!("\nReport written to {}\n", path.display()));
         }

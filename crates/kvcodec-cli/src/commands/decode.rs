@@ -7,7 +7,7 @@ use kvcodec::OnCorrupt;
 use kvcodec::header::has_header;
 
 use crate::backends;
-use crate::commands::{Input, write_out};
+use crate::commands::io::{Input, write_out};
 use crate::error::CliError;
 
 /// Arguments of `kvcodec decode`.

@@ -17,13 +17,13 @@ use std::path::PathBuf;
 use kvcodec_redis::dictionaries;
 
 use crate::assess::dictionary::DEFAULT_DICT_SIZE;
-use crate::assess::sources::live::LiveSource;
-use crate::assess::sources::{Corpus, DirSource, ValueSource};
-use crate::assess::stats::human_bytes;
-use crate::commands::write_out;
+use crate::assess::sources::dir::DirSource;
+use crate::assess::sources::{Corpus, ValueSource};
+use crate::commands::io::{live_source, warn, write_out};
 use crate::error::CliError;
+use crate::files;
 use crate::live::args::{ServerArgs, TlsArgs};
-use crate::live::server::ServerUrl;
+use crate::units::human_bytes;
 
 /// Arguments of `kvcodec dict`.
 #[derive(Debug, Clone, clap::Args)]
@@ -105,18 +105,12 @@ pub fn run(args: &DictArgs, out: &mut dyn Write) -> Result<(), CliError> {
 
 fn train(args: &TrainArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let corpus = match (&args.url, &args.dir) {
-        (Some(url), _) => {
-            if args.sample == 0 {
-                return Err(CliError::usage("--sample 0: expected at least 1 value"));
-            }
-            let server = ServerUrl::open(url, &args.tls)?;
-            gather(LiveSource::open(
-                &server,
-                args.pattern.clone(),
-                args.sample,
-                100,
-            )?)?
-        }
+        (Some(url), _) => gather(live_source(
+            url,
+            &args.tls,
+            args.pattern.clone(),
+            args.sample,
+        )?)?,
         (None, Some(dir)) => gather(DirSource::open(dir)?)?,
         (None, None) => return Err(CliError::usage("dict train needs --url or --dir")),
     };
@@ -141,17 +135,16 @@ fn train(args: &TrainArgs, out: &mut dyn Write) -> Result<(), CliError> {
     write_out(out, line.as_bytes())
 }
 
-/// Every value of `source`, none being fine (the trainer says how many it needs).
+/// Every value of `source`, none being fine (the trainer says how many it needs); its
+/// warnings printed.
 fn gather(source: impl ValueSource) -> Result<Corpus, CliError> {
-    Ok(Corpus {
-        source: source.describe(),
-        samples: source.collect::<Result<Vec<_>, _>>()?,
-    })
+    let corpus = Corpus::gather(source)?;
+    warn(&corpus.warnings);
+    Ok(corpus)
 }
 
 fn push(args: &PushArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let bytes =
-        std::fs::read(&args.file).map_err(|e| CliError::unreadable("file", &args.file, &e))?;
+    let bytes = files::read("file", &args.file)?;
     let not_a_dictionary = |why: String| {
         CliError::usage(format!(
             "`{}` is not a usable zstd dictionary: {why}",
@@ -177,7 +170,7 @@ fn push(args: &PushArgs, out: &mut dyn Write) -> Result<(), CliError> {
             server.addr(),
             e.detail().unwrap_or("dictionary id taken")
         )),
-        _ => server.error("cannot push the dictionary", &e),
+        _ => server.error("cannot push the dictionary", e).into(),
     })?;
     write_out(out, format!("{id}\n").as_bytes())
 }
@@ -186,7 +179,7 @@ fn pull(args: &PullArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let server = args.server.server()?;
     let mut con = server.connect()?;
     let found = dictionaries::pull(&mut *con)
-        .map_err(|e| server.error("cannot read the dictionaries", &e))?;
+        .map_err(|e| server.error("cannot read the dictionaries", e))?;
     if found.is_empty() {
         eprintln!(
             "kvcodec: no dictionaries stored in {} on {}",

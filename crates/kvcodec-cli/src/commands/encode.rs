@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use crate::backends::CodecSpec;
-use crate::commands::{Input, check_min_size, write_out};
+use crate::commands::io::{Input, check_min_size, write_out};
 use crate::error::CliError;
 
 /// Arguments of `kvcodec encode`.
@@ -31,7 +31,7 @@ impl EncodeArgs {
     pub fn spec(&self) -> Result<CodecSpec, CliError> {
         let spec = CodecSpec::parse(&self.codec)?;
         match self.level {
-            Some(level) => spec.with_level(level),
+            Some(level) => Ok(spec.with_level(level)?),
             None => Ok(spec),
         }
     }

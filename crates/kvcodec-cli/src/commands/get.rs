@@ -6,7 +6,7 @@ use std::io::Write;
 use kvcodec::OnCorrupt;
 use kvcodec::header::has_header;
 
-use crate::commands::write_out;
+use crate::commands::io::write_out;
 use crate::error::CliError;
 use crate::live::args::ServerArgs;
 use crate::live::key::{self, LocationArgs};

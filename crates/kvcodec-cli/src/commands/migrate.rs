@@ -16,7 +16,7 @@ use kvcodec::{CodecId, Engine, OnCorrupt};
 use kvcodec_redis::migrate::{Direction, Migration, Node, ValueTypes, Verification};
 
 use crate::backends::CodecSpec;
-use crate::commands::{check_min_size, write_out};
+use crate::commands::io::{check_min_size, write_out};
 use crate::error::CliError;
 use crate::live::args::ServerArgs;
 use crate::live::checkpoint;
@@ -122,7 +122,7 @@ pub fn compress_engine(
     cluster: bool,
 ) -> Result<Engine, CliError> {
     let Some(id) = dictionary else {
-        return spec.engine(min_size);
+        return Ok(spec.engine(min_size)?);
     };
     let mut con = server.connect_to(cluster)?;
     let level = spec
@@ -144,7 +144,7 @@ pub fn decode_engine(
     cluster: bool,
 ) -> Result<Engine, CliError> {
     let mut con = server.connect_to(cluster)?;
-    server.reader(&mut *con, max_size, OnCorrupt::Error)
+    Ok(server.reader(&mut *con, max_size, OnCorrupt::Error)?)
 }
 
 /// Checks `--to`, `--min-size` and `--dictionary` before anything connects.
@@ -248,7 +248,7 @@ fn execute(
     let progress = Arc::new(Progress::new(&label, &job, args.quiet));
     let outcome = migration.run_on(nodes, stop, progress.clone());
     progress.finish();
-    let outcome = outcome.map_err(|e| server.run_error(e))?;
+    let outcome = outcome?;
     let mut report = RunReport::new(
         command,
         job,

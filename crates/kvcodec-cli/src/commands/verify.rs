@@ -18,11 +18,11 @@ use std::sync::Arc;
 use kvcodec_redis::migrate::{Direction, Migration, ValueTypes};
 use serde::Serialize;
 
+use crate::commands::io::write_out;
 use crate::commands::migrate::{
     check_common, check_spec, compress_engine, decode_engine, not_verified, parse_types,
     positive_size,
 };
-use crate::commands::write_out;
 use crate::error::CliError;
 use crate::live::args::ServerArgs;
 use crate::live::server;
@@ -125,7 +125,7 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let progress = Arc::new(Progress::new("verify", &m.job(), args.quiet));
     let result = m.verify_on(nodes, interrupt::stop_flag()?, progress.clone());
     progress.finish();
-    let Some(v) = result.map_err(|e| server.run_error(e))? else {
+    let Some(v) = result? else {
         return Err(CliError::stopped(
             "verify stopped before every value was checked",
         ));

@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 
 use redis::{ConnectionAddr, ConnectionInfo, IntoConnectionInfo, TlsCertificates};
 
-use crate::error::CliError;
+use crate::files;
+use crate::live::error::LiveError;
 
 /// Where the password comes from when the URL carries none (redis-cli's variable).
 pub const AUTH_VAR: &str = "REDISCLI_AUTH";
@@ -48,13 +49,6 @@ pub struct ServerArgs {
     pub tls: TlsArgs,
 }
 
-impl ServerArgs {
-    /// The checked server address, credentials and TLS settings.
-    pub fn server(&self) -> Result<crate::live::server::ServerUrl, CliError> {
-        crate::live::server::ServerUrl::open(&self.url, &self.tls)
-    }
-}
-
 /// A server to connect to: its parsed URL with the password and TLS settings applied.
 #[derive(Debug, Clone)]
 pub struct Target {
@@ -68,14 +62,14 @@ impl Target {
     /// Parses `url` and applies the password from `REDISCLI_AUTH` (when the URL has none) and
     /// the TLS options. A malformed URL, an unreadable CA file, or TLS options on a URL that
     /// is not `rediss://` are usage errors.
-    pub fn new(url: &str, tls: &TlsArgs) -> Result<Target, CliError> {
+    pub fn new(url: &str, tls: &TlsArgs) -> Result<Target, LiveError> {
         Target::with_auth(url, tls, std::env::var(AUTH_VAR).ok())
     }
 
     /// [`new`](Self::new) with the password variable's value given.
-    pub fn with_auth(url: &str, tls: &TlsArgs, auth: Option<String>) -> Result<Target, CliError> {
+    pub fn with_auth(url: &str, tls: &TlsArgs, auth: Option<String>) -> Result<Target, LiveError> {
         let mut info = url.into_connection_info().map_err(|e| {
-            CliError::usage(format!(
+            LiveError::Options(format!(
                 "bad --url {:?}: expected {URL_FORMS} ({})",
                 redact(url),
                 e.detail().unwrap_or("does not parse")
@@ -89,7 +83,7 @@ impl Target {
         }
         let is_tls = matches!(info.addr(), ConnectionAddr::TcpTls { .. });
         if (tls.cacert.is_some() || tls.insecure) && !is_tls {
-            return Err(CliError::usage(format!(
+            return Err(LiveError::Options(format!(
                 "--cacert and --insecure need a rediss:// URL, found {:?}",
                 redact(url)
             )));
@@ -112,7 +106,7 @@ impl Target {
             };
             info = redis::Client::build_with_tls(info, certificates)
                 .map_err(|e| {
-                    CliError::usage(format!(
+                    LiveError::Options(format!(
                         "--cacert {}: expected a PEM certificate: {e}",
                         path_text(tls.cacert.as_deref())
                     ))
@@ -136,10 +130,10 @@ fn path_text(path: Option<&Path>) -> String {
     path.map(|p| p.display().to_string()).unwrap_or_default()
 }
 
-fn read_ca(path: &Path) -> Result<Vec<u8>, CliError> {
-    let pem = std::fs::read(path).map_err(|e| CliError::unreadable("CA file", path, &e))?;
+fn read_ca(path: &Path) -> Result<Vec<u8>, LiveError> {
+    let pem = files::read("CA file", path)?;
     if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
-        return Err(CliError::usage(format!(
+        return Err(LiveError::Options(format!(
             "--cacert {}: expected a PEM certificate (-----BEGIN CERTIFICATE-----), found none",
             path.display()
         )));
@@ -205,7 +199,7 @@ mod tests {
         let t = Target::with_auth("redis://u:mine@h:1", &tls, Some("other".into())).unwrap();
         assert_eq!(t.info.redis_settings().password(), Some("mine"));
         let e = Target::with_auth("redis://u:secret@h:1/x", &tls, None).unwrap_err();
-        assert!(!e.message.contains("secret"), "{e}");
+        assert!(!e.to_string().contains("secret"), "{e}");
     }
 
     #[test]
@@ -215,7 +209,7 @@ mod tests {
             ..TlsArgs::default()
         };
         let e = Target::with_auth("redis://h:1", &tls, None).unwrap_err();
-        assert!(e.message.contains("need a rediss:// URL"), "{e}");
+        assert!(e.to_string().contains("need a rediss:// URL"), "{e}");
         let t = Target::with_auth("rediss://h:1", &tls, None).unwrap();
         assert!(matches!(
             t.info.addr(),

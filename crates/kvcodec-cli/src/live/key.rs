@@ -2,12 +2,8 @@
 //! (`--field`) or a list element (`--index`), read as stored.
 
 use redis::ConnectionLike;
-use serde::Serialize;
 
-use kvcodec::OnCorrupt;
-
-use crate::error::CliError;
-use crate::inspection::{Inspection, inspect_with, render};
+use crate::live::error::LiveError;
 use crate::live::server::ServerUrl;
 
 /// Which value of a key to read.
@@ -85,21 +81,21 @@ pub struct Stored {
     pub ttl_ms: Option<i64>,
 }
 
-/// Reads the value of `key` at `location`. A missing key, field or element is a not-found
-/// error ([`crate::error::EXIT_NOT_FOUND`]) naming it; a key of another type a usage error.
+/// Reads the value of `key` at `location`. A missing key, field or element is
+/// [`LiveError::NotFound`] naming it; a key of another type [`LiveError::WrongType`].
 pub fn fetch(
     server: &ServerUrl,
     con: &mut dyn ConnectionLike,
     key: &str,
     location: &Location,
-) -> Result<Stored, CliError> {
-    let fail = |e: redis::RedisError| server.error(&format!("reading key `{key}`"), &e);
+) -> Result<Stored, LiveError> {
+    let fail = |e: redis::RedisError| server.error(&format!("reading key `{key}`"), e);
     let kind: String = redis::cmd("TYPE").arg(key).query(con).map_err(fail)?;
     if kind == "none" {
-        return Err(CliError::not_found(format!("key `{key}` does not exist")));
+        return Err(LiveError::NotFound(format!("key `{key}` does not exist")));
     }
     if let Some(message) = location.mismatch(key, &kind) {
-        return Err(CliError::usage(message));
+        return Err(LiveError::WrongType(message));
     }
     let value: Option<Vec<u8>> = match location {
         Location::String => redis::cmd("GET").arg(key).query(con),
@@ -116,67 +112,12 @@ pub fn fetch(
                 format!("list `{key}` has no element at index {i}: it has {len}")
             }
         };
-        return Err(CliError::not_found(missing));
+        return Err(LiveError::NotFound(missing));
     };
     let ttl: i64 = redis::cmd("PTTL").arg(key).query(con).map_err(fail)?;
     Ok(Stored {
         bytes,
         ttl_ms: (ttl >= 0).then_some(ttl),
-    })
-}
-
-/// `inspect KEY --url`: the offline inspection plus where the value lives.
-#[derive(Debug, Clone, Serialize)]
-pub struct KeyInspection {
-    /// The key.
-    pub key: String,
-    /// `"string"`, `"hash field `f`"`, `"list element 3"`.
-    pub value: String,
-    /// The key's TTL in milliseconds (`None`: no expiry).
-    pub ttl_ms: Option<i64>,
-    /// What the stored value is.
-    #[serde(flatten)]
-    pub inspection: Inspection,
-}
-
-impl KeyInspection {
-    /// The text form: key, value, TTL, then the offline inspection's lines.
-    pub fn render(&self) -> String {
-        let ttl = self
-            .ttl_ms
-            .map_or("none".to_owned(), |ms| format!("{ms} ms"));
-        format!(
-            "{:<14} {}\n{:<14} {}\n{:<14} {ttl}\n{}",
-            "key:",
-            self.key,
-            "value:",
-            self.value,
-            "ttl:",
-            render(&self.inspection)
-        )
-    }
-}
-
-/// `inspect KEY --url URL`: the value of `key` at `location`, inspected with every
-/// compiled-in codec and the server's zstd dictionaries, decoding at most `max_size` bytes.
-pub fn inspect_key(
-    server: &ServerUrl,
-    key: &str,
-    location: &LocationArgs,
-    max_size: usize,
-) -> Result<KeyInspection, CliError> {
-    let mut con = server.connect()?;
-    let location = location.location();
-    let stored = fetch(server, &mut *con, key, &location)?;
-    let reader = server.reader(&mut *con, max_size.max(1), OnCorrupt::Error)?;
-    let inspection = inspect_with(&stored.bytes, max_size, &|id| {
-        reader.registry().get(id).cloned()
-    });
-    Ok(KeyInspection {
-        key: key.to_owned(),
-        value: location.describe(),
-        ttl_ms: stored.ttl_ms,
-        inspection,
     })
 }
 

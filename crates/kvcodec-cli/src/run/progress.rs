@@ -43,11 +43,6 @@ impl Progress {
         }
     }
 
-    /// `true` if nothing is drawn.
-    pub fn is_hidden(&self) -> bool {
-        self.bar.is_hidden()
-    }
-
     /// Removes the bar from the terminal.
     pub fn finish(&self) {
         self.bar.finish_and_clear();

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use kvcodec_redis::migrate::{Expect, Reason, Summary, Verification};
 use serde::Serialize;
 
-use crate::assess::stats::{human_bytes, pct};
+use crate::units::{human_bytes, pct};
 
 /// What a run did; what `--json` prints.
 #[derive(Debug, Clone, Serialize)]

@@ -6,8 +6,8 @@
 //! connection, one SCAN batch from each in turn, so the sample spreads over all of them.
 //! Sampling stops after `limit` values. Values that are already compressed (any compiled-in
 //! codec, zstd with the server's dictionaries) are decoded, so the sample is plain data; one
-//! that does not decode is left out and counted in a warning. kvcodec's own `kvcodec:` keys
-//! are skipped.
+//! that does not decode is left out and counted in a warning ([`ValueSource::warnings`]).
+//! kvcodec's own `kvcodec:` keys are skipped.
 
 use std::collections::VecDeque;
 
@@ -16,8 +16,8 @@ use kvcodec_redis::migrate::cas::At;
 use kvcodec_redis::migrate::{MigrateError, Reason, Visit, Walker};
 use redis::Connection;
 
-use crate::assess::sources::{Sample, ValueSource};
-use crate::error::CliError;
+use crate::assess::sources::{Sample, SourceError, ValueSource};
+use crate::live::error::LiveError;
 use crate::live::server::ServerUrl;
 
 /// Largest decoded value read into a sample.
@@ -92,7 +92,7 @@ impl LiveSource {
         pattern: Option<String>,
         limit: usize,
         count: usize,
-    ) -> Result<Self, CliError> {
+    ) -> Result<Self, LiveError> {
         let (topology, nodes) = server.topology()?;
         let mut con = server.connect_to(topology.cluster)?;
         let reader = server.reader(&mut *con, MAX_VALUE, OnCorrupt::Error)?;
@@ -123,26 +123,14 @@ impl LiveSource {
         })
     }
 
-    /// Values that had a header but did not decode, left out so far.
-    pub fn undecodable(&self) -> usize {
-        self.sampler.undecodable
-    }
-
-    fn finish(&mut self) -> Option<Result<Sample, CliError>> {
-        if !self.finished && self.sampler.undecodable > 0 {
-            eprintln!(
-                "kvcodec: warning: {} compressed values did not decode (unknown codec or dictionary, corrupt, or over {} MiB) and were left out",
-                self.sampler.undecodable,
-                MAX_VALUE >> 20
-            );
-        }
+    fn finish(&mut self) -> Option<Result<Sample, SourceError>> {
         self.finished = true;
         None
     }
 }
 
 impl Iterator for LiveSource {
-    type Item = Result<Sample, CliError>;
+    type Item = Result<Sample, SourceError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
@@ -166,9 +154,7 @@ impl Iterator for LiveSource {
             self.turn = i + 1;
             if let Err(e) = self.walkers[i].batch(&mut self.sampler) {
                 self.finished = true;
-                return Some(Err(CliError::failure(format!(
-                    "sampling values failed: {e}"
-                ))));
+                return Some(Err(SourceError::Sampling(e)));
             }
         }
     }
@@ -177,5 +163,16 @@ impl Iterator for LiveSource {
 impl ValueSource for LiveSource {
     fn describe(&self) -> String {
         self.description.clone()
+    }
+
+    /// How many compressed values did not decode and were left out, when any did.
+    fn warnings(&self) -> Vec<String> {
+        match self.sampler.undecodable {
+            0 => Vec::new(),
+            n => vec![format!(
+                "{n} compressed values did not decode (unknown codec or dictionary, corrupt, or over {} MiB) and were left out",
+                MAX_VALUE >> 20
+            )],
+        }
     }
 }

@@ -2,8 +2,8 @@
 
 use serde_json::{Value, json};
 
+use super::rng::Rng;
 use super::words::{self, ADJECTIVES, CITIES, COUNTRIES, ROLES, STATUSES, TAGS, USER_AGENTS};
-use crate::assess::sources::builtin::rng::Rng;
 
 /// One user record.
 fn user(r: &mut Rng) -> Value {

@@ -22,9 +22,8 @@ mod non_json;
 pub mod rng;
 mod words;
 
-use crate::assess::sources::builtin::rng::Rng;
-use crate::assess::sources::{Corpus, Sample, ValueSource};
-use crate::error::CliError;
+use self::rng::Rng;
+use crate::assess::sources::{Sample, SourceError, ValueSource};
 
 /// The seed of the built-in corpus.
 pub const DEFAULT_SEED: u64 = 0x6b76_636f_6465_6321; // "kvcodec!"
@@ -100,7 +99,7 @@ impl Builtin {
 }
 
 impl Iterator for Builtin {
-    type Item = Result<Sample, CliError>;
+    type Item = Result<Sample, SourceError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
@@ -133,26 +132,29 @@ impl ValueSource for Builtin {
     }
 }
 
-/// The documented built-in corpus, collected.
-pub fn builtin() -> Corpus {
+/// The documented built-in corpus, collected (for tests).
+#[cfg(test)]
+pub fn builtin() -> crate::assess::sources::Corpus {
     let source = Builtin::new(DEFAULT_SEED);
-    Corpus {
+    crate::assess::sources::Corpus {
         source: source.describe(),
         // The generators cannot fail: every item is `Ok`.
         samples: source.flatten().collect(),
+        warnings: Vec::new(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assess::sources::Corpus;
 
     #[test]
     fn same_seed_same_bytes() {
         let a = builtin();
         let b = builtin();
         assert_eq!(a.samples, b.samples);
-        let other = Corpus::collect(Builtin::new(1)).unwrap();
+        let other = Corpus::gather(Builtin::new(1)).unwrap();
         assert_ne!(a.samples, other.samples);
     }
 

@@ -1,7 +1,7 @@
 //! Non-JSON values: HTML fragments, log lines, short tokens, already-compressed binary.
 
+use super::rng::Rng;
 use super::words::{self, PATHS, TAGS, USER_AGENTS};
-use crate::assess::sources::builtin::rng::Rng;
 
 /// A cached HTML fragment (product cards) of about `lo..=hi` bytes.
 pub fn html(r: &mut Rng, lo: usize, hi: usize) -> Vec<u8> {

@@ -1,6 +1,6 @@
 //! Vocabulary and formatting helpers shared by the corpus generators.
 
-use crate::assess::sources::builtin::rng::Rng;
+use super::rng::Rng;
 
 pub const FIRST: [&str; 32] = [
     "Alice",
