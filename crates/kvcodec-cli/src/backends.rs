@@ -66,7 +66,7 @@ pub enum SpecError {
 }
 
 /// Every backend this binary decodes and can write with, GLIDE's two first.
-pub static ALL: [&Backend; 4] = [
+pub(crate) static ALL: [&Backend; 4] = [
     &kvcodec_zstd::BACKEND,
     &kvcodec_lz4::BACKEND,
     &kvcodec_snappy::BACKEND,
@@ -74,12 +74,12 @@ pub static ALL: [&Backend; 4] = [
 ];
 
 /// The compiled-in backend for a header codec id.
-pub fn by_id(id: CodecId) -> Option<&'static Backend> {
+pub(crate) fn by_id(id: CodecId) -> Option<&'static Backend> {
     ALL.iter().copied().find(|b| b.id == id)
 }
 
 /// `true` for the backends Valkey GLIDE can read (zstd and lz4).
-pub fn is_glide_compatible(backend: &Backend) -> bool {
+pub(crate) fn is_glide_compatible(backend: &Backend) -> bool {
     backend.id == CodecId::ZSTD || backend.id == CodecId::LZ4
 }
 
@@ -98,9 +98,9 @@ pub fn reader(max_decompressed_size: usize, on_corrupt: OnCorrupt) -> Result<Eng
 #[derive(Clone, Copy)]
 pub struct CodecSpec {
     /// The backend to write with.
-    pub backend: &'static Backend,
+    pub(crate) backend: &'static Backend,
     /// The level given, already checked against the backend's range; `None` for its default.
-    pub level: Option<i32>,
+    pub(crate) level: Option<i32>,
 }
 
 impl CodecSpec {
@@ -142,7 +142,7 @@ impl CodecSpec {
 
     /// Sets the level (from `--level`), checked against the backend's range. A spec that
     /// already names a different level is an error.
-    pub fn with_level(self, level: i32) -> Result<Self, SpecError> {
+    pub(crate) fn with_level(self, level: i32) -> Result<Self, SpecError> {
         let backend = self.backend.name;
         if let Some(given) = self.level
             && given != level
@@ -169,7 +169,7 @@ impl CodecSpec {
     }
 
     /// The level the codec runs at: the one given, or the backend's default.
-    pub fn effective_level(&self) -> Option<i32> {
+    pub(crate) fn effective_level(&self) -> Option<i32> {
         self.backend
             .levels
             .as_ref()
@@ -177,7 +177,7 @@ impl CodecSpec {
     }
 
     /// The GLIDE-style config writing with this spec and `min_compression_size`.
-    pub fn config(&self, min_compression_size: usize) -> Config {
+    pub(crate) fn config(&self, min_compression_size: usize) -> Config {
         Config {
             enabled: true,
             backend: self.backend.name.to_owned(),
@@ -210,7 +210,7 @@ impl fmt::Debug for CodecSpec {
 }
 
 /// The candidates `assess` measures unless `--levels` names others.
-pub const DEFAULT_CANDIDATES: [&str; 8] = [
+pub(crate) const DEFAULT_CANDIDATES: [&str; 8] = [
     "zstd:1",
     "zstd:3",
     "zstd:9",

@@ -51,29 +51,29 @@ pub struct CliError {
 
 impl CliError {
     /// Bad arguments or bad input (exit code 2).
-    pub fn usage(message: impl Into<String>) -> Self {
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
         Self::with_code(EXIT_USAGE, message)
     }
 
     /// A failure while running (exit code 1).
-    pub fn failure(message: impl Into<String>) -> Self {
+    pub(crate) fn failure(message: impl Into<String>) -> Self {
         Self::with_code(EXIT_FAILURE, message)
     }
 
     /// The key, field or element asked for does not exist (exit code [`EXIT_NOT_FOUND`]).
-    pub fn not_found(message: impl Into<String>) -> Self {
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
         Self::with_code(EXIT_NOT_FOUND, message)
     }
 
     /// A run stopped on request (exit code [`EXIT_STOPPED`]); printed as `kvcodec: <message>`,
     /// without `error:`.
-    pub fn stopped(message: impl Into<String>) -> Self {
+    pub(crate) fn stopped(message: impl Into<String>) -> Self {
         Self::with_code(EXIT_STOPPED, message)
     }
 
     /// A run whose verification found values not in the promised state (exit code
     /// [`EXIT_UNVERIFIED`]).
-    pub fn unverified(message: impl Into<String>) -> Self {
+    pub(crate) fn unverified(message: impl Into<String>) -> Self {
         Self::with_code(EXIT_UNVERIFIED, message)
     }
 

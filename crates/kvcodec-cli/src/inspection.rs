@@ -13,7 +13,7 @@ use crate::units::human_bytes;
 /// What a stored value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Status {
+pub(crate) enum Status {
     /// No header: a plain value, read as it is.
     Plain,
     /// A header and a payload that decodes.
@@ -30,7 +30,7 @@ pub enum Status {
 
 impl Status {
     /// The kebab-case name, as in the JSON output.
-    pub const fn as_str(self) -> &'static str {
+    pub(crate) const fn as_str(self) -> &'static str {
         match self {
             Status::Plain => "plain",
             Status::Compressed => "compressed",
@@ -44,33 +44,33 @@ impl Status {
 
 /// The findings of `inspect`; what `--json` prints.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Inspection {
+pub(crate) struct Inspection {
     /// Overall verdict.
-    pub status: Status,
+    pub(crate) status: Status,
     /// `true` if the value starts with a kvcodec/GLIDE header.
-    pub header: bool,
+    pub(crate) header: bool,
     /// Header version byte.
-    pub version: Option<u8>,
+    pub(crate) version: Option<u8>,
     /// Header codec id.
-    pub codec_id: Option<u8>,
+    pub(crate) codec_id: Option<u8>,
     /// Codec name, when known.
-    pub codec: Option<String>,
+    pub(crate) codec: Option<String>,
     /// Bytes as stored.
-    pub stored_size: usize,
+    pub(crate) stored_size: usize,
     /// Decoded size the payload declares (`None`: not declared or unreadable).
-    pub declared_size: Option<u64>,
+    pub(crate) declared_size: Option<u64>,
     /// Decoded size, when it decodes.
-    pub decoded_size: Option<usize>,
+    pub(crate) decoded_size: Option<usize>,
     /// Decoded size / stored size.
-    pub ratio: Option<f64>,
+    pub(crate) ratio: Option<f64>,
     /// Why it does not decode.
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
     /// One sentence for people.
-    pub description: String,
+    pub(crate) description: String,
 }
 
 /// Inspects `stored`, decoding at most `max_size` bytes with the compiled-in backends.
-pub fn inspect(stored: &[u8], max_size: usize) -> Inspection {
+pub(crate) fn inspect(stored: &[u8], max_size: usize) -> Inspection {
     inspect_with(stored, max_size, &|id| {
         backends::by_id(id).and_then(|b| b.codec(None).ok())
     })
@@ -78,7 +78,7 @@ pub fn inspect(stored: &[u8], max_size: usize) -> Inspection {
 
 /// Inspects `stored`, decoding at most `max_size` bytes with the codec `codec_for` gives for
 /// the header's id (a reader engine's registry, say, with dictionaries loaded).
-pub fn inspect_with(
+pub(crate) fn inspect_with(
     stored: &[u8],
     max_size: usize,
     codec_for: &dyn Fn(CodecId) -> Option<Arc<dyn Codec>>,
@@ -166,7 +166,7 @@ fn size(n: u64) -> String {
 }
 
 /// The text form.
-pub fn render(f: &Inspection) -> String {
+pub(crate) fn render(f: &Inspection) -> String {
     let mut lines = Vec::new();
     let header = match f.version {
         Some(v) => format!("yes (magic 00 01 02, version {v})"),
@@ -201,21 +201,21 @@ pub fn render(f: &Inspection) -> String {
 
 /// `inspect KEY --url`: the offline inspection plus where the value lives.
 #[derive(Debug, Clone, Serialize)]
-pub struct KeyInspection {
+pub(crate) struct KeyInspection {
     /// The key.
-    pub key: String,
+    pub(crate) key: String,
     /// `"string"`, `"hash field `f`"`, `"list element 3"`.
-    pub value: String,
+    pub(crate) value: String,
     /// The key's TTL in milliseconds (`None`: no expiry).
-    pub ttl_ms: Option<i64>,
+    pub(crate) ttl_ms: Option<i64>,
     /// What the stored value is.
     #[serde(flatten)]
-    pub inspection: Inspection,
+    pub(crate) inspection: Inspection,
 }
 
 impl KeyInspection {
     /// The text form: key, value, TTL, then the offline inspection's lines.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let ttl = self
             .ttl_ms
             .map_or("none".to_owned(), |ms| format!("{ms} ms"));

@@ -22,6 +22,13 @@
 //! kvcodec dict train --url redis://cache:6379 --out users.dict && kvcodec dict push users.dict --url …
 //! ```
 //!
+//! # Library surface
+//!
+//! Three public modules: [`commands`] (the command line, [`commands::Cli`], and
+//! [`commands::run`]), [`error`] ([`CliError`] and the exit codes), and [`backends`] (codec
+//! specs and a reader of every compiled-in backend, which the integration tests use to check
+//! what the binary wrote). Everything else is crate-private.
+//!
 //! # Module map
 //!
 //! Arrows point down only: commands use the domain folders, domain folders use the shared
@@ -72,15 +79,16 @@
 //! bad usage or input and 1 for failures while running, 3 for a keyspace not in the promised
 //! state, 4 for a key that does not exist; a migration stopped by a signal exits 130.
 
-pub mod assess;
 pub mod backends;
 pub mod commands;
 pub mod error;
-pub mod files;
-pub mod inspection;
-pub mod live;
-pub mod render;
-pub mod run;
-pub mod units;
+
+mod assess;
+mod files;
+mod inspection;
+mod live;
+mod render;
+mod run;
+mod units;
 
 pub use error::CliError;

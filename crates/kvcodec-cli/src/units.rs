@@ -1,7 +1,7 @@
 //! Shared number formats: [`human_bytes`] for sizes, [`pct`] for shares.
 
 /// `part / whole` in percent, 0 when `whole` is 0.
-pub fn pct(part: f64, whole: f64) -> f64 {
+pub(crate) fn pct(part: f64, whole: f64) -> f64 {
     if whole > 0.0 {
         100.0 * part / whole
     } else {
@@ -10,7 +10,7 @@ pub fn pct(part: f64, whole: f64) -> f64 {
 }
 
 /// `"512 B"`, `"1 KiB"`, `"1.5 MiB"`: binary units, at most one decimal, none when whole.
-pub fn human_bytes(n: u64) -> String {
+pub(crate) fn human_bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut value = n as f64;
     let mut unit = 0;

@@ -4,7 +4,7 @@ use crate::backends::SpecError;
 
 /// An error while measuring candidates; `crate::error` maps it to an exit code.
 #[derive(Debug, thiserror::Error)]
-pub enum AssessError {
+pub(crate) enum AssessError {
     /// No candidate codec to measure (a usage error).
     #[error("no candidate codecs to assess")]
     NoCandidates,

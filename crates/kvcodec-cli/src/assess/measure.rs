@@ -20,39 +20,39 @@ use crate::units::pct;
 
 /// One candidate's figures.
 #[derive(Debug, Clone, Serialize)]
-pub struct CandidateResult {
+pub(crate) struct CandidateResult {
     /// The spec, as given (`"zstd:3"`, `"lz4"`).
-    pub codec: String,
+    pub(crate) codec: String,
     /// Backend name.
-    pub backend: &'static str,
+    pub(crate) backend: &'static str,
     /// Level the codec ran at (`None` for backends without levels).
-    pub level: Option<i32>,
+    pub(crate) level: Option<i32>,
     /// `true` if Valkey GLIDE clients can read what it writes.
-    pub glide_compatible: bool,
+    pub(crate) glide_compatible: bool,
     /// `min_compression_size` used.
-    pub min_size: usize,
+    pub(crate) min_size: usize,
     /// Plain bytes of the corpus.
-    pub plain_bytes: u64,
+    pub(crate) plain_bytes: u64,
     /// Stored bytes (headers included, plain values as they are).
-    pub stored_bytes: u64,
+    pub(crate) stored_bytes: u64,
     /// `(plain - stored) / plain`, in percent.
-    pub savings_pct: f64,
+    pub(crate) savings_pct: f64,
     /// Values stored compressed.
-    pub compressed_values: usize,
+    pub(crate) compressed_values: usize,
     /// As a percentage of all values.
-    pub compressed_pct: f64,
+    pub(crate) compressed_pct: f64,
     /// Plain MB/s through `Engine::encode`.
-    pub compress_mb_s: f64,
+    pub(crate) compress_mb_s: f64,
     /// Plain MB/s through `Engine::decode`.
-    pub decompress_mb_s: f64,
+    pub(crate) decompress_mb_s: f64,
     /// zstd only: savings with a dictionary trained on the other half of the corpus
     /// ([`crate::assess::dictionary`]); reports show the column only when set.
-    pub dictionary: Option<DictionaryResult>,
+    pub(crate) dictionary: Option<DictionaryResult>,
 }
 
 /// The stored form of every value of `corpus` under `spec` at `min_size`, checked to decode
 /// back to the value.
-pub fn encode_all(
+pub(crate) fn encode_all(
     spec: &CodecSpec,
     corpus: &Corpus,
     min_size: usize,
@@ -80,7 +80,7 @@ pub fn encode_all(
 }
 
 /// `(plain length, stored length)` of every value of `corpus` under `spec` at `min_size`.
-pub fn lengths(
+pub(crate) fn lengths(
     spec: &CodecSpec,
     corpus: &Corpus,
     min_size: usize,
@@ -96,20 +96,20 @@ pub fn lengths(
 
 /// The whole corpus stored under one configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Totals {
+pub(crate) struct Totals {
     /// Values in the corpus.
-    pub values: usize,
+    pub(crate) values: usize,
     /// Their plain bytes.
-    pub plain_bytes: u64,
+    pub(crate) plain_bytes: u64,
     /// Their stored bytes (headers included, plain values as they are).
-    pub stored_bytes: u64,
+    pub(crate) stored_bytes: u64,
     /// Values stored compressed.
-    pub compressed_values: usize,
+    pub(crate) compressed_values: usize,
 }
 
 impl Totals {
     /// The totals of `stored`, the stored forms of the values of `corpus` in order.
-    pub fn of(corpus: &Corpus, stored: &[Vec<u8>]) -> Self {
+    pub(crate) fn of(corpus: &Corpus, stored: &[Vec<u8>]) -> Self {
         Totals {
             values: corpus.samples.len(),
             plain_bytes: corpus.total_bytes(),
@@ -125,7 +125,11 @@ impl Totals {
 }
 
 /// The totals of `corpus` under `spec` at `min_size`.
-pub fn project(spec: &CodecSpec, corpus: &Corpus, min_size: usize) -> Result<Totals, AssessError> {
+pub(crate) fn project(
+    spec: &CodecSpec,
+    corpus: &Corpus,
+    min_size: usize,
+) -> Result<Totals, AssessError> {
     Ok(Totals::of(corpus, &encode_all(spec, corpus, min_size)?))
 }
 
@@ -146,7 +150,7 @@ fn mb_per_s(bytes: u64, took: Duration) -> f64 {
 }
 
 /// Measures one candidate.
-pub fn measure(
+pub(crate) fn measure(
     spec: &CodecSpec,
     corpus: &Corpus,
     min_size: usize,

@@ -25,16 +25,16 @@
 //!
 //! Errors are [`AssessError`]s; `crate::error` maps them to exit codes.
 
-pub mod dictionary;
-pub mod error;
-pub mod measure;
-pub mod recommend;
-pub mod sources;
-pub mod stats;
+pub(crate) mod dictionary;
+pub(crate) mod error;
+pub(crate) mod measure;
+pub(crate) mod recommend;
+pub(crate) mod sources;
+pub(crate) mod stats;
 
 use serde::Serialize;
 
-pub use self::error::AssessError;
+pub(crate) use self::error::AssessError;
 use self::measure::CandidateResult;
 use self::recommend::{MIN_SIZE_STEPS, Recommendation};
 use self::sources::Corpus;
@@ -43,15 +43,15 @@ use crate::backends::{self, CodecSpec};
 
 /// What to measure.
 #[derive(Debug, Clone)]
-pub struct AssessOptions {
+pub(crate) struct AssessOptions {
     /// `min_compression_size` of every candidate engine (GLIDE's default: 64).
-    pub min_size: usize,
+    pub(crate) min_size: usize,
     /// The backends × levels to measure.
-    pub candidates: Vec<CodecSpec>,
+    pub(crate) candidates: Vec<CodecSpec>,
     /// Timed passes per candidate and direction; the fastest counts.
-    pub passes: usize,
+    pub(crate) passes: usize,
     /// Largest zstd dictionary to train and measure ([`dictionary`]); `None`: none.
-    pub dictionary_size: Option<usize>,
+    pub(crate) dictionary_size: Option<usize>,
 }
 
 impl Default for AssessOptions {
@@ -70,39 +70,39 @@ impl Default for AssessOptions {
 
 /// The whole result of `assess`; what `--json` prints.
 #[derive(Debug, Clone, Serialize)]
-pub struct Assessment {
+pub(crate) struct Assessment {
     /// Where the values came from.
-    pub source: String,
+    pub(crate) source: String,
     /// Values and bytes per kind of value.
-    pub kinds: Vec<KindSummary>,
+    pub(crate) kinds: Vec<KindSummary>,
     /// Size distribution.
-    pub sizes: SizeStats,
+    pub(crate) sizes: SizeStats,
     /// Share stored plain because shorter than `min_size`.
-    pub below_min: BelowMin,
+    pub(crate) below_min: BelowMin,
     /// Timed passes per measurement.
-    pub passes: usize,
+    pub(crate) passes: usize,
     /// One row per candidate, in the order given.
-    pub candidates: Vec<CandidateResult>,
+    pub(crate) candidates: Vec<CandidateResult>,
     /// Why the zstd rows have no dictionary figures, when a dictionary was asked for but could
     /// not be trained.
-    pub dictionary_note: Option<String>,
+    pub(crate) dictionary_note: Option<String>,
     /// The suggested configuration.
-    pub recommendation: Recommendation,
+    pub(crate) recommendation: Recommendation,
 }
 
 /// Values and bytes of one kind.
 #[derive(Debug, Clone, Serialize)]
-pub struct KindSummary {
+pub(crate) struct KindSummary {
     /// Kind label.
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// Number of values.
-    pub values: usize,
+    pub(crate) values: usize,
     /// Their bytes.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
 }
 
 /// Runs every candidate over `corpus` and recommends one.
-pub fn assess(corpus: &Corpus, options: &AssessOptions) -> Result<Assessment, AssessError> {
+pub(crate) fn assess(corpus: &Corpus, options: &AssessOptions) -> Result<Assessment, AssessError> {
     if options.candidates.is_empty() {
         return Err(AssessError::NoCandidates);
     }
@@ -169,7 +169,7 @@ fn with_dictionaries(
 /// its later steps need measured here: the chosen codec's stored sizes with every value from
 /// the smallest step up tried (rule 3's bands), then the corpus at the chosen minimum size
 /// (rule 4's projection).
-pub fn recommend_on(
+pub(crate) fn recommend_on(
     corpus: &Corpus,
     specs: &[CodecSpec],
     candidates: &[CandidateResult],

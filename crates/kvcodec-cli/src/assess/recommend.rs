@@ -30,47 +30,47 @@ use crate::assess::measure::{CandidateResult, Totals};
 use crate::units::pct;
 
 /// Rule 1: slowest acceptable compression, plain MB/s.
-pub const MIN_COMPRESS_MB_S: f64 = 50.0;
+pub(crate) const MIN_COMPRESS_MB_S: f64 = 50.0;
 /// Rule 1: slowest acceptable decompression, plain MB/s.
-pub const MIN_DECOMPRESS_MB_S: f64 = 200.0;
+pub(crate) const MIN_DECOMPRESS_MB_S: f64 = 200.0;
 /// Rule 2: GLIDE-readable codecs are preferred when this close to the best savings.
-pub const GLIDE_MARGIN_PP: f64 = 2.0;
+pub(crate) const GLIDE_MARGIN_PP: f64 = 2.0;
 /// Rule 2: savings within this many percentage points of the best count as a tie.
-pub const SAVINGS_TIE_PP: f64 = 0.5;
+pub(crate) const SAVINGS_TIE_PP: f64 = 0.5;
 /// Rule 3: minimum sizes tried, ascending; the first is GLIDE's smallest allowed.
-pub const MIN_SIZE_STEPS: [usize; 10] = [6, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
+pub(crate) const MIN_SIZE_STEPS: [usize; 10] = [6, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
 /// Rule 3: savings a size band must reach for its values to be worth compressing.
-pub const MIN_BAND_SAVINGS_PCT: f64 = 10.0;
+pub(crate) const MIN_BAND_SAVINGS_PCT: f64 = 10.0;
 
 /// The suggested configuration, as GLIDE-style settings plus what it is projected to save.
 #[derive(Debug, Clone, Serialize)]
-pub struct Recommendation {
+pub(crate) struct Recommendation {
     /// Codec spec (`"zstd:3"`).
-    pub codec: String,
+    pub(crate) codec: String,
     /// `backend` setting.
-    pub backend: &'static str,
+    pub(crate) backend: &'static str,
     /// `compression_level` setting (`None`: the backend takes none).
-    pub level: Option<i32>,
+    pub(crate) level: Option<i32>,
     /// `min_compression_size` setting.
-    pub min_size: usize,
+    pub(crate) min_size: usize,
     /// Savings of a real engine with these settings over the corpus, in percent.
-    pub projected_savings_pct: f64,
+    pub(crate) projected_savings_pct: f64,
     /// Values it stores compressed, in percent.
-    pub projected_compressed_pct: f64,
+    pub(crate) projected_compressed_pct: f64,
     /// `true` if GLIDE clients can read what it writes.
-    pub glide_compatible: bool,
+    pub(crate) glide_compatible: bool,
     /// Savings of this codec per size band (rule 3's input).
-    pub bands: Vec<Band>,
+    pub(crate) bands: Vec<Band>,
     /// `false` if no candidate met the speed floors (rule 1 was dropped).
-    pub met_speed_floors: bool,
+    pub(crate) met_speed_floors: bool,
     /// Rule 5: a trained zstd dictionary, when it would save ≥ 10 points more on small values.
-    pub dictionary: Option<String>,
+    pub(crate) dictionary: Option<String>,
     /// The rule, in one sentence.
-    pub rule: String,
+    pub(crate) rule: String,
 }
 
 /// Rules 1 and 2: the index of the chosen candidate and whether it met the floors.
-pub fn choose(candidates: &[CandidateResult]) -> Option<(usize, bool)> {
+pub(crate) fn choose(candidates: &[CandidateResult]) -> Option<(usize, bool)> {
     let fast = |c: &CandidateResult| {
         c.compress_mb_s >= MIN_COMPRESS_MB_S && c.decompress_mb_s >= MIN_DECOMPRESS_MB_S
     };
@@ -101,22 +101,22 @@ pub fn choose(candidates: &[CandidateResult]) -> Option<(usize, bool)> {
 /// Savings of the recommended codec on the values of one size band, everything from 6 bytes
 /// up tried.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Band {
+pub(crate) struct Band {
     /// Smallest size in the band.
-    pub lo: usize,
+    pub(crate) lo: usize,
     /// First size past the band (`None`: no upper edge).
-    pub hi: Option<usize>,
+    pub(crate) hi: Option<usize>,
     /// Values in the band.
-    pub values: usize,
+    pub(crate) values: usize,
     /// Their plain bytes.
-    pub plain_bytes: u64,
+    pub(crate) plain_bytes: u64,
     /// Bytes saved on them, in percent of `plain_bytes`.
-    pub savings_pct: f64,
+    pub(crate) savings_pct: f64,
 }
 
 /// The bands between the steps of [`MIN_SIZE_STEPS`], from `(plain length, stored length)`
 /// per value; empty bands are left out.
-pub fn bands(lengths: &[(usize, usize)]) -> Vec<Band> {
+pub(crate) fn bands(lengths: &[(usize, usize)]) -> Vec<Band> {
     let mut out = Vec::new();
     for (i, &lo) in MIN_SIZE_STEPS.iter().enumerate() {
         let hi = MIN_SIZE_STEPS.get(i + 1).copied();
@@ -141,7 +141,7 @@ pub fn bands(lengths: &[(usize, usize)]) -> Vec<Band> {
 }
 
 /// Rule 3: the lower edge of the first band of `bands` that saves enough, else the last step.
-pub fn choose_min_size(bands: &[Band]) -> usize {
+pub(crate) fn choose_min_size(bands: &[Band]) -> usize {
     bands
         .iter()
         .find(|b| b.savings_pct >= MIN_BAND_SAVINGS_PCT)
@@ -151,7 +151,7 @@ pub fn choose_min_size(bands: &[Band]) -> usize {
 /// Rules 4 and 5 on top of 1–3: the recommendation of candidate `chosen` of `candidates`
 /// (rules 1 and 2, [`choose`]), at `min_size` picked from its `bands` (rule 3,
 /// [`choose_min_size`]), with `projected`, the corpus stored at that minimum size.
-pub fn recommendation(
+pub(crate) fn recommendation(
     chosen: &CandidateResult,
     met_speed_floors: bool,
     bands: Vec<Band>,

@@ -22,10 +22,10 @@ pub struct Cli {
     /// Seconds a server connection, read or write may take before the server counts as
     /// unreachable (every command that talks to a server).
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 10.0)]
-    pub timeout: f64,
+    pub(crate) timeout: f64,
     /// What to do.
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
     /// Whether standard output is a terminal (set by the binary; `encode` refuses to write
     /// binary there).
     #[arg(skip)]
@@ -34,7 +34,7 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Compress a value as a client would store it (header + payload, or the value unchanged
     /// when the write policy skips it).
     Encode(encode::EncodeArgs),

@@ -10,14 +10,14 @@ use crate::error::CliError;
 
 /// Arguments of `kvcodec completions`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell: bash, zsh, fish, elvish or powershell.
     #[arg(value_name = "SHELL")]
-    pub shell: Shell,
+    pub(crate) shell: Shell,
 }
 
 /// Writes the completion script of `cli` (the whole command line) for `args.shell`.
-pub fn run(
+pub(crate) fn run(
     args: &CompletionsArgs,
     mut cli: clap::Command,
     out: &mut dyn Write,
@@ -29,7 +29,7 @@ pub fn run(
 
 /// Writes the manual page (roff) of `cli`: synopsis, description, options, the subcommands
 /// with their summaries, and the exit codes (`kvcodec help COMMAND` details each).
-pub fn man(cli: clap::Command, out: &mut dyn Write) -> Result<(), CliError> {
+pub(crate) fn man(cli: clap::Command, out: &mut dyn Write) -> Result<(), CliError> {
     let mut buf = Vec::new();
     clap_mangen::Man::new(cli)
         .render(&mut buf)

@@ -27,15 +27,15 @@ use crate::units::human_bytes;
 
 /// Arguments of `kvcodec dict`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct DictArgs {
+pub(crate) struct DictArgs {
     /// What to do.
     #[command(subcommand)]
-    pub command: DictCommand,
+    pub(crate) command: DictCommand,
 }
 
 /// The `dict` subcommands.
 #[derive(Debug, Clone, clap::Subcommand)]
-pub enum DictCommand {
+pub(crate) enum DictCommand {
     /// Train a zstd dictionary on values of a server or files of a directory.
     Train(TrainArgs),
     /// Store a dictionary file in the server's `kvcodec:dictionaries` hash; prints its id.
@@ -47,55 +47,55 @@ pub enum DictCommand {
 /// Arguments of `kvcodec dict train`.
 #[derive(Debug, Clone, clap::Args)]
 #[command(group = clap::ArgGroup::new("from").required(true).args(["url", "dir"]))]
-pub struct TrainArgs {
+pub(crate) struct TrainArgs {
     /// Train on values sampled from this server (strings, hash values, list elements; SCAN,
     /// never KEYS; compressed values decoded first).
     #[arg(long, value_name = "URL")]
-    pub url: Option<String>,
+    pub(crate) url: Option<String>,
     /// With `--url`: only keys matching this glob pattern.
     #[arg(long = "match", value_name = "PATTERN", requires = "url")]
-    pub pattern: Option<String>,
+    pub(crate) pattern: Option<String>,
     /// TLS for a `rediss://` `--url`.
     #[command(flatten)]
-    pub tls: TlsArgs,
+    pub(crate) tls: TlsArgs,
     /// With `--url`: sample at most this many values.
     #[arg(long, value_name = "N", default_value_t = 10_000)]
-    pub sample: usize,
+    pub(crate) sample: usize,
     /// Train on the files of this directory, one value per file.
     #[arg(long, value_name = "PATH")]
-    pub dir: Option<PathBuf>,
+    pub(crate) dir: Option<PathBuf>,
     /// Where to write the dictionary.
     #[arg(long, value_name = "FILE")]
-    pub out: PathBuf,
+    pub(crate) out: PathBuf,
     /// Largest dictionary size. zstd wants about 100 times as many sample bytes.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_DICT_SIZE)]
-    pub max_size: usize,
+    pub(crate) max_size: usize,
 }
 
 /// Arguments of `kvcodec dict push`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct PushArgs {
+pub(crate) struct PushArgs {
     /// The dictionary file (as written by `dict train` or `zstd --train`).
     #[arg(value_name = "FILE")]
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
     /// The server.
     #[command(flatten)]
-    pub server: ServerArgs,
+    pub(crate) server: ServerArgs,
 }
 
 /// Arguments of `kvcodec dict pull`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct PullArgs {
+pub(crate) struct PullArgs {
     /// The server.
     #[command(flatten)]
-    pub server: ServerArgs,
+    pub(crate) server: ServerArgs,
     /// Directory to write `<id>.dict` files to (created if missing).
     #[arg(long, value_name = "DIR")]
-    pub out_dir: PathBuf,
+    pub(crate) out_dir: PathBuf,
 }
 
 /// Runs a `dict` subcommand.
-pub fn run(args: &DictArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub(crate) fn run(args: &DictArgs, out: &mut dyn Write) -> Result<(), CliError> {
     match &args.command {
         DictCommand::Train(a) => train(a, out),
         DictCommand::Push(a) => push(a, out),

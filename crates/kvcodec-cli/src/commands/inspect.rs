@@ -15,31 +15,31 @@ use crate::live::server::ServerUrl;
 
 /// Arguments of `kvcodec inspect`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct InspectArgs {
+pub(crate) struct InspectArgs {
     /// Print JSON instead of text.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Largest decoded size to attempt.
     #[arg(long, value_name = "BYTES", default_value_t = kvcodec::DEFAULT_MAX_DECOMPRESSED_SIZE)]
-    pub max_size: usize,
+    pub(crate) max_size: usize,
     /// Read the value of KEY from this server instead of a file (`redis://host:port[/db]`;
     /// any node of a cluster). zstd values written with the server's shared dictionaries
     /// decode too.
     #[arg(long, value_name = "URL")]
-    pub url: Option<String>,
+    pub(crate) url: Option<String>,
     /// TLS for a `rediss://` `--url`.
     #[command(flatten)]
-    pub tls: TlsArgs,
+    pub(crate) tls: TlsArgs,
     /// With `--url`: which value of the key.
     #[command(flatten)]
-    pub location: LocationArgs,
+    pub(crate) location: LocationArgs,
     /// File holding the stored value (default: standard input); with `--url`, the key.
     #[arg(value_name = "FILE|KEY")]
-    pub target: Option<PathBuf>,
+    pub(crate) target: Option<PathBuf>,
 }
 
 /// Prints the inspection of the input (a file, standard input, or a key with `--url`).
-pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub(crate) fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let (as_json, as_text) = match &args.url {
         None => {
             if args.location.field.is_some() || args.location.index.is_some() {

@@ -14,15 +14,15 @@ use crate::live::server::ServerUrl;
 
 /// A positional input: a file, or standard input when absent or `-`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct Input {
+pub(crate) struct Input {
     /// File holding the value (default: standard input).
     #[arg(value_name = "FILE")]
-    pub file: Option<PathBuf>,
+    pub(crate) file: Option<PathBuf>,
 }
 
 impl Input {
     /// All bytes of the file or of standard input.
-    pub fn read(&self) -> Result<Vec<u8>, CliError> {
+    pub(crate) fn read(&self) -> Result<Vec<u8>, CliError> {
         match self.file.as_deref() {
             Some(path) if path != Path::new("-") => Ok(files::read("file", path)?),
             _ => {
@@ -38,14 +38,14 @@ impl Input {
 }
 
 /// Writes `bytes` to `out` and flushes.
-pub fn write_out(out: &mut dyn Write, bytes: &[u8]) -> Result<(), CliError> {
+pub(crate) fn write_out(out: &mut dyn Write, bytes: &[u8]) -> Result<(), CliError> {
     out.write_all(bytes)
         .and_then(|()| out.flush())
         .map_err(|e| CliError::failure(format!("cannot write to standard output: {e}")))
 }
 
 /// `value` as pretty JSON, ending in a newline.
-pub fn json(value: &impl Serialize) -> Result<String, CliError> {
+pub(crate) fn json(value: &impl Serialize) -> Result<String, CliError> {
     let mut s = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::failure(format!("cannot format JSON: {e}")))?;
     s.push('\n');
@@ -53,7 +53,7 @@ pub fn json(value: &impl Serialize) -> Result<String, CliError> {
 }
 
 /// Prints `lines` to standard error as warnings (`kvcodec: warning: …`).
-pub fn warn(lines: &[String]) {
+pub(crate) fn warn(lines: &[String]) {
     for line in lines {
         eprintln!("kvcodec: warning: {line}");
     }
@@ -61,7 +61,7 @@ pub fn warn(lines: &[String]) {
 
 /// `--url`, `--match` and `--sample` of `assess` and `dict train`: at most `sample` values
 /// (at least 1) of the keys matching `pattern`, 100 keys per SCAN.
-pub fn live_source(
+pub(crate) fn live_source(
     url: &str,
     tls: &TlsArgs,
     pattern: Option<String>,
@@ -75,7 +75,7 @@ pub fn live_source(
 }
 
 /// `"--min-size"` must be at least GLIDE's minimum.
-pub fn check_min_size(min_size: usize) -> Result<(), CliError> {
+pub(crate) fn check_min_size(min_size: usize) -> Result<(), CliError> {
     if min_size < kvcodec::MIN_MIN_COMPRESSION_SIZE {
         return Err(CliError::usage(format!(
             "--min-size {min_size} is too small: expected at least {} (below it no value can shrink past the 5-byte header)",

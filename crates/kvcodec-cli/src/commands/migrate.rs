@@ -27,75 +27,75 @@ use crate::run::summary::RunReport;
 
 /// Options shared by `migrate` and `rollback`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// The server; for a cluster, any node: every primary is walked (every slot must be
     /// served by a reachable primary).
     #[command(flatten)]
-    pub server: ServerArgs,
+    pub(crate) server: ServerArgs,
     /// Only keys matching this glob pattern (SCAN MATCH), e.g. `user:*`.
     #[arg(long = "match", value_name = "PATTERN")]
-    pub pattern: Option<String>,
+    pub(crate) pattern: Option<String>,
     /// At most this many keys per second over all primaries together (default: as fast as
     /// the servers answer; at least 0.001).
     #[arg(long, value_name = "KEYS_PER_S")]
-    pub rate: Option<f64>,
+    pub(crate) rate: Option<f64>,
     /// Count what would be rewritten; write nothing, keep no checkpoint, verify nothing.
     #[arg(long)]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     /// SCAN COUNT hint, HSCAN/LRANGE chunk, and keys between checkpoint saves.
     #[arg(long, value_name = "N", default_value_t = 100,
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    pub batch: u32,
+    pub(crate) batch: u32,
     /// Checkpoint file to save progress to and resume from. Default: a file in the current
     /// directory named after the job and server,
     /// `kvcodec-<command>-<host>_<port>-<hash>.checkpoint`. Removed when the run completes.
     #[arg(long, value_name = "FILE")]
-    pub checkpoint: Option<PathBuf>,
+    pub(crate) checkpoint: Option<PathBuf>,
     /// Print the summary as JSON.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// No progress bar (it is drawn on standard error only when that is a terminal).
     #[arg(long, short = 'q')]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 }
 
 /// Arguments of `kvcodec migrate`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct MigrateArgs {
+pub(crate) struct MigrateArgs {
     /// Codec spec to compress with: `zstd:3`, `lz4`, `snappy`, `deflate:6` (Valkey GLIDE
     /// clients read zstd and lz4 only).
     #[arg(long, value_name = "SPEC")]
-    pub to: String,
+    pub(crate) to: String,
     /// Values shorter than this stay plain (GLIDE's `min_compression_size`).
     #[arg(long, value_name = "BYTES", default_value_t = kvcodec::DEFAULT_MIN_COMPRESSION_SIZE)]
-    pub min_size: usize,
+    pub(crate) min_size: usize,
     /// Compress with this shared zstd dictionary (see `kvcodec dict push`). Every reader then
     /// needs the dictionary; GLIDE clients cannot read such values.
     #[arg(long, value_name = "ID")]
-    pub dictionary: Option<u32>,
+    pub(crate) dictionary: Option<u32>,
     /// Which values to compress: `strings` (default: what GLIDE clients read and write
     /// compressed), `hashes`, `lists`, comma-separated, or `all`.
     #[arg(long, value_name = "TYPES", default_value = "strings", value_parser = parse_types)]
-    pub types: ValueTypes,
+    pub(crate) types: ValueTypes,
     /// Scan, pacing and checkpoint options.
     #[command(flatten)]
-    pub run: RunArgs,
+    pub(crate) run: RunArgs,
 }
 
 /// Arguments of `kvcodec rollback`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct RollbackArgs {
+pub(crate) struct RollbackArgs {
     /// Largest decoded value; a larger one is left compressed and counted as `over_max_size`.
     #[arg(long, value_name = "BYTES", default_value_t = kvcodec::DEFAULT_MAX_DECOMPRESSED_SIZE,
           value_parser = positive_size)]
-    pub max_size: usize,
+    pub(crate) max_size: usize,
     /// Scan, pacing and checkpoint options.
     #[command(flatten)]
-    pub run: RunArgs,
+    pub(crate) run: RunArgs,
 }
 
 /// `strings,hashes,lists` (any of them, comma-separated) or `all`.
-pub fn parse_types(s: &str) -> Result<ValueTypes, String> {
+pub(crate) fn parse_types(s: &str) -> Result<ValueTypes, String> {
     match s.parse::<ValueTypes>() {
         Ok(t) if t != ValueTypes::NONE => Ok(t),
         _ => Err(format!(
@@ -105,7 +105,7 @@ pub fn parse_types(s: &str) -> Result<ValueTypes, String> {
 }
 
 /// A size of at least 1 byte.
-pub fn positive_size(s: &str) -> Result<usize, String> {
+pub(crate) fn positive_size(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(0) => Err("expected at least 1 byte".to_owned()),
         Ok(n) => Ok(n),
@@ -114,7 +114,7 @@ pub fn positive_size(s: &str) -> Result<usize, String> {
 }
 
 /// The engine `migrate --to SPEC [--min-size] [--dictionary]` compresses with.
-pub fn compress_engine(
+pub(crate) fn compress_engine(
     server: &ServerUrl,
     spec: &CodecSpec,
     min_size: usize,
@@ -138,7 +138,7 @@ pub fn compress_engine(
 
 /// The engine rollback and `verify --expect plain` decode with: every compiled-in codec and
 /// the server's dictionaries.
-pub fn decode_engine(
+pub(crate) fn decode_engine(
     server: &ServerUrl,
     max_size: usize,
     cluster: bool,
@@ -148,7 +148,7 @@ pub fn decode_engine(
 }
 
 /// Checks `--to`, `--min-size` and `--dictionary` before anything connects.
-pub fn check_spec(
+pub(crate) fn check_spec(
     to: &str,
     min_size: usize,
     dictionary: Option<u32>,
@@ -164,7 +164,7 @@ pub fn check_spec(
 }
 
 /// `kvcodec migrate`.
-pub fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub(crate) fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let server = args.run.server.server()?;
     args.run.check()?;
     let spec = check_spec(&args.to, args.min_size, args.dictionary)?;
@@ -181,7 +181,7 @@ pub fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliError> 
 }
 
 /// `kvcodec rollback`.
-pub fn rollback(args: &RollbackArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub(crate) fn rollback(args: &RollbackArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let server = args.run.server.server()?;
     args.run.check()?;
     let (topology, nodes) = server.topology()?;
@@ -213,7 +213,7 @@ impl RunArgs {
 }
 
 /// `--match` and `--rate` checks shared with `verify`: before connecting to anything.
-pub fn check_common(pattern: Option<&str>, rate: Option<f64>) -> Result<(), CliError> {
+pub(crate) fn check_common(pattern: Option<&str>, rate: Option<f64>) -> Result<(), CliError> {
     if pattern == Some("") {
         return Err(CliError::usage(
             "--match '': expected a glob pattern (an empty one matches no key; `*` matches all)",
@@ -285,7 +285,7 @@ fn execute(
 }
 
 /// The error of a verification that found values in the other state.
-pub fn not_verified(v: &Verification) -> CliError {
+pub(crate) fn not_verified(v: &Verification) -> CliError {
     let reasons: Vec<String> = v.left.iter().map(|(r, n)| format!("{r} {n}")).collect();
     let state = match v.expect {
         kvcodec_redis::migrate::Expect::Plain => "plain",

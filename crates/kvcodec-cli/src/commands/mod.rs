@@ -25,17 +25,17 @@
 //! | `dict train`, `dict push`, `dict pull` | `dict` |
 //! | `completions`, `man` | `completions` |
 
-pub mod assess;
-pub mod cli;
-pub mod completions;
-pub mod decode;
-pub mod dict;
-pub mod encode;
-pub mod get;
-pub mod inspect;
-pub mod io;
-pub mod migrate;
-pub mod verify;
+mod assess;
+mod cli;
+mod completions;
+mod decode;
+mod dict;
+mod encode;
+mod get;
+mod inspect;
+mod io;
+mod migrate;
+mod verify;
 
 use std::io::Write;
 

@@ -18,56 +18,60 @@ use crate::files;
 use crate::live::error::LiveError;
 
 /// Where the password comes from when the URL carries none (redis-cli's variable).
-pub const AUTH_VAR: &str = "REDISCLI_AUTH";
+pub(crate) const AUTH_VAR: &str = "REDISCLI_AUTH";
 
 /// What `--url` accepts, for messages.
-pub const URL_FORMS: &str =
+pub(crate) const URL_FORMS: &str =
     "redis://[user[:password]@]host[:port][/db], rediss://… for TLS, or unix:///path/to.sock";
 
 /// TLS options (redis-cli's names).
 #[derive(Debug, Clone, Default, clap::Args)]
-pub struct TlsArgs {
+pub(crate) struct TlsArgs {
     /// CA certificate (PEM) to trust for a `rediss://` server, instead of the system's roots
     /// (redis-cli's `--cacert`).
     #[arg(long, value_name = "FILE")]
-    pub cacert: Option<PathBuf>,
+    pub(crate) cacert: Option<PathBuf>,
     /// Do not verify the `rediss://` server's certificate (redis-cli's `--insecure`): for test
     /// servers only.
     #[arg(long)]
-    pub insecure: bool,
+    pub(crate) insecure: bool,
 }
 
 /// `--url` for a command that always talks to a server; `REDIS_URL` when absent.
 #[derive(Debug, Clone, clap::Args)]
-pub struct ServerArgs {
+pub(crate) struct ServerArgs {
     /// Server URL: `redis://[user[:password]@]host[:port][/db]`, `rediss://…` for TLS; any
     /// node of a cluster. Default: `$REDIS_URL`. A password may come from `$REDISCLI_AUTH`.
     #[arg(long, value_name = "URL", env = "REDIS_URL", hide_env_values = true)]
-    pub url: String,
+    pub(crate) url: String,
     /// TLS.
     #[command(flatten)]
-    pub tls: TlsArgs,
+    pub(crate) tls: TlsArgs,
 }
 
 /// A server to connect to: its parsed URL with the password and TLS settings applied.
 #[derive(Debug, Clone)]
-pub struct Target {
+pub(crate) struct Target {
     /// The parsed URL, with `REDISCLI_AUTH` and `--cacert`/`--insecure` applied.
-    pub info: ConnectionInfo,
+    pub(crate) info: ConnectionInfo,
     /// The CA given by `--cacert` (PEM), for cluster connections, which take it separately.
-    pub ca_pem: Option<Vec<u8>>,
+    pub(crate) ca_pem: Option<Vec<u8>>,
 }
 
 impl Target {
     /// Parses `url` and applies the password from `REDISCLI_AUTH` (when the URL has none) and
     /// the TLS options. A malformed URL, an unreadable CA file, or TLS options on a URL that
     /// is not `rediss://` are usage errors.
-    pub fn new(url: &str, tls: &TlsArgs) -> Result<Target, LiveError> {
+    pub(crate) fn new(url: &str, tls: &TlsArgs) -> Result<Target, LiveError> {
         Target::with_auth(url, tls, std::env::var(AUTH_VAR).ok())
     }
 
     /// [`new`](Self::new) with the password variable's value given.
-    pub fn with_auth(url: &str, tls: &TlsArgs, auth: Option<String>) -> Result<Target, LiveError> {
+    pub(crate) fn with_auth(
+        url: &str,
+        tls: &TlsArgs,
+        auth: Option<String>,
+    ) -> Result<Target, LiveError> {
         let mut info = url.into_connection_info().map_err(|e| {
             LiveError::Options(format!(
                 "bad --url {:?}: expected {URL_FORMS} ({})",
@@ -118,7 +122,7 @@ impl Target {
     }
 
     /// The CA for cluster clients, as redis-rs takes it.
-    pub fn certificates(&self) -> Option<TlsCertificates> {
+    pub(crate) fn certificates(&self) -> Option<TlsCertificates> {
         self.ca_pem.as_ref().map(|pem| TlsCertificates {
             client_tls: None,
             root_cert: Some(pem.clone()),
@@ -145,7 +149,7 @@ fn read_ca(path: &Path) -> Result<Vec<u8>, LiveError> {
 /// `:`, a host may be IPv6). A URL the parser rejects (a bad port, say) is redacted by its
 /// shape: everything between `://` and the *last* `@` is user info, of which only the user
 /// name is kept; without `://` it is not echoed at all.
-pub fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut parsed) => {
             if parsed.password().is_some() {

@@ -8,7 +8,7 @@ use crate::files::Unreadable;
 
 /// An error of live-server access.
 #[derive(Debug, thiserror::Error)]
-pub enum LiveError {
+pub(crate) enum LiveError {
     /// A `--url` or TLS option that cannot be used as given (a usage error).
     #[error("{0}")]
     Options(String),

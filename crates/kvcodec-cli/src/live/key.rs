@@ -8,18 +8,18 @@ use crate::live::server::ServerUrl;
 
 /// Which value of a key to read.
 #[derive(Debug, Clone, Default, clap::Args)]
-pub struct LocationArgs {
+pub(crate) struct LocationArgs {
     /// Read this field of a hash key.
     #[arg(long, value_name = "F", conflicts_with = "index")]
-    pub field: Option<String>,
+    pub(crate) field: Option<String>,
     /// Read the element at this index of a list key (negative counts from the end).
     #[arg(long, value_name = "I", allow_negative_numbers = true)]
-    pub index: Option<i64>,
+    pub(crate) index: Option<i64>,
 }
 
 impl LocationArgs {
     /// The location named.
-    pub fn location(&self) -> Location {
+    pub(crate) fn location(&self) -> Location {
         match (&self.field, self.index) {
             (Some(f), _) => Location::Field(f.clone()),
             (None, Some(i)) => Location::Index(i),
@@ -30,7 +30,7 @@ impl LocationArgs {
 
 /// Which value of a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Location {
+pub(crate) enum Location {
     /// The key is a string.
     String,
     /// A field of a hash.
@@ -41,7 +41,7 @@ pub enum Location {
 
 impl Location {
     /// `"string"`, `"hash field `f`"`, `"list element 3"`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Location::String => "string".to_owned(),
             Location::Field(f) => format!("hash field `{f}`"),
@@ -74,16 +74,16 @@ impl Location {
 
 /// A value as stored, with where it was and the key's TTL.
 #[derive(Debug, Clone)]
-pub struct Stored {
+pub(crate) struct Stored {
     /// The bytes as stored.
-    pub bytes: Vec<u8>,
+    pub(crate) bytes: Vec<u8>,
     /// The key's time to live in milliseconds; `None` without expiry.
-    pub ttl_ms: Option<i64>,
+    pub(crate) ttl_ms: Option<i64>,
 }
 
 /// Reads the value of `key` at `location`. A missing key, field or element is
 /// [`LiveError::NotFound`] naming it; a key of another type [`LiveError::WrongType`].
-pub fn fetch(
+pub(crate) fn fetch(
     server: &ServerUrl,
     con: &mut dyn ConnectionLike,
     key: &str,

@@ -20,8 +20,8 @@
 //! - [`error`]: [`error::LiveError`]; messages name the server by `host:port`, never a
 //!   password. `crate::error` decides the exit code of each.
 
-pub mod args;
-pub mod checkpoint;
-pub mod error;
-pub mod key;
-pub mod server;
+pub(crate) mod args;
+pub(crate) mod checkpoint;
+pub(crate) mod error;
+pub(crate) mod key;
+pub(crate) mod server;

@@ -27,26 +27,26 @@ use crate::live::error::LiveError;
 
 /// Default of `--timeout`: how long a connection, a read or a write may take before the
 /// server counts as unreachable.
-pub const DEFAULT_TIMEOUT: Duration = kvcodec_redis::migrate::DEFAULT_TIMEOUT;
+pub(crate) const DEFAULT_TIMEOUT: Duration = kvcodec_redis::migrate::DEFAULT_TIMEOUT;
 
 static TIMEOUT_MS: AtomicU64 = AtomicU64::new(DEFAULT_TIMEOUT.as_millis() as u64);
 
 /// Sets the connect, read and write timeout of every server connection (`--timeout`).
-pub fn set_timeout(timeout: Duration) {
+pub(crate) fn set_timeout(timeout: Duration) {
     TIMEOUT_MS.store(timeout.as_millis().max(1) as u64, Ordering::Relaxed);
 }
 
 /// The connect, read and write timeout of every server connection.
-pub fn timeout() -> Duration {
+pub(crate) fn timeout() -> Duration {
     Duration::from_millis(TIMEOUT_MS.load(Ordering::Relaxed))
 }
 
 /// A checked `--url`, with the password from `REDISCLI_AUTH` and the TLS options applied
 /// ([`crate::live::args`]).
 #[derive(Debug, Clone)]
-pub struct ServerUrl {
+pub(crate) struct ServerUrl {
     /// Its parsed form (password and TLS settings included).
-    pub info: ConnectionInfo,
+    pub(crate) info: ConnectionInfo,
     /// The CA of `--cacert`, for cluster connections (which take it separately).
     certificates: Option<TlsCertificates>,
 }
@@ -54,12 +54,12 @@ pub struct ServerUrl {
 impl ServerUrl {
     /// Parses `url` (no TLS options); a malformed one is a usage error (for tests).
     #[cfg(test)]
-    pub fn parse(url: &str) -> Result<Self, LiveError> {
+    pub(crate) fn parse(url: &str) -> Result<Self, LiveError> {
         Self::open(url, &TlsArgs::default())
     }
 
     /// Parses `url` and applies `REDISCLI_AUTH` and the TLS options.
-    pub fn open(url: &str, tls: &TlsArgs) -> Result<Self, LiveError> {
+    pub(crate) fn open(url: &str, tls: &TlsArgs) -> Result<Self, LiveError> {
         let target = Target::new(url, tls)?;
         Ok(ServerUrl {
             certificates: target.certificates(),
@@ -68,7 +68,7 @@ impl ServerUrl {
     }
 
     /// `host:port` and, when not 0, `/db`.
-    pub fn addr(&self) -> String {
+    pub(crate) fn addr(&self) -> String {
         match self.info.redis_settings().db() {
             0 => self.info.addr().to_string(),
             db => format!("{}/{db}", self.info.addr()),
@@ -76,7 +76,7 @@ impl ServerUrl {
     }
 
     /// A server error while doing `what`, naming the server.
-    pub fn error(&self, what: &str, err: RedisError) -> LiveError {
+    pub(crate) fn error(&self, what: &str, err: RedisError) -> LiveError {
         LiveError::Server {
             addr: self.addr(),
             what: what.to_owned(),
@@ -85,7 +85,7 @@ impl ServerUrl {
     }
 
     /// Opens one direct connection with the connect, read and write [`timeout`].
-    pub fn probe(&self) -> Result<redis::Connection, LiveError> {
+    pub(crate) fn probe(&self) -> Result<redis::Connection, LiveError> {
         kvcodec_redis::migrate::topology::connect(&self.info, timeout()).map_err(|err| {
             LiveError::Unreachable {
                 addr: self.addr(),
@@ -95,7 +95,7 @@ impl ServerUrl {
     }
 
     /// `true` if the server runs in cluster mode.
-    pub fn is_cluster(&self, con: &mut redis::Connection) -> Result<bool, LiveError> {
+    pub(crate) fn is_cluster(&self, con: &mut redis::Connection) -> Result<bool, LiveError> {
         let info: String = redis::cmd("INFO")
             .arg("cluster")
             .query(con)
@@ -105,7 +105,7 @@ impl ServerUrl {
 
     /// A connection for commands on named keys: direct to a standalone server, routed by slot
     /// on a cluster (the URL may name any node).
-    pub fn connect(&self) -> Result<Box<dyn ConnectionLike>, LiveError> {
+    pub(crate) fn connect(&self) -> Result<Box<dyn ConnectionLike>, LiveError> {
         let mut con = self.probe()?;
         if !self.is_cluster(&mut con)? {
             return Ok(Box::new(con));
@@ -115,7 +115,7 @@ impl ServerUrl {
 
     /// Like [`connect`](Self::connect) when it is already known whether the server is a
     /// cluster node (from [`ServerUrl::topology`]): no second probe.
-    pub fn connect_to(&self, cluster: bool) -> Result<Box<dyn ConnectionLike>, LiveError> {
+    pub(crate) fn connect_to(&self, cluster: bool) -> Result<Box<dyn ConnectionLike>, LiveError> {
         if !cluster {
             return Ok(Box::new(self.probe()?));
         }
@@ -136,7 +136,7 @@ impl ServerUrl {
     /// The servers behind the URL and a connection to every primary (the server itself when
     /// standalone): a cluster's every slot must be served by a primary that answers, or the
     /// error names the slots and nodes.
-    pub fn topology(&self) -> Result<(Topology, Vec<Node>), LiveError> {
+    pub(crate) fn topology(&self) -> Result<(Topology, Vec<Node>), LiveError> {
         let topology = Topology::discover_info(self.info.clone(), timeout())?;
         let nodes = topology.connect()?;
         Ok((topology, nodes))
@@ -144,7 +144,7 @@ impl ServerUrl {
 
     /// An engine that decodes every compiled-in backend, zstd with every dictionary stored in
     /// the server's `kvcodec:dictionaries` hash.
-    pub fn reader(
+    pub(crate) fn reader(
         &self,
         con: &mut dyn ConnectionLike,
         max_decompressed_size: usize,
@@ -163,7 +163,7 @@ impl ServerUrl {
 
     /// A zstd codec at `level` that decodes with the server's dictionaries and, with
     /// `write_with`, compresses with that one.
-    pub fn zstd_codec(
+    pub(crate) fn zstd_codec(
         &self,
         con: &mut dyn ConnectionLike,
         level: i32,
@@ -184,7 +184,7 @@ impl ServerUrl {
 
 impl ServerArgs {
     /// The checked server address, credentials and TLS settings.
-    pub fn server(&self) -> Result<ServerUrl, LiveError> {
+    pub(crate) fn server(&self) -> Result<ServerUrl, LiveError> {
         ServerUrl::open(&self.url, &self.tls)
     }
 }

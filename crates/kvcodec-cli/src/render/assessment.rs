@@ -10,17 +10,17 @@ use crate::render::table::{Cell, Row, Table};
 use crate::units::human_bytes;
 
 /// `"72.3 %"`.
-pub fn percent(p: f64) -> String {
+pub(crate) fn percent(p: f64) -> String {
     format!("{p:.1} %")
 }
 
 /// `"1234.5"`, or `"12.3"`: MB/s with one decimal.
-pub fn speed(mb_s: f64) -> String {
+pub(crate) fn speed(mb_s: f64) -> String {
     format!("{mb_s:.1}")
 }
 
 /// `"best of 3 passes"`, or `"one pass"`.
-pub fn passes(n: usize) -> String {
+pub(crate) fn passes(n: usize) -> String {
     if n == 1 {
         "one pass".to_owned()
     } else {
@@ -29,13 +29,13 @@ pub fn passes(n: usize) -> String {
 }
 
 /// `"64 B–256 B"` for a band with an upper edge, `"4 KiB–∞"` without.
-pub fn band_label(lo: usize, hi: Option<usize>) -> String {
+pub(crate) fn band_label(lo: usize, hi: Option<usize>) -> String {
     let hi = hi.map_or("∞".to_owned(), |h| human_bytes(h as u64));
     format!("{}–{hi}", human_bytes(lo as u64))
 }
 
 /// `"61.0 % → 74.2 %"`: savings on the held-out values without and with the dictionary.
-pub fn dict_cell(d: &DictionaryResult) -> String {
+pub(crate) fn dict_cell(d: &DictionaryResult) -> String {
     format!(
         "{} → {}",
         percent(d.plain_savings_pct),
@@ -54,7 +54,7 @@ fn bytes(n: u64) -> Cell {
 }
 
 /// Values and bytes per kind.
-pub fn kinds(a: &Assessment) -> Table {
+pub(crate) fn kinds(a: &Assessment) -> Table {
     let mut t = Table::new(&[("kind", false), ("values", true), ("bytes", true)]);
     for k in &a.kinds {
         let cells = vec![Cell::text(k.kind), count(k.values), bytes(k.bytes)];
@@ -64,7 +64,7 @@ pub fn kinds(a: &Assessment) -> Table {
 }
 
 /// Smallest, median, 90th and 99th percentile, largest size: one row.
-pub fn percentiles(s: &SizeStats) -> Table {
+pub(crate) fn percentiles(s: &SizeStats) -> Table {
     let mut t = Table::new(&["min", "p50", "p90", "p99", "max"].map(|h| (h, true)));
     let row = [s.min, s.p50, s.p90, s.p99, s.max].map(|n| bytes(n as u64));
     t.rows.push(Row::new(row.to_vec()));
@@ -72,7 +72,7 @@ pub fn percentiles(s: &SizeStats) -> Table {
 }
 
 /// Values and bytes per size bucket.
-pub fn buckets(s: &SizeStats) -> Table {
+pub(crate) fn buckets(s: &SizeStats) -> Table {
     let mut t = Table::new(&[("size", false), ("values", true), ("bytes", true)]);
     for b in &s.buckets {
         let cells = vec![Cell::text(b.label.clone()), count(b.values), bytes(b.bytes)];
@@ -83,7 +83,7 @@ pub fn buckets(s: &SizeStats) -> Table {
 
 /// One row per candidate (in `a.candidates` order), the recommended one highlighted, each in
 /// its backend's series; the dictionary column only when a candidate has dictionary figures.
-pub fn candidates(a: &Assessment) -> Table {
+pub(crate) fn candidates(a: &Assessment) -> Table {
     let with_dict = a.candidates.iter().any(|c| c.dictionary.is_some());
     let mut columns = vec![
         ("codec", false),
@@ -124,7 +124,7 @@ pub fn candidates(a: &Assessment) -> Table {
 
 /// The recommended codec's savings per size band, the band starting at the recommended
 /// minimum size highlighted.
-pub fn bands(r: &Recommendation) -> Table {
+pub(crate) fn bands(r: &Recommendation) -> Table {
     let mut t = Table::new(&[
         ("size", false),
         ("values", true),
@@ -146,7 +146,7 @@ pub fn bands(r: &Recommendation) -> Table {
 }
 
 /// One sentence on the trained dictionary of `a`, or why there is none.
-pub fn dictionary_line(a: &Assessment) -> Option<String> {
+pub(crate) fn dictionary_line(a: &Assessment) -> Option<String> {
     if let Some(note) = &a.dictionary_note {
         return Some(note.clone());
     }

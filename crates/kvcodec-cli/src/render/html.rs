@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use crate::render::table::Table;
 
 /// Escapes text for HTML and SVG.
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -15,7 +15,7 @@ pub fn esc(s: &str) -> String {
 
 /// Appends `t` as an HTML table: numeric columns right-aligned (class `n`), highlighted rows
 /// in class `best`.
-pub fn table(out: &mut String, t: &Table) {
+pub(crate) fn table(out: &mut String, t: &Table) {
     let class = |i: usize| {
         if t.numeric.get(i).copied().unwrap_or(false) {
             " class=\"n\""

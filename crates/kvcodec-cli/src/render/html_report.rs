@@ -18,7 +18,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.best{background:
 code{background:#f2f2f2;padding:0 .3em;border-radius:3px}";
 
 /// The report page.
-pub fn render(a: &Assessment) -> String {
+pub(crate) fn render(a: &Assessment) -> String {
     let mut out = String::new();
     let r = &a.recommendation;
     let s = &a.sizes;

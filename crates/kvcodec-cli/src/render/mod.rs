@@ -16,9 +16,9 @@
 //! HTML, and [`svg`] draws charts from the numbers behind its cells. [`text_report`] and
 //! [`html_report`] put the tables in order with the sentences between them.
 
-pub mod assessment;
-pub mod html;
-pub mod html_report;
-pub mod svg;
-pub mod table;
-pub mod text_report;
+pub(crate) mod assessment;
+pub(crate) mod html;
+pub(crate) mod html_report;
+pub(crate) mod svg;
+pub(crate) mod table;
+pub(crate) mod text_report;

@@ -76,7 +76,7 @@ fn value(row: &Row, col: usize) -> f64 {
 
 /// Bar chart of values per size bucket: one bar per row of `buckets`, labelled by its column
 /// `label`, as high as its column `count`.
-pub fn histogram(buckets: &Table, label: &str, count: &str) -> String {
+pub(crate) fn histogram(buckets: &Table, label: &str, count: &str) -> String {
     let (label, count) = (buckets.column(label), buckets.column(count));
     let mut out = String::new();
     open(&mut out, "Values per size bucket");
@@ -145,20 +145,20 @@ fn place_label(placed: &mut Vec<(f64, f64, f64)>, x: f64, y: f64, label: &str) -
 /// The columns a [`scatter`] plots: each point is a row, named by column `label`, at column
 /// `x` (a speed, log scale) across and column `y` (savings, percent) up.
 #[derive(Debug, Clone, Copy)]
-pub struct Axes<'a> {
+pub(crate) struct Axes<'a> {
     /// Header of the column naming the point.
-    pub label: &'a str,
+    pub(crate) label: &'a str,
     /// Header of the column plotted across.
-    pub x: &'a str,
+    pub(crate) x: &'a str,
     /// Header of the column plotted up.
-    pub y: &'a str,
+    pub(crate) y: &'a str,
     /// Words for the x axis (`"compress speed"`).
-    pub x_label: &'a str,
+    pub(crate) x_label: &'a str,
 }
 
 /// Savings (y) against a speed (x, log scale) per row of `candidates`, one colour per series
 /// (backend); highlighted rows (the recommended codec) are ringed.
-pub fn scatter(candidates: &Table, axes: Axes<'_>) -> String {
+pub(crate) fn scatter(candidates: &Table, axes: Axes<'_>) -> String {
     let x_label = axes.x_label;
     let (label, x_col, y_col) = (
         candidates.column(axes.label),

@@ -5,16 +5,16 @@
 
 /// One cell: the text shown, and the number behind it when there is one.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Cell {
+pub(crate) struct Cell {
     /// As shown (`"72.3 %"`, `"1.5 KiB"`).
-    pub text: String,
+    pub(crate) text: String,
     /// The figure the text shows, unrounded (what charts plot).
-    pub value: Option<f64>,
+    pub(crate) value: Option<f64>,
 }
 
 impl Cell {
     /// A cell of text only.
-    pub fn text(text: impl Into<String>) -> Self {
+    pub(crate) fn text(text: impl Into<String>) -> Self {
         Cell {
             text: text.into(),
             value: None,
@@ -22,7 +22,7 @@ impl Cell {
     }
 
     /// A cell showing `text` for the figure `value`.
-    pub fn number(text: impl Into<String>, value: f64) -> Self {
+    pub(crate) fn number(text: impl Into<String>, value: f64) -> Self {
         Cell {
             text: text.into(),
             value: Some(value),
@@ -32,19 +32,19 @@ impl Cell {
 
 /// One row.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row {
+pub(crate) struct Row {
     /// One cell per column.
-    pub cells: Vec<Cell>,
+    pub(crate) cells: Vec<Cell>,
     /// Stands out (the recommended codec, the chosen size band): a bold row in HTML, a ringed
     /// point in a chart; text tables show no difference.
-    pub highlight: bool,
+    pub(crate) highlight: bool,
     /// The series the row belongs to (a backend name): one colour per series in charts.
-    pub series: Option<&'static str>,
+    pub(crate) series: Option<&'static str>,
 }
 
 impl Row {
     /// A plain row of `cells`.
-    pub fn new(cells: Vec<Cell>) -> Self {
+    pub(crate) fn new(cells: Vec<Cell>) -> Self {
         Row {
             cells,
             highlight: false,
@@ -55,18 +55,18 @@ impl Row {
 
 /// Headers, alignments and rows.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Table {
+pub(crate) struct Table {
     /// Column headers.
-    pub headers: Vec<&'static str>,
+    pub(crate) headers: Vec<&'static str>,
     /// `true` for the columns of numbers: right-aligned in text and HTML.
-    pub numeric: Vec<bool>,
+    pub(crate) numeric: Vec<bool>,
     /// The rows, in order.
-    pub rows: Vec<Row>,
+    pub(crate) rows: Vec<Row>,
 }
 
 impl Table {
     /// An empty table with these `(header, numeric)` columns.
-    pub fn new(columns: &[(&'static str, bool)]) -> Self {
+    pub(crate) fn new(columns: &[(&'static str, bool)]) -> Self {
         Table {
             headers: columns.iter().map(|(h, _)| *h).collect(),
             numeric: columns.iter().map(|(_, n)| *n).collect(),
@@ -79,7 +79,7 @@ impl Table {
     /// # Panics
     ///
     /// If there is none: the caller names columns of a table it built.
-    pub fn column(&self, header: &str) -> usize {
+    pub(crate) fn column(&self, header: &str) -> usize {
         self.headers
             .iter()
             .position(|h| *h == header)
@@ -88,7 +88,7 @@ impl Table {
 
     /// The table with one more column: `cells`, one per row in order (rows left without one
     /// get an empty cell).
-    pub fn with_column(
+    pub(crate) fn with_column(
         mut self,
         header: &'static str,
         numeric: bool,
@@ -106,7 +106,7 @@ impl Table {
 
     /// The table laid out for a terminal: every line indented by two spaces, columns two
     /// spaces apart, numeric columns right-aligned. Widths count characters, not bytes.
-    pub fn to_text(&self) -> String {
+    pub(crate) fn to_text(&self) -> String {
         let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
         for row in &self.rows {
             for (w, cell) in widths.iter_mut().zip(&row.cells) {

@@ -9,7 +9,7 @@ use crate::render::table::Cell;
 use crate::units::human_bytes;
 
 /// The full plain-text report.
-pub fn render(a: &Assessment) -> String {
+pub(crate) fn render(a: &Assessment) -> String {
     let mut out = String::new();
     let s = &a.sizes;
     let _ = writeln!(out, "kvcodec assess: {}", a.source);

@@ -11,18 +11,18 @@ use std::sync::{Arc, OnceLock};
 
 /// Exit code of a run stopped by a signal: 128 + SIGINT, as a shell reports it (the second
 /// signal exits with it at once; `crate::error::EXIT_STOPPED` is this code).
-pub const EXIT_CODE: u8 = 130;
+pub(crate) const EXIT_CODE: u8 = 130;
 
 /// The signal handler cannot be installed.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot install the Ctrl-C handler: {0}")]
-pub struct InterruptError(ctrlc::Error);
+pub(crate) struct InterruptError(ctrlc::Error);
 
 static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
 static SIGNALS: AtomicUsize = AtomicUsize::new(0);
 
 /// The process-wide stop flag, cleared, with the signal handler installed on first use.
-pub fn stop_flag() -> Result<Arc<AtomicBool>, InterruptError> {
+pub(crate) fn stop_flag() -> Result<Arc<AtomicBool>, InterruptError> {
     if let Some(flag) = FLAG.get() {
         flag.store(false, Ordering::SeqCst);
         SIGNALS.store(0, Ordering::SeqCst);

@@ -22,6 +22,6 @@
 //! signal handler's two lines, are the only output written outside `crate::commands`, because
 //! they happen while the job runs (on its threads, or on the handler's).
 
-pub mod interrupt;
-pub mod progress;
-pub mod summary;
+pub(crate) mod interrupt;
+pub(crate) mod progress;
+pub(crate) mod summary;

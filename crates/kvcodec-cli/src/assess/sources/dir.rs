@@ -8,14 +8,14 @@ use crate::files::{self, Unreadable};
 
 /// Every regular file of one directory (not recursive), one value per file, by name order.
 #[derive(Debug)]
-pub struct DirSource {
+pub(crate) struct DirSource {
     dir: PathBuf,
     files: std::vec::IntoIter<PathBuf>,
 }
 
 impl DirSource {
     /// Lists `dir`; fails if it cannot be read or is not a directory.
-    pub fn open(dir: &Path) -> Result<Self, Unreadable> {
+    pub(crate) fn open(dir: &Path) -> Result<Self, Unreadable> {
         let unreadable = || Unreadable::of("directory", dir);
         let entries = std::fs::read_dir(dir).map_err(unreadable())?;
         let mut files = Vec::new();

@@ -21,10 +21,10 @@ use crate::live::error::LiveError;
 use crate::live::server::ServerUrl;
 
 /// Largest decoded value read into a sample.
-pub const MAX_VALUE: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_VALUE: usize = 64 * 1024 * 1024;
 
 /// Values of a live server, as a [`ValueSource`].
-pub struct LiveSource {
+pub(crate) struct LiveSource {
     description: String,
     walkers: Vec<Walker>,
     turn: usize,
@@ -87,7 +87,7 @@ impl Visit for Sampler {
 impl LiveSource {
     /// Connects to every primary of `server`; samples at most `limit` values of keys matching
     /// `pattern`, `count` keys per SCAN call.
-    pub fn open(
+    pub(crate) fn open(
         server: &ServerUrl,
         pattern: Option<String>,
         limit: usize,

@@ -10,9 +10,9 @@
 //!    [`ValueSource::warnings`] for what the caller should tell the user (values left out).
 //! 3. Pass it to [`Corpus::gather`]; everything after that is source-agnostic.
 
-pub mod builtin;
-pub mod dir;
-pub mod live;
+pub(crate) mod builtin;
+pub(crate) mod dir;
+pub(crate) mod live;
 
 use kvcodec_redis::migrate::MigrateError;
 
@@ -20,16 +20,16 @@ use crate::files::Unreadable;
 
 /// One value to assess, with a label saying what kind of value it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sample {
+pub(crate) struct Sample {
     /// What the value is (`"json-api"`, `"file"`, …), for the per-kind summary.
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// The plain value.
-    pub bytes: Vec<u8>,
+    pub(crate) bytes: Vec<u8>,
 }
 
 /// Why a source yields no more values.
 #[derive(Debug, thiserror::Error)]
-pub enum SourceError {
+pub(crate) enum SourceError {
     /// A file or directory of a directory source cannot be read.
     #[error(transparent)]
     Unreadable(#[from] Unreadable),
@@ -42,7 +42,7 @@ pub enum SourceError {
 }
 
 /// A stream of values to assess.
-pub trait ValueSource: Iterator<Item = Result<Sample, SourceError>> {
+pub(crate) trait ValueSource: Iterator<Item = Result<Sample, SourceError>> {
     /// One line saying where the values come from.
     fn describe(&self) -> String;
 
@@ -55,20 +55,20 @@ pub trait ValueSource: Iterator<Item = Result<Sample, SourceError>> {
 
 /// The values of a source, held in memory so every candidate sees the same ones.
 #[derive(Debug, Clone)]
-pub struct Corpus {
+pub(crate) struct Corpus {
     /// [`ValueSource::describe`] of the source.
-    pub source: String,
+    pub(crate) source: String,
     /// The values, in source order.
-    pub samples: Vec<Sample>,
+    pub(crate) samples: Vec<Sample>,
     /// [`ValueSource::warnings`] of the source, for the command to print.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 impl Corpus {
     /// Every value of `source`, none being fine (`dict train`: the trainer says how many it
     /// needs; `assess` prints the warnings, then checks [`non_empty`](Self::non_empty)); the
     /// first error stops it.
-    pub fn gather(mut source: impl ValueSource) -> Result<Self, SourceError> {
+    pub(crate) fn gather(mut source: impl ValueSource) -> Result<Self, SourceError> {
         let description = source.describe();
         let samples = source.by_ref().collect::<Result<Vec<_>, _>>()?;
         Ok(Corpus {
@@ -79,7 +79,7 @@ impl Corpus {
     }
 
     /// The corpus, or [`SourceError::Empty`] if it has no values.
-    pub fn non_empty(self) -> Result<Self, SourceError> {
+    pub(crate) fn non_empty(self) -> Result<Self, SourceError> {
         if self.samples.is_empty() {
             return Err(SourceError::Empty(self.source));
         }
@@ -87,17 +87,17 @@ impl Corpus {
     }
 
     /// Total plain bytes.
-    pub fn total_bytes(&self) -> u64 {
+    pub(crate) fn total_bytes(&self) -> u64 {
         self.samples.iter().map(|s| s.bytes.len() as u64).sum()
     }
 
     /// The values' lengths, in source order.
-    pub fn lengths(&self) -> Vec<usize> {
+    pub(crate) fn lengths(&self) -> Vec<usize> {
         self.samples.iter().map(|s| s.bytes.len()).collect()
     }
 
     /// `(kind, values, bytes)` per kind, in order of first appearance.
-    pub fn kinds(&self) -> Vec<(&'static str, usize, u64)> {
+    pub(crate) fn kinds(&self) -> Vec<(&'static str, usize, u64)> {
         let mut kinds: Vec<(&'static str, usize, u64)> = Vec::new();
         for s in &self.samples {
             let len = s.bytes.len() as u64;

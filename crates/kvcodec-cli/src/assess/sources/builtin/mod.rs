@@ -19,28 +19,28 @@
 
 mod json;
 mod non_json;
-pub mod rng;
+pub(crate) mod rng;
 mod words;
 
 use self::rng::Rng;
 use crate::assess::sources::{Sample, SourceError, ValueSource};
 
 /// The seed of the built-in corpus.
-pub const DEFAULT_SEED: u64 = 0x6b76_636f_6465_6321; // "kvcodec!"
+pub(crate) const DEFAULT_SEED: u64 = 0x6b76_636f_6465_6321; // "kvcodec!"
 
 /// One kind of value in the built-in corpus.
 #[derive(Debug, Clone, Copy)]
-pub struct Kind {
+pub(crate) struct Kind {
     /// Label used in reports.
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// How many values of this kind.
-    pub count: usize,
+    pub(crate) count: usize,
     /// Generates one value.
-    pub generate: fn(&mut Rng) -> Vec<u8>,
+    pub(crate) generate: fn(&mut Rng) -> Vec<u8>,
 }
 
 /// The built-in mix (see the module docs).
-pub const MIX: [Kind; 6] = [
+pub(crate) const MIX: [Kind; 6] = [
     Kind {
         name: "json-api",
         count: 120,
@@ -75,7 +75,7 @@ pub const MIX: [Kind; 6] = [
 
 /// The built-in corpus as a [`ValueSource`]: the kinds of [`MIX`] one after another.
 #[derive(Debug, Clone)]
-pub struct Builtin {
+pub(crate) struct Builtin {
     seed: u64,
     kind: usize,
     done: usize,
@@ -84,7 +84,7 @@ pub struct Builtin {
 
 impl Builtin {
     /// The corpus for `seed` ([`DEFAULT_SEED`] for the documented one).
-    pub fn new(seed: u64) -> Self {
+    pub(crate) fn new(seed: u64) -> Self {
         Builtin {
             seed,
             kind: 0,
@@ -134,7 +134,7 @@ impl ValueSource for Builtin {
 
 /// The documented built-in corpus, collected (for tests).
 #[cfg(test)]
-pub fn builtin() -> crate::assess::sources::Corpus {
+pub(crate) fn builtin() -> crate::assess::sources::Corpus {
     let source = Builtin::new(DEFAULT_SEED);
     crate::assess::sources::Corpus {
         source: source.describe(),
