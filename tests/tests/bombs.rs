@@ -10,6 +10,7 @@
 //! libzstd's own `malloc` calls (its decompression context and window buffer), which are made
 //! by C code, once per pooled context, and bounded by the frame's window size, not by the
 //! declared or decoded length.
+#![allow(unsafe_code)] // a counting global allocator: the only way to see allocation sizes
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

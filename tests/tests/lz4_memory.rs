@@ -3,7 +3,7 @@
 //! buffer and the stored form. A counting allocator records live and peak bytes; its own test
 //! binary with one test, so nothing else allocates meanwhile. kvcodec-lz4 on liblz4 only (its
 //! default): the lz4_flex build zero-fills a larger worst-case buffer.
-
+#![allow(unsafe_code)] // a counting global allocator: the only way to see allocation sizes
 #![cfg(feature = "liblz4")]
 
 use std::alloc::{GlobalAlloc, Layout, System};

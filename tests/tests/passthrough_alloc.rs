@@ -12,6 +12,7 @@
 //! Each engine is used once before measuring: the first value an engine counts in a process
 //! may initialise process-wide state once (the process-wide counters, `tracing` call sites).
 //! The claim is about every value after that.
+#![allow(unsafe_code)] // a counting global allocator: the only way to see allocation sizes
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::borrow::Cow;

@@ -1,5 +1,3 @@
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 //! The `kvcodec` operator tool, as a library: the binary (`src/main.rs`) only parses the
 //! command line and calls [`commands::run`].
 //!

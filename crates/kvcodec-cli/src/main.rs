@@ -1,4 +1,3 @@
-#![forbid(unsafe_code)]
 //! `kvcodec`: encode, decode and inspect kvcodec/GLIDE values; assess codecs on your data.
 //!
 //! Every error is one line on stderr, `kvcodec: error: …`; exit codes are 0 on success,

@@ -1,5 +1,3 @@
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 //! Deflate backend for kvcodec (id `0x04`, kvcodec only: GLIDE does not read it).
 //!
 //! # Getting started

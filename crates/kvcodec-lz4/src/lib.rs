@@ -1,6 +1,3 @@
-#![cfg_attr(not(feature = "liblz4"), forbid(unsafe_code))]
-#![cfg_attr(feature = "liblz4", deny(unsafe_code))]
-#![warn(missing_docs)]
 //! LZ4 backend for kvcodec, byte-compatible with Valkey GLIDE's `lz4` backend (id `0x02`).
 //!
 //! # Getting started

@@ -5,29 +5,15 @@ use kvcodec::codec::DecodeBound;
 use kvcodec::{Codec, Engine, OnCorrupt};
 use kvcodec_lz4::{BACKEND, Implementation, Lz4Codec};
 
-fn hex(s: &str) -> Vec<u8> {
-    let s: String = s.split_whitespace().collect();
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
+use kvcodec::vectors::GLIDE;
 
-/// `(original, stored value written by GLIDE)`.
+/// `(original, stored value written by GLIDE)` of GLIDE's lz4 vectors.
 fn vectors() -> Vec<(Vec<u8>, Vec<u8>)> {
-    vec![
-        (
-            vec![b'a'; 100],
-            hex("0001020002 64000000 1f6101004b506161616161"),
-        ),
-        (
-            b"The quick brown fox jumps over the lazy dog. ".repeat(4),
-            hex(
-                "0001020002 b4000000 ff1e54686520717569636b2062726f776e20666f78206a756d7073\
-                 206f76657220746865206c617a7920646f672e202d006f50646f672e20",
-            ),
-        ),
-    ]
+    GLIDE
+        .iter()
+        .map(|v| (v.original(), v.stored()))
+        .filter(|(_, stored)| stored.starts_with(&[0, 1, 2, 0, 2]))
+        .collect()
 }
 
 fn implementations() -> Vec<Implementation> {

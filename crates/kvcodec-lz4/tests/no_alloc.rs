@@ -1,6 +1,7 @@
 //! The engine refuses a payload declaring 4 GiB without a large allocation: a counting
 //! allocator records the largest allocation made while decoding. (Its own test binary, so
 //! no other test allocates meanwhile.)
+#![allow(unsafe_code)] // a counting global allocator: the only way to see allocation sizes
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};

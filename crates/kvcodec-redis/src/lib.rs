@@ -1,6 +1,4 @@
-#![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
-#![warn(missing_docs)]
 //! Transparent kvcodec compression for redis-rs connections.
 //!
 //! # Getting started

@@ -1,5 +1,3 @@
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 //! Snappy backend for kvcodec (id `0x03`, kvcodec only: GLIDE does not read it).
 //!
 //! # Getting started

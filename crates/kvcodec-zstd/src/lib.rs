@@ -1,5 +1,3 @@
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 //! zstd for kvcodec: GLIDE-compatible frames, reused contexts, trained dictionaries.
 //!
 //! # Getting started

@@ -11,7 +11,7 @@ use kvcodec::{Codec, CodecId, Engine, Error, OnCorrupt, decode_with_limit};
 use kvcodec_zstd::ZstdCodec;
 
 /// `b"a" * 100` at level 3, as stored by GLIDE 2.6.0.
-const GLIDE_A100: &str = "0001020001 28b52ffd0058450000106161 01003f012c";
+const GLIDE_A100: &str = kvcodec::vectors::GLIDE[0].stored_hex;
 
 fn engine_with_limit(limit: usize) -> Engine {
     Engine::builder()

@@ -1,6 +1,4 @@
-#![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
-#![warn(missing_docs)]
 //! Transparent, GLIDE-compatible compression of Redis and Valkey values.
 //!
 //! # Getting started
@@ -100,6 +98,7 @@ pub mod pool;
 mod registry;
 mod timing;
 mod value_types;
+pub mod vectors;
 
 pub use backend::Backend;
 pub use builder::EngineBuilder;

@@ -17,18 +17,8 @@ pub const ALL: [&Backend; 4] = [
 /// `(backend name, header id)` of every backend, in id order.
 pub const IDS: [(&str, u8); 4] = [("zstd", 1), ("lz4", 2), ("snappy", 3), ("deflate", 4)];
 
-/// Bytes from hex digits; whitespace is ignored.
-pub fn hex(s: &str) -> Vec<u8> {
-    let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    assert!(
-        digits.len().is_multiple_of(2),
-        "odd number of hex digits in {s:?}"
-    );
-    digits
-        .chunks(2)
-        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap())
-        .collect()
-}
+#[allow(unused_imports)] // not every test binary that includes this module decodes hex
+pub use kvcodec::vectors::hex;
 
 /// `header(version, id)` + `payload`.
 pub fn with_header(version: u8, id: u8, payload: &[u8]) -> Vec<u8> {
@@ -68,26 +58,16 @@ pub struct Vector {
     pub original: Vec<u8>,
 }
 
-/// GLIDE 2.6.0's vectors: zstd `a`×100, lz4 `a`×100, lz4 "quick brown fox"×4.
+/// GLIDE 2.6.0's compressed vectors ([`kvcodec::vectors::GLIDE`]): zstd `a`×100, lz4
+/// `a`×100, lz4 "quick brown fox"×4.
 pub fn glide_vectors() -> [Vector; 3] {
-    [
+    let v = |i: usize| {
+        let g = &kvcodec::vectors::GLIDE[i];
         Vector {
-            what: "a*100 zstd level 3",
-            stored: hex("0001020001 28b52ffd0058450000106161 01003f012c"),
-            original: b"a".repeat(100),
-        },
-        Vector {
-            what: "a*100 lz4 level 0",
-            stored: hex("0001020002 64000000 1f6101004b506161616161"),
-            original: b"a".repeat(100),
-        },
-        Vector {
-            what: "quick brown fox *4 lz4",
-            stored: hex(
-                "0001020002 b4000000 ff1e54686520717569636b2062726f776e20666f78206a756d7073206f7665\
-                 7220746865206c617a7920646f672e202d006f50646f672e20",
-            ),
-            original: b"The quick brown fox jumps over the lazy dog. ".repeat(4),
-        },
-    ]
+            what: g.what,
+            stored: g.stored(),
+            original: g.original(),
+        }
+    };
+    [v(0), v(1), v(2)]
 }

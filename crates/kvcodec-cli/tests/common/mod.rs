@@ -11,6 +11,7 @@ pub fn bin() -> std::ffi::OsString {
     std::env::var_os("KVCODEC_TEST_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_kvcodec").into())
 }
 
+/// Runs `kvcodec args…` with `stdin` as its input.
 pub fn kvcodec(args: &[&str], stdin: &[u8]) -> Output {
     kvcodec_env(args, stdin, &[])
 }
@@ -35,6 +36,7 @@ pub fn kvcodec_env(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Output 
     child.wait_with_output().expect("wait for kvcodec")
 }
 
+/// Runs `kvcodec args…`, asserts success, returns standard output.
 pub fn ok(args: &[&str], stdin: &[u8]) -> Vec<u8> {
     let out = kvcodec(args, stdin);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -56,14 +58,10 @@ pub fn fails(args: &[&str], stdin: &[u8], code: i32, needle: &str) {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
-pub fn hex(s: &str) -> Vec<u8> {
-    let s: String = s.split_whitespace().collect();
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
+#[allow(unused_imports)] // not every test binary that includes this module decodes hex
+pub use kvcodec::vectors::hex;
 
+/// Parses `bytes` as JSON.
 pub fn json(bytes: &[u8]) -> serde_json::Value {
     serde_json::from_slice(bytes).expect("valid JSON")
 }

@@ -21,20 +21,14 @@ fn noisy_lookalike(seed: u64) -> Vec<u8> {
     v
 }
 
-fn hex(s: &str) -> Vec<u8> {
-    let s: String = s.split_whitespace().collect();
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
+use kvcodec::vectors::hex;
 
 /// Valid compressed values small enough to be below the minimum size, and edge cases.
 fn valid_lookalikes() -> Vec<Vec<u8>> {
     vec![
         // GLIDE's lz4 and zstd vectors of b"a" * 100 (20 and 22 bytes).
-        hex("0001020002 64000000 1f6101004b506161616161"),
-        hex("0001020001 28b52ffd0058450000106161 01003f012c"),
+        kvcodec::vectors::GLIDE[1].stored(),
+        kvcodec::vectors::GLIDE[0].stored(),
         // A 26-byte valid lz4 value (of b"abcdefgh" * 3 + b"ab", by python-lz4).
         hex("0001020002 1a000000 8961626364656667680800506667686162"),
         vec![0x00, 0x01, 0x02, 0x00, 0x01], // the bare header

@@ -7,13 +7,7 @@ use redis::Commands;
 
 use crate::{engine, is_compressed, raw_get};
 
-fn hex(s: &str) -> Vec<u8> {
-    let s: String = s.split_whitespace().collect();
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
+use kvcodec::vectors::hex;
 
 fn mixed_clients(kind: ServerKind) {
     let server = Server::start(kind);
@@ -67,21 +61,10 @@ fn mixed_clients(kind: ServerKind) {
     assert_eq!(raw_get(&mut plain, "off:doc"), doc);
 
     // GLIDE-written values (from the shared format facts), stored raw, are decoded.
-    let vectors = [
-        (
-            "0001020001 28b52ffd0058450000106161 01003f012c",
-            b"a".repeat(100),
-        ),
-        (
-            "0001020002 64000000 1f6101004b506161616161",
-            b"a".repeat(100),
-        ),
-        (
-            "0001020002 b4000000 ff1e54686520717569636b2062726f776e20666f78206a756d7073206f76657220746865206c617a7920646f672e202d006f50646f672e20",
-            b"The quick brown fox jumps over the lazy dog. ".repeat(4),
-        ),
-        ("68656c6c6f", b"hello".to_vec()),
-    ];
+    let vectors: Vec<(&str, Vec<u8>)> = kvcodec::vectors::GLIDE
+        .iter()
+        .map(|v| (v.stored_hex, v.original()))
+        .collect();
     for (i, (stored, original)) in vectors.iter().enumerate() {
         let key = format!("glide:{i}");
         let _: () = plain.set(&key, hex(stored)).unwrap();

@@ -165,15 +165,20 @@ pub fn sum(a: &BTreeMap<String, u64>, b: &BTreeMap<String, u64>) -> BTreeMap<Str
 /// One sample of the Prometheus text format.
 #[derive(Debug, Clone)]
 pub struct Sample {
+    /// Metric name.
     pub name: String,
+    /// Its labels.
     pub labels: BTreeMap<String, String>,
+    /// Its value.
     pub value: f64,
 }
 
 /// A parsed `/metrics` page.
 #[derive(Debug)]
 pub struct Scrape {
+    /// The page as served.
     pub text: String,
+    /// Every sample on it.
     pub samples: Vec<Sample>,
     /// Metric families from the `# TYPE` lines, with their type.
     pub types: BTreeMap<String, String>,

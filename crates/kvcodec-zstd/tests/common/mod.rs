@@ -44,14 +44,8 @@ pub fn record(i: u64) -> Vec<u8> {
     s.into_bytes()
 }
 
-/// Decodes a hex string, ignoring spaces.
-pub fn unhex(s: &str) -> Vec<u8> {
-    let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    digits
-        .chunks(2)
-        .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
-        .collect()
-}
+#[allow(unused_imports)] // not every test binary that includes this module decodes hex
+pub use kvcodec::vectors::hex as unhex;
 
 /// A trained dictionary for [`record`]s (samples `0..2000`).
 pub fn record_dictionary() -> Vec<u8> {
