@@ -5,65 +5,108 @@
 //! the backend's own range, and a backend that takes no level refuses one.
 
 use std::fmt;
-use std::sync::Arc;
 
-use kvcodec::{Backend, Codec, CodecId, Config, Engine, OnCorrupt};
+use kvcodec::{Backend, CodecId, Config, Engine, OnCorrupt};
 
-use crate::error::CliError;
+/// A codec spec that does not parse, or one the backend refuses to build.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SpecError {
+    /// No compiled-in backend has this name.
+    #[error("unknown codec `{name}` in codec spec {spec:?}: expected one of {expected}")]
+    UnknownCodec {
+        /// The name given.
+        name: String,
+        /// The whole spec, as given.
+        spec: String,
+        /// The names of the compiled-in backends, comma-separated.
+        expected: String,
+    },
+    /// The level is not an integer.
+    #[error("bad level `{level}` in codec spec {spec:?}: expected an integer")]
+    BadLevel {
+        /// The level given.
+        level: String,
+        /// The spec, trimmed.
+        spec: String,
+    },
+    /// The spec and `--level` name different levels.
+    #[error("conflicting levels for {backend}: {given} in the codec spec, {level} from --level")]
+    ConflictingLevels {
+        /// The backend.
+        backend: &'static str,
+        /// The level of the spec.
+        given: i32,
+        /// The level of `--level`.
+        level: i32,
+    },
+    /// A level for a backend that takes none.
+    #[error("{backend} takes no level, found level {level}")]
+    NoLevels {
+        /// The backend.
+        backend: &'static str,
+        /// The level given.
+        level: i32,
+    },
+    /// A level outside the backend's range.
+    #[error("level {level} is out of range for {backend}: expected {min}..={max}")]
+    LevelOutOfRange {
+        /// The backend.
+        backend: &'static str,
+        /// The level given.
+        level: i32,
+        /// The backend's lowest level.
+        min: i32,
+        /// The backend's highest level.
+        max: i32,
+    },
+    /// The codec or engine does not build.
+    #[error(transparent)]
+    Build(#[from] kvcodec::Error),
+}
 
 /// Every backend this binary decodes and can write with, GLIDE's two first.
-pub static ALL: [&Backend; 4] = [
+pub(crate) static ALL: [&Backend; 4] = [
     &kvcodec_zstd::BACKEND,
     &kvcodec_lz4::BACKEND,
     &kvcodec_snappy::BACKEND,
     &kvcodec_deflate::BACKEND,
 ];
 
-/// [`ALL`] as a slice, the form [`Config::build`] takes.
-pub fn all() -> &'static [&'static Backend] {
-    &ALL
-}
-
 /// The compiled-in backend for a header codec id.
-pub fn by_id(id: CodecId) -> Option<&'static Backend> {
+pub(crate) fn by_id(id: CodecId) -> Option<&'static Backend> {
     ALL.iter().copied().find(|b| b.id == id)
 }
 
 /// `true` for the backends Valkey GLIDE can read (zstd and lz4).
-pub fn is_glide_compatible(backend: &Backend) -> bool {
+pub(crate) fn is_glide_compatible(backend: &Backend) -> bool {
     backend.id == CodecId::ZSTD || backend.id == CodecId::LZ4
 }
 
 /// An engine that decodes every compiled-in backend (it writes with zstd, unused by readers).
-pub fn reader(max_decompressed_size: usize, on_corrupt: OnCorrupt) -> Result<Engine, CliError> {
+pub fn reader(max_decompressed_size: usize, on_corrupt: OnCorrupt) -> Result<Engine, SpecError> {
     let config = Config {
         enabled: true,
         max_decompressed_size,
         on_corrupt,
         ..Config::default()
     };
-    config
-        .build(all())
-        .map_err(|e| CliError::usage(e.to_string()))
+    Ok(config.build(&ALL)?)
 }
 
 /// A backend and an optional level, parsed from `name[:level]`.
 #[derive(Clone, Copy)]
 pub struct CodecSpec {
     /// The backend to write with.
-    pub backend: &'static Backend,
+    pub(crate) backend: &'static Backend,
     /// The level given, already checked against the backend's range; `None` for its default.
-    pub level: Option<i32>,
+    pub(crate) level: Option<i32>,
 }
 
 impl CodecSpec {
     /// Parses `name[:level]` against the compiled-in backends.
-    pub fn parse(spec: &str) -> Result<Self, CliError> {
-        Self::parse_in(spec, all())
-    }
-
-    /// Parses `name[:level]` against `backends`.
-    pub fn parse_in(spec: &str, backends: &[&'static Backend]) -> Result<Self, CliError> {
+    pub fn parse(spec: &str) -> Result<Self, SpecError> {
+        let backends = &ALL;
         let trimmed = spec.trim();
         let (name, level) = match trimmed.split_once(':') {
             Some((name, level)) => (name.trim(), Some(level.trim())),
@@ -75,10 +118,11 @@ impl CodecSpec {
             .find(|b| b.name.eq_ignore_ascii_case(name))
             .ok_or_else(|| {
                 let names: Vec<_> = backends.iter().map(|b| b.name).collect();
-                CliError::usage(format!(
-                    "unknown codec `{name}` in codec spec {spec:?}: expected one of {}",
-                    names.join(", ")
-                ))
+                SpecError::UnknownCodec {
+                    name: name.to_owned(),
+                    spec: spec.to_owned(),
+                    expected: names.join(", "),
+                }
             })?;
         let spec = CodecSpec {
             backend,
@@ -87,10 +131,9 @@ impl CodecSpec {
         match level {
             None => Ok(spec),
             Some(raw) => {
-                let level = raw.parse::<i32>().map_err(|_| {
-                    CliError::usage(format!(
-                        "bad level `{raw}` in codec spec {trimmed:?}: expected an integer"
-                    ))
+                let level = raw.parse::<i32>().map_err(|_| SpecError::BadLevel {
+                    level: raw.to_owned(),
+                    spec: trimmed.to_owned(),
                 })?;
                 spec.with_level(level)
             }
@@ -99,24 +142,25 @@ impl CodecSpec {
 
     /// Sets the level (from `--level`), checked against the backend's range. A spec that
     /// already names a different level is an error.
-    pub fn with_level(self, level: i32) -> Result<Self, CliError> {
-        let name = self.backend.name;
+    pub(crate) fn with_level(self, level: i32) -> Result<Self, SpecError> {
+        let backend = self.backend.name;
         if let Some(given) = self.level
             && given != level
         {
-            return Err(CliError::usage(format!(
-                "conflicting levels for {name}: {given} in the codec spec, {level} from --level"
-            )));
+            return Err(SpecError::ConflictingLevels {
+                backend,
+                given,
+                level,
+            });
         }
         match &self.backend.levels {
-            None => Err(CliError::usage(format!(
-                "{name} takes no level, found level {level}"
-            ))),
-            Some(range) if !range.contains(&level) => Err(CliError::usage(format!(
-                "level {level} is out of range for {name}: expected {}..={}",
-                range.start(),
-                range.end()
-            ))),
+            None => Err(SpecError::NoLevels { backend, level }),
+            Some(range) if !range.contains(&level) => Err(SpecError::LevelOutOfRange {
+                backend,
+                level,
+                min: *range.start(),
+                max: *range.end(),
+            }),
             Some(_) => Ok(CodecSpec {
                 level: Some(level),
                 ..self
@@ -125,22 +169,15 @@ impl CodecSpec {
     }
 
     /// The level the codec runs at: the one given, or the backend's default.
-    pub fn effective_level(&self) -> Option<i32> {
+    pub(crate) fn effective_level(&self) -> Option<i32> {
         self.backend
             .levels
             .as_ref()
             .map(|_| self.level.unwrap_or(self.backend.default_level))
     }
 
-    /// The codec this spec describes.
-    pub fn codec(&self) -> Result<Arc<dyn Codec>, CliError> {
-        self.backend
-            .codec(self.level)
-            .map_err(|e| CliError::usage(e.to_string()))
-    }
-
     /// The GLIDE-style config writing with this spec and `min_compression_size`.
-    pub fn config(&self, min_compression_size: usize) -> Config {
+    pub(crate) fn config(&self, min_compression_size: usize) -> Config {
         Config {
             enabled: true,
             backend: self.backend.name.to_owned(),
@@ -152,10 +189,8 @@ impl CodecSpec {
 
     /// An engine writing with this spec (GLIDE's write policy at `min_compression_size`)
     /// and decoding every compiled-in backend.
-    pub fn engine(&self, min_compression_size: usize) -> Result<Engine, CliError> {
-        self.config(min_compression_size)
-            .build(all())
-            .map_err(|e| CliError::usage(e.to_string()))
+    pub fn engine(&self, min_compression_size: usize) -> Result<Engine, SpecError> {
+        Ok(self.config(min_compression_size).build(&ALL)?)
     }
 }
 
@@ -175,7 +210,7 @@ impl fmt::Debug for CodecSpec {
 }
 
 /// The candidates `assess` measures unless `--levels` names others.
-pub const DEFAULT_CANDIDATES: [&str; 8] = [
+pub(crate) const DEFAULT_CANDIDATES: [&str; 8] = [
     "zstd:1",
     "zstd:3",
     "zstd:9",
@@ -191,7 +226,7 @@ mod tests {
     use super::*;
 
     fn parse_err(spec: &str) -> String {
-        CodecSpec::parse(spec).unwrap_err().message
+        CodecSpec::parse(spec).unwrap_err().to_string()
     }
 
     #[test]
@@ -245,7 +280,7 @@ mod tests {
             .unwrap()
             .with_level(9)
             .unwrap_err();
-        assert!(e.message.contains("conflicting levels"), "{e}");
+        assert!(e.to_string().contains("conflicting levels"), "{e}");
     }
 
     #[test]

@@ -20,47 +20,74 @@
 //! kvcodec dict train --url redis://cache:6379 --out users.dict && kvcodec dict push users.dict --url …
 //! ```
 //!
-//! # Modules
+//! # Library surface
 //!
-//! - [`backends`]: the compiled-in backends and codec specs (`zstd:3`).
-//! - [`source`] and [`corpus`]: where `assess` gets values ([`source::ValueSource`] is the
-//!   seam for new sources), and the deterministic built-in corpus.
-//! - [`assess`] and [`recommend`]: the measurements and the recommendation rule.
-//! - [`text`], [`report`] ([`svg`]): plain-text and HTML renderings.
-//! - [`server`], [`key`], [`live_source`]: talking to a live server — checked URLs, cluster
-//!   connections, one key's value, sampled values for `assess --url`.
-//! - [`dictionary`]: what a trained zstd dictionary saves on held-out values.
-//! - [`job`], [`checkpoint_file`], [`interrupt`], [`progress`], [`run_report`]: the engines and
-//!   checks, checkpoint file, stop flag, progress bar and summary of `migrate`, `rollback` and
-//!   `verify` (the job itself
-//!   — topology, walk, checkpoint, verification — is `kvcodec_redis::migrate`).
-//! - [`commands`]: one module per subcommand.
+//! Three public modules: [`commands`] (the command line, [`commands::Cli`], and
+//! [`commands::run`]), [`error`] ([`CliError`] and the exit codes), and [`backends`] (codec
+//! specs and a reader of every compiled-in backend, which the integration tests use to check
+//! what the binary wrote). Everything else is crate-private.
+//!
+//! # Module map
+//!
+//! Arrows point down only: commands use the domain folders, domain folders use the shared
+//! utilities, nothing imports upwards (the import graph has no cycles).
+//!
+//! ```text
+//! main.rs ─▶ commands/             thin glue: clap arguments, checks, printing
+//!              cli.rs                Cli, its subcommands, clap errors on one line
+//!              io.rs                 input file/stdin, output, JSON, warnings, --min-size
+//!              job.rs                migrate/rollback/verify: option checks, engines, "not verified"
+//!              encode decode inspect get assess migrate verify dict completions
+//!            │
+//!            ▼
+//!            error.rs              CliError; every domain error → exit code, in one place
+//!            │
+//!            ▼
+//!   assess/                        measure + recommend (pure) + sources
+//!     mod.rs                         the pipeline (assess(), recommend_on()), Assessment
+//!     measure.rs                     every candidate through a real engine
+//!     recommend.rs                   the rule: pure functions over measurements
+//!     dictionary.rs                  a zstd dictionary trained on half, measured on half
+//!     stats.rs                       size percentiles and buckets
+//!     error.rs                       AssessError
+//!     sources/                       ValueSource, Corpus, SourceError
+//!       builtin/ dir.rs live.rs        built-in corpus, a directory, a live server
+//!   render/                        one table model → text, HTML, SVG
+//!     table.rs                       Table/Row/Cell, laid out as text
+//!     assessment.rs                  an Assessment as tables (the only column decisions)
+//!     html.rs svg.rs                 tables as HTML and as charts
+//!     text_report.rs html_report.rs  the two reports
+//!   live/                          live-server access
+//!     args.rs                        --url, TLS, REDISCLI_AUTH, password redaction
+//!     server.rs                      ServerUrl: connections, topology, reader, timeout
+//!     key.rs                         one key's stored value (string, hash field, list element)
+//!     checkpoint.rs                  the default checkpoint file of a run
+//!     error.rs                       LiveError
+//!   run/                           run plumbing of migrate, rollback, verify
+//!     progress.rs interrupt.rs summary.rs
+//!   inspection.rs                  what a stored value is
+//!            │
+//!            ▼
+//! backends.rs  units.rs  files.rs  shared utilities: codec specs, number formats, file reads
+//! ```
+//!
+//! The jobs themselves — topology, walk, checkpoint, verification of `migrate`, `rollback`
+//! and `verify` — are `kvcodec_redis::migrate`.
 //!
 //! Errors are [`error::CliError`]s: one line, printed as `kvcodec: error: …`, exit code 2 for
 //! bad usage or input and 1 for failures while running, 3 for a keyspace not in the promised
 //! state, 4 for a key that does not exist; a migration stopped by a signal exits 130.
 
-pub mod assess;
 pub mod backends;
-pub mod checkpoint_file;
 pub mod commands;
-pub mod corpus;
-pub mod dictionary;
 pub mod error;
-pub mod interrupt;
-pub mod job;
-pub mod key;
-pub mod live_source;
-pub mod progress;
-pub mod recommend;
-pub mod report;
-pub mod rng;
-pub mod run_report;
-pub mod server;
-pub mod server_args;
-pub mod source;
-pub mod stats;
-pub mod svg;
-pub mod text;
+
+mod assess;
+mod files;
+mod inspection;
+mod live;
+mod render;
+mod run;
+mod units;
 
 pub use error::CliError;

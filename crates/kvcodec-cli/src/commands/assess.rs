@@ -3,85 +3,78 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use crate::assess::dictionary::DEFAULT_DICT_SIZE;
+use crate::assess::sources::builtin::{Builtin, DEFAULT_SEED};
+use crate::assess::sources::dir::DirSource;
+use crate::assess::sources::{Corpus, ValueSource};
 use crate::assess::{AssessOptions, assess};
 use crate::backends::{CodecSpec, DEFAULT_CANDIDATES};
-use crate::commands::{check_min_size, write_out};
-use crate::corpus::{Builtin, DEFAULT_SEED};
-use crate::dictionary::DEFAULT_DICT_SIZE;
+use crate::commands::io::{check_min_size, json, live_source, warn, write_out};
 use crate::error::CliError;
-use crate::live_source::LiveSource;
-use crate::server::ServerUrl;
-use crate::server_args::TlsArgs;
-use crate::source::{Corpus, DirSource};
-use crate::{report, text};
+use crate::live::args::TlsArgs;
+use crate::render::{html_report, text_report};
 
 /// Arguments of `kvcodec assess`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct AssessArgs {
+pub(crate) struct AssessArgs {
     /// Assess the files of this directory, one value per file (default: the built-in
     /// synthetic corpus).
     #[arg(long, value_name = "PATH", conflicts_with = "url")]
-    pub dir: Option<PathBuf>,
+    pub(crate) dir: Option<PathBuf>,
     /// Assess values sampled from this server (`redis://host:port[/db]`; any node of a
     /// cluster: every primary is sampled): strings, hash values and list elements, via SCAN,
     /// HSCAN and LRANGE (never KEYS). Compressed values are decoded first.
     #[arg(long, value_name = "URL")]
-    pub url: Option<String>,
+    pub(crate) url: Option<String>,
     /// With `--url`: only keys matching this glob pattern (SCAN MATCH).
     #[arg(long = "match", value_name = "PATTERN", requires = "url")]
-    pub pattern: Option<String>,
+    pub(crate) pattern: Option<String>,
     /// TLS for a `rediss://` `--url`.
     #[command(flatten)]
-    pub tls: TlsArgs,
+    pub(crate) tls: TlsArgs,
     /// With `--url`: stop after this many values.
     #[arg(long, value_name = "N", default_value_t = 10_000, requires = "url")]
-    pub sample: usize,
+    pub(crate) sample: usize,
     /// Largest zstd dictionary to train (on half the values) and measure (on the other half).
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_DICT_SIZE)]
-    pub dict_size: usize,
+    pub(crate) dict_size: usize,
     /// Do not train or measure a zstd dictionary.
     #[arg(long)]
-    pub no_dictionary: bool,
+    pub(crate) no_dictionary: bool,
     /// Print JSON instead of the text tables.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Also write a self-contained HTML report (tables and SVG charts) to this file.
     #[arg(long, value_name = "FILE.html")]
-    pub report: Option<PathBuf>,
+    pub(crate) report: Option<PathBuf>,
     /// `min_compression_size` of the candidates (the recommendation picks its own).
     #[arg(long, value_name = "BYTES", default_value_t = kvcodec::DEFAULT_MIN_COMPRESSION_SIZE)]
-    pub min_size: usize,
+    pub(crate) min_size: usize,
     /// Candidate codec specs, comma-separated.
     #[arg(long, value_name = "SPECS", value_delimiter = ',', default_values_t = DEFAULT_CANDIDATES.map(String::from))]
-    pub levels: Vec<String>,
+    pub(crate) levels: Vec<String>,
     /// Timed passes per candidate; the fastest counts.
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
-    pub passes: u16,
+    pub(crate) passes: u16,
 }
 
 impl AssessArgs {
     /// The corpus named by the arguments.
-    pub fn corpus(&self) -> Result<Corpus, CliError> {
+    pub(crate) fn corpus(&self) -> Result<Corpus, CliError> {
         match (&self.dir, &self.url) {
-            (Some(dir), _) => Corpus::collect(DirSource::open(dir)?),
-            (None, Some(url)) => {
-                if self.sample == 0 {
-                    return Err(CliError::usage("--sample 0: expected at least 1 value"));
-                }
-                let server = ServerUrl::open(url, &self.tls)?;
-                Corpus::collect(LiveSource::open(
-                    &server,
-                    self.pattern.clone(),
-                    self.sample,
-                    100,
-                )?)
-            }
-            (None, None) => Corpus::collect(Builtin::new(DEFAULT_SEED)),
+            (Some(dir), _) => collect(DirSource::open(dir)?),
+            (None, Some(url)) => collect(live_source(
+                url,
+                &self.tls,
+                self.pattern.clone(),
+                self.sample,
+            )?),
+            (None, None) => collect(Builtin::new(DEFAULT_SEED)),
         }
     }
 
     /// The options named by the arguments.
-    pub fn options(&self) -> Result<AssessOptions, CliError> {
+    pub(crate) fn options(&self) -> Result<AssessOptions, CliError> {
         check_min_size(self.min_size)?;
         let candidates = self
             .levels
@@ -103,21 +96,27 @@ impl AssessArgs {
     }
 }
 
+/// Every value of `source`, its warnings printed; an empty source is an error.
+fn collect(source: impl ValueSource) -> Result<Corpus, CliError> {
+    let corpus = Corpus::gather(source)?;
+    warn(&corpus.warnings);
+    Ok(corpus.non_empty()?)
+}
+
 /// Measures, prints, and writes the report if asked.
-pub fn run(args: &AssessArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub(crate) fn run(args: &AssessArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let options = args.options()?;
     let corpus = args.corpus()?;
     let assessment = assess(&corpus, &options)?;
     if let Some(path) = &args.report {
-        report::write(path, &assessment)?;
+        std::fs::write(path, html_report::render(&assessment)).map_err(|e| {
+            CliError::failure(format!("cannot write report `{}`: {e}", path.display()))
+        })?;
     }
     let rendered = if args.json {
-        let mut s = serde_json::to_string_pretty(&assessment)
-            .map_err(|e| CliError::failure(format!("cannot format JSON: {e}")))?;
-        s.push('\n');
-        s
+        json(&assessment)?
     } else {
-        let mut s = text::render(&assessment);
+        let mut s = text_report::render(&assessment);
         if let Some(path) = &args.report {
             s.push_str(&format!("\nReport written to {}\n", path.display()));
         }

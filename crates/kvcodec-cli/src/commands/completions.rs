@@ -3,33 +3,36 @@
 
 use std::io::Write;
 
-use clap::CommandFactory;
 use clap_complete::Shell;
 
-use crate::commands::Cli;
+use crate::commands::io::write_out;
 use crate::error::CliError;
 
 /// Arguments of `kvcodec completions`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell: bash, zsh, fish, elvish or powershell.
     #[arg(value_name = "SHELL")]
-    pub shell: Shell,
+    pub(crate) shell: Shell,
 }
 
-/// Writes the completion script for `args.shell`.
-pub fn run(args: &CompletionsArgs, out: &mut dyn Write) -> Result<(), CliError> {
+/// Writes the completion script of `cli` (the whole command line) for `args.shell`.
+pub(crate) fn run(
+    args: &CompletionsArgs,
+    mut cli: clap::Command,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     let mut buf = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), "kvcodec", &mut buf);
-    crate::commands::write_out(out, &buf)
+    clap_complete::generate(args.shell, &mut cli, "kvcodec", &mut buf);
+    write_out(out, &buf)
 }
 
-/// Writes the manual page (roff) for `kvcodec`: synopsis, description, options, the
-/// subcommands with their summaries, and the exit codes (`kvcodec help COMMAND` details each).
-pub fn man(out: &mut dyn Write) -> Result<(), CliError> {
+/// Writes the manual page (roff) of `cli`: synopsis, description, options, the subcommands
+/// with their summaries, and the exit codes (`kvcodec help COMMAND` details each).
+pub(crate) fn man(cli: clap::Command, out: &mut dyn Write) -> Result<(), CliError> {
     let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command())
+    clap_mangen::Man::new(cli)
         .render(&mut buf)
         .map_err(|e| CliError::failure(format!("cannot render the manual page: {e}")))?;
-    crate::commands::write_out(out, &buf)
+    write_out(out, &buf)
 }

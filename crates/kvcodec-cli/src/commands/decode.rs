@@ -7,26 +7,26 @@ use kvcodec::OnCorrupt;
 use kvcodec::header::has_header;
 
 use crate::backends;
-use crate::commands::{Input, write_out};
+use crate::commands::io::{Input, write_out};
 use crate::error::CliError;
 
 /// Arguments of `kvcodec decode`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct DecodeArgs {
+pub(crate) struct DecodeArgs {
     /// Fail on a value that has a header but does not decode, instead of writing it as
     /// stored (GLIDE's behaviour).
     #[arg(long)]
-    pub strict: bool,
+    pub(crate) strict: bool,
     /// Largest decoded size accepted; larger values are an error.
     #[arg(long, value_name = "BYTES", default_value_t = kvcodec::DEFAULT_MAX_DECOMPRESSED_SIZE)]
-    pub max_size: usize,
+    pub(crate) max_size: usize,
     /// The stored value.
     #[command(flatten)]
-    pub input: Input,
+    pub(crate) input: Input,
 }
 
 /// Writes the decoded input to `out`; a plain input is written unchanged.
-pub fn run(args: &DecodeArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub(crate) fn run(args: &DecodeArgs, out: &mut dyn Write) -> Result<(), CliError> {
     if args.max_size == 0 {
         return Err(CliError::usage(
             "--max-size 0 is too small: expected at least 1",

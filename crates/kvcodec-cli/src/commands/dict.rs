@@ -16,26 +16,26 @@ use std::path::PathBuf;
 
 use kvcodec_redis::dictionaries;
 
-use crate::commands::write_out;
-use crate::dictionary::DEFAULT_DICT_SIZE;
+use crate::assess::dictionary::DEFAULT_DICT_SIZE;
+use crate::assess::sources::dir::DirSource;
+use crate::assess::sources::{Corpus, ValueSource};
+use crate::commands::io::{live_source, warn, write_out};
 use crate::error::CliError;
-use crate::live_source::LiveSource;
-use crate::server::ServerUrl;
-use crate::server_args::{ServerArgs, TlsArgs};
-use crate::source::{Corpus, DirSource, ValueSource};
-use crate::stats::human_bytes;
+use crate::files;
+use crate::live::args::{ServerArgs, TlsArgs};
+use crate::units::human_bytes;
 
 /// Arguments of `kvcodec dict`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct DictArgs {
+pub(crate) struct DictArgs {
     /// What to do.
     #[command(subcommand)]
-    pub command: DictCommand,
+    pub(crate) command: DictCommand,
 }
 
 /// The `dict` subcommands.
 #[derive(Debug, Clone, clap::Subcommand)]
-pub enum DictCommand {
+pub(crate) enum DictCommand {
     /// Train a zstd dictionary on values of a server or files of a directory.
     Train(TrainArgs),
     /// Store a dictionary file in the server's `kvcodec:dictionaries` hash; prints its id.
@@ -47,55 +47,55 @@ pub enum DictCommand {
 /// Arguments of `kvcodec dict train`.
 #[derive(Debug, Clone, clap::Args)]
 #[command(group = clap::ArgGroup::new("from").required(true).args(["url", "dir"]))]
-pub struct TrainArgs {
+pub(crate) struct TrainArgs {
     /// Train on values sampled from this server (strings, hash values, list elements; SCAN,
     /// never KEYS; compressed values decoded first).
     #[arg(long, value_name = "URL")]
-    pub url: Option<String>,
+    pub(crate) url: Option<String>,
     /// With `--url`: only keys matching this glob pattern.
     #[arg(long = "match", value_name = "PATTERN", requires = "url")]
-    pub pattern: Option<String>,
+    pub(crate) pattern: Option<String>,
     /// TLS for a `rediss://` `--url`.
     #[command(flatten)]
-    pub tls: TlsArgs,
+    pub(crate) tls: TlsArgs,
     /// With `--url`: sample at most this many values.
     #[arg(long, value_name = "N", default_value_t = 10_000)]
-    pub sample: usize,
+    pub(crate) sample: usize,
     /// Train on the files of this directory, one value per file.
     #[arg(long, value_name = "PATH")]
-    pub dir: Option<PathBuf>,
+    pub(crate) dir: Option<PathBuf>,
     /// Where to write the dictionary.
     #[arg(long, value_name = "FILE")]
-    pub out: PathBuf,
+    pub(crate) out: PathBuf,
     /// Largest dictionary size. zstd wants about 100 times as many sample bytes.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_DICT_SIZE)]
-    pub max_size: usize,
+    pub(crate) max_size: usize,
 }
 
 /// Arguments of `kvcodec dict push`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct PushArgs {
+pub(crate) struct PushArgs {
     /// The dictionary file (as written by `dict train` or `zstd --train`).
     #[arg(value_name = "FILE")]
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
     /// The server.
     #[command(flatten)]
-    pub server: ServerArgs,
+    pub(crate) server: ServerArgs,
 }
 
 /// Arguments of `kvcodec dict pull`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct PullArgs {
+pub(crate) struct PullArgs {
     /// The server.
     #[command(flatten)]
-    pub server: ServerArgs,
+    pub(crate) server: ServerArgs,
     /// Directory to write `<id>.dict` files to (created if missing).
     #[arg(long, value_name = "DIR")]
-    pub out_dir: PathBuf,
+    pub(crate) out_dir: PathBuf,
 }
 
 /// Runs a `dict` subcommand.
-pub fn run(args: &DictArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub(crate) fn run(args: &DictArgs, out: &mut dyn Write) -> Result<(), CliError> {
     match &args.command {
         DictCommand::Train(a) => train(a, out),
         DictCommand::Push(a) => push(a, out),
@@ -105,18 +105,12 @@ pub fn run(args: &DictArgs, out: &mut dyn Write) -> Result<(), CliError> {
 
 fn train(args: &TrainArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let corpus = match (&args.url, &args.dir) {
-        (Some(url), _) => {
-            if args.sample == 0 {
-                return Err(CliError::usage("--sample 0: expected at least 1 value"));
-            }
-            let server = ServerUrl::open(url, &args.tls)?;
-            gather(LiveSource::open(
-                &server,
-                args.pattern.clone(),
-                args.sample,
-                100,
-            )?)?
-        }
+        (Some(url), _) => gather(live_source(
+            url,
+            &args.tls,
+            args.pattern.clone(),
+            args.sample,
+        )?)?,
         (None, Some(dir)) => gather(DirSource::open(dir)?)?,
         (None, None) => return Err(CliError::usage("dict train needs --url or --dir")),
     };
@@ -141,17 +135,16 @@ fn train(args: &TrainArgs, out: &mut dyn Write) -> Result<(), CliError> {
     write_out(out, line.as_bytes())
 }
 
-/// Every value of `source`, none being fine (the trainer says how many it needs).
+/// Every value of `source`, none being fine (the trainer says how many it needs); its
+/// warnings printed.
 fn gather(source: impl ValueSource) -> Result<Corpus, CliError> {
-    Ok(Corpus {
-        source: source.describe(),
-        samples: source.collect::<Result<Vec<_>, _>>()?,
-    })
+    let corpus = Corpus::gather(source)?;
+    warn(&corpus.warnings);
+    Ok(corpus)
 }
 
 fn push(args: &PushArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let bytes =
-        std::fs::read(&args.file).map_err(|e| CliError::unreadable("file", &args.file, &e))?;
+    let bytes = files::read("file", &args.file)?;
     let not_a_dictionary = |why: String| {
         CliError::usage(format!(
             "`{}` is not a usable zstd dictionary: {why}",
@@ -177,7 +170,7 @@ fn push(args: &PushArgs, out: &mut dyn Write) -> Result<(), CliError> {
             server.addr(),
             e.detail().unwrap_or("dictionary id taken")
         )),
-        _ => server.error("cannot push the dictionary", &e),
+        _ => server.error("cannot push the dictionary", e).into(),
     })?;
     write_out(out, format!("{id}\n").as_bytes())
 }
@@ -186,7 +179,7 @@ fn pull(args: &PullArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let server = args.server.server()?;
     let mut con = server.connect()?;
     let found = dictionaries::pull(&mut *con)
-        .map_err(|e| server.error("cannot read the dictionaries", &e))?;
+        .map_err(|e| server.error("cannot read the dictionaries", e))?;
     if found.is_empty() {
         eprintln!(
             "kvcodec: no dictionaries stored in {} on {}",

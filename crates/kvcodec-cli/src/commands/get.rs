@@ -6,34 +6,34 @@ use std::io::Write;
 use kvcodec::OnCorrupt;
 use kvcodec::header::has_header;
 
-use crate::commands::write_out;
+use crate::commands::io::write_out;
 use crate::error::CliError;
-use crate::key::{self, LocationArgs};
-use crate::server_args::ServerArgs;
+use crate::live::args::ServerArgs;
+use crate::live::key::{self, LocationArgs};
 
 /// Arguments of `kvcodec get`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct GetArgs {
+pub(crate) struct GetArgs {
     /// The key.
     #[arg(value_name = "KEY")]
-    pub key: String,
+    pub(crate) key: String,
     /// The server.
     #[command(flatten)]
-    pub server: ServerArgs,
+    pub(crate) server: ServerArgs,
     /// Which value of the key (a string by default).
     #[command(flatten)]
-    pub location: LocationArgs,
+    pub(crate) location: LocationArgs,
     /// Fail on a value that has a header but does not decode, instead of writing it as
     /// stored.
     #[arg(long)]
-    pub strict: bool,
+    pub(crate) strict: bool,
     /// Largest decoded size accepted; larger values are an error.
     #[arg(long, value_name = "BYTES", default_value_t = kvcodec::DEFAULT_MAX_DECOMPRESSED_SIZE)]
-    pub max_size: usize,
+    pub(crate) max_size: usize,
 }
 
 /// Writes the decoded value to `out` (a plain value as it is stored).
-pub fn run(args: &GetArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub(crate) fn run(args: &GetArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let server = args.server.server()?;
     let mut con = server.connect()?;
     let stored = key::fetch(&server, &mut *con, &args.key, &args.location.location())?;

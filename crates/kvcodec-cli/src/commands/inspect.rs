@@ -1,238 +1,46 @@
-//! `kvcodec inspect`: what a stored value is, without changing it.
+//! `kvcodec inspect`: what a stored value is, without changing it (a file, standard input, or
+//! a live key with `--url`).
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use kvcodec::header::{HEADER_LEN, MAGIC, VERSION};
-use kvcodec::{Codec, CodecId, FailureKind, Header, decode_with_limit};
-use serde::Serialize;
+use kvcodec::OnCorrupt;
 
-use crate::backends;
-use crate::commands::{Input, write_out};
+use crate::commands::io::{Input, json, write_out};
 use crate::error::CliError;
-use crate::key::{self, LocationArgs};
-use crate::server::ServerUrl;
-use crate::server_args::TlsArgs;
-use crate::stats::human_bytes;
+use crate::inspection::{KeyInspection, inspect, inspect_with, render};
+use crate::live::args::TlsArgs;
+use crate::live::key::{self, LocationArgs};
+use crate::live::server::ServerUrl;
 
 /// Arguments of `kvcodec inspect`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct InspectArgs {
+pub(crate) struct InspectArgs {
     /// Print JSON instead of text.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Largest decoded size to attempt.
     #[arg(long, value_name = "BYTES", default_value_t = kvcodec::DEFAULT_MAX_DECOMPRESSED_SIZE)]
-    pub max_size: usize,
+    pub(crate) max_size: usize,
     /// Read the value of KEY from this server instead of a file (`redis://host:port[/db]`;
     /// any node of a cluster). zstd values written with the server's shared dictionaries
     /// decode too.
     #[arg(long, value_name = "URL")]
-    pub url: Option<String>,
+    pub(crate) url: Option<String>,
     /// TLS for a `rediss://` `--url`.
     #[command(flatten)]
-    pub tls: TlsArgs,
+    pub(crate) tls: TlsArgs,
     /// With `--url`: which value of the key.
     #[command(flatten)]
-    pub location: LocationArgs,
+    pub(crate) location: LocationArgs,
     /// File holding the stored value (default: standard input); with `--url`, the key.
     #[arg(value_name = "FILE|KEY")]
-    pub target: Option<PathBuf>,
-}
-
-/// What a stored value is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    /// No header: a plain value, read as it is.
-    Plain,
-    /// A header and a payload that decodes.
-    Compressed,
-    /// A header, but the payload does not decode.
-    Corrupt,
-    /// A header naming a codec this binary does not have.
-    UnknownCodec,
-    /// A header with a version other than 0.
-    UnsupportedVersion,
-    /// Decodes past `--max-size`.
-    TooLarge,
-}
-
-impl Status {
-    /// The kebab-case name, as in the JSON output.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Status::Plain => "plain",
-            Status::Compressed => "compressed",
-            Status::Corrupt => "corrupt",
-            Status::UnknownCodec => "unknown-codec",
-            Status::UnsupportedVersion => "unsupported-version",
-            Status::TooLarge => "too-large",
-        }
-    }
-}
-
-/// The findings of `inspect`; what `--json` prints.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Inspection {
-    /// Overall verdict.
-    pub status: Status,
-    /// `true` if the value starts with a kvcodec/GLIDE header.
-    pub header: bool,
-    /// Header version byte.
-    pub version: Option<u8>,
-    /// Header codec id.
-    pub codec_id: Option<u8>,
-    /// Codec name, when known.
-    pub codec: Option<String>,
-    /// Bytes as stored.
-    pub stored_size: usize,
-    /// Decoded size the payload declares (`None`: not declared or unreadable).
-    pub declared_size: Option<u64>,
-    /// Decoded size, when it decodes.
-    pub decoded_size: Option<usize>,
-    /// Decoded size / stored size.
-    pub ratio: Option<f64>,
-    /// Why it does not decode.
-    pub error: Option<String>,
-    /// One sentence for people.
-    pub description: String,
-}
-
-/// Inspects `stored`, decoding at most `max_size` bytes with the compiled-in backends.
-pub fn inspect(stored: &[u8], max_size: usize) -> Inspection {
-    inspect_with(stored, max_size, &|id| {
-        backends::by_id(id).and_then(|b| b.codec(None).ok())
-    })
-}
-
-/// Inspects `stored`, decoding at most `max_size` bytes with the codec `codec_for` gives for
-/// the header's id (a reader engine's registry, say, with dictionaries loaded).
-pub fn inspect_with(
-    stored: &[u8],
-    max_size: usize,
-    codec_for: &dyn Fn(CodecId) -> Option<Arc<dyn Codec>>,
-) -> Inspection {
-    let mut found = Inspection {
-        status: Status::Plain,
-        header: false,
-        version: None,
-        codec_id: None,
-        codec: None,
-        stored_size: stored.len(),
-        declared_size: None,
-        decoded_size: None,
-        ratio: None,
-        error: None,
-        description: String::new(),
-    };
-    let Some((header, payload)) = Header::parse(stored) else {
-        found.description = if stored.starts_with(&MAGIC) {
-            format!(
-                "plain value: starts like a header but is shorter than its {HEADER_LEN} bytes; read as it is"
-            )
-        } else {
-            "plain value: no kvcodec/GLIDE header (00 01 02 …); read as it is".to_owned()
-        };
-        return found;
-    };
-    found.header = true;
-    found.version = Some(header.version);
-    found.codec_id = Some(header.codec.0);
-    let backend = backends::by_id(header.codec);
-    found.codec = backend
-        .map(|b| b.name.to_owned())
-        .or(header.codec.known_name().map(str::to_owned));
-    let fail = |mut f: Inspection, status, error: String| {
-        f.description = format!("header present, but the value does not decode: {error}");
-        f.status = status;
-        f.error = Some(error);
-        f
-    };
-    if header.version != VERSION {
-        let e = format!(
-            "unsupported header version {:#04x}; expected {VERSION:#04x}",
-            header.version
-        );
-        return fail(found, Status::UnsupportedVersion, e);
-    }
-    let Some(codec) = codec_for(header.codec) else {
-        let names: Vec<_> = backends::ALL.iter().map(|b| b.id.to_string()).collect();
-        let e = format!(
-            "no codec for header codec id {}; this binary has {}",
-            header.codec,
-            names.join(", ")
-        );
-        return fail(found, Status::UnknownCodec, e);
-    };
-    found.declared_size = codec.declared_len(payload).ok().flatten();
-    match decode_with_limit(&*codec, payload, max_size) {
-        Ok(plain) => {
-            found.status = Status::Compressed;
-            found.decoded_size = Some(plain.len());
-            found.ratio = (!stored.is_empty()).then(|| plain.len() as f64 / stored.len() as f64);
-            found.description = format!(
-                "{} value: {} stored, {} decoded",
-                header.codec,
-                human_bytes(stored.len() as u64),
-                human_bytes(plain.len() as u64)
-            );
-            found
-        }
-        Err(e) if e.failure_kind() == Some(FailureKind::SizeLimit) => {
-            fail(found, Status::TooLarge, format!("{e} (raise --max-size)"))
-        }
-        Err(e) => fail(found, Status::Corrupt, e.to_string()),
-    }
-}
-
-/// `"22 bytes"` or `"20480 bytes (20 KiB)"`.
-fn size(n: u64) -> String {
-    if n < 1024 {
-        format!("{n} bytes")
-    } else {
-        format!("{n} bytes ({})", human_bytes(n))
-    }
-}
-
-/// The text form.
-pub fn render(f: &Inspection) -> String {
-    let mut lines = Vec::new();
-    let header = match f.version {
-        Some(v) => format!("yes (magic 00 01 02, version {v})"),
-        None => "no".to_owned(),
-    };
-    lines.push(("status", f.status.as_str().to_owned()));
-    lines.push(("header", header));
-    if let Some(id) = f.codec_id {
-        let name = f.codec.as_deref().unwrap_or("unknown");
-        lines.push(("codec", format!("{name} (id {id:#04x})")));
-    }
-    lines.push(("stored size", size(f.stored_size as u64)));
-    if f.header {
-        let declared = f.declared_size.map_or("not declared".to_owned(), size);
-        lines.push(("declared size", declared));
-        let decoded = f.decoded_size.map_or("-".to_owned(), |n| size(n as u64));
-        lines.push(("decoded size", decoded));
-    }
-    if let (Some(ratio), Some(decoded)) = (f.ratio, f.decoded_size) {
-        let saved = 100.0 * (1.0 - f.stored_size as f64 / decoded.max(1) as f64);
-        lines.push(("ratio", format!("{ratio:.2}x ({saved:.1} % saved)")));
-    }
-    if let Some(e) = &f.error {
-        lines.push(("error", e.clone()));
-    }
-    lines.push(("description", f.description.clone()));
-    lines
-        .iter()
-        .map(|(k, v)| format!("{:<14} {v}\n", format!("{k}:")))
-        .collect()
+    pub(crate) target: Option<PathBuf>,
 }
 
 /// Prints the inspection of the input (a file, standard input, or a key with `--url`).
-pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let (json, text) = match &args.url {
+pub(crate) fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let (as_json, as_text) = match &args.url {
         None => {
             if args.location.field.is_some() || args.location.index.is_some() {
                 return Err(CliError::usage(
@@ -243,7 +51,7 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<(), CliError> {
                 file: args.target.clone(),
             };
             let found = inspect(&input.read()?, args.max_size);
-            (to_json(&found)?, render(&found))
+            (json(&found)?, render(&found))
         }
         Some(url) => {
             let Some(key) = &args.target else {
@@ -251,49 +59,32 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<(), CliError> {
             };
             let key = key.to_string_lossy();
             let server = ServerUrl::open(url, &args.tls)?;
-            let found = key::inspect_key(&server, &key, &args.location, args.max_size)?;
-            (to_json(&found)?, found.render())
+            let found = inspect_key(&server, &key, &args.location, args.max_size)?;
+            (json(&found)?, found.render())
         }
     };
-    write_out(out, if args.json { json } else { text }.as_bytes())
+    write_out(out, if args.json { as_json } else { as_text }.as_bytes())
 }
 
-fn to_json(value: &impl Serialize) -> Result<String, CliError> {
-    let mut s = serde_json::to_string_pretty(value)
-        .map_err(|e| CliError::failure(format!("cannot format JSON: {e}")))?;
-    s.push('\n');
-    Ok(s)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn verdicts() {
-        let lz4 = [
-            0, 1, 2, 0, 2, 100, 0, 0, 0, 0x1f, 0x61, 1, 0, 0x4b, 0x50, 0x61, 0x61, 0x61, 0x61, 0x61,
-        ];
-        let found = inspect(&lz4, 1 << 20);
-        assert_eq!(
-            (found.status, found.declared_size, found.decoded_size),
-            (Status::Compressed, Some(100), Some(100))
-        );
-        assert_eq!(found.ratio, Some(5.0));
-        assert!(render(&found).contains("ratio:         5.00x (80.0 % saved)"));
-
-        let mut future = lz4;
-        future[3] = 1;
-        let found = inspect(&future, 1 << 20);
-        assert_eq!(found.status, Status::UnsupportedVersion);
-        assert!(found.error.unwrap().contains("version 0x01"));
-
-        let found = inspect(&[0, 1, 2, 0], 1 << 20);
-        assert_eq!(found.status, Status::Plain);
-        assert!(found.description.contains("shorter than its 5 bytes"));
-
-        let found = inspect(&lz4, 99);
-        assert_eq!(found.status, Status::TooLarge);
-        assert_eq!(found.status.as_str(), "too-large");
-    }
+/// `inspect KEY --url URL`: the value of `key` at `location`, inspected with every
+/// compiled-in codec and the server's zstd dictionaries, decoding at most `max_size` bytes.
+fn inspect_key(
+    server: &ServerUrl,
+    key: &str,
+    location: &LocationArgs,
+    max_size: usize,
+) -> Result<KeyInspection, CliError> {
+    let mut con = server.connect()?;
+    let location = location.location();
+    let stored = key::fetch(server, &mut *con, key, &location)?;
+    let reader = server.reader(&mut *con, max_size.max(1), OnCorrupt::Error)?;
+    let inspection = inspect_with(&stored.bytes, max_size, &|id| {
+        reader.registry().get(id).cloned()
+    });
+    Ok(KeyInspection {
+        key: key.to_owned(),
+        value: location.describe(),
+        ttl_ms: stored.ttl_ms,
+        inspection,
+    })
 }

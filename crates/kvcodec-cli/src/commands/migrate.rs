@@ -15,90 +15,90 @@ use std::sync::Arc;
 use kvcodec::Engine;
 use kvcodec_redis::migrate::{Direction, Migration, Node, Topology, ValueTypes};
 
-use crate::checkpoint_file;
-use crate::commands::write_out;
-use crate::error::CliError;
-use crate::interrupt;
-use crate::job::{
+use crate::commands::io::write_out;
+use crate::commands::job::{
     check_options, check_spec, compress_engine, decode_engine, not_verified, parse_types,
     positive_size,
 };
-use crate::progress::Progress;
-use crate::run_report::RunReport;
-use crate::server::{self, ServerUrl};
-use crate::server_args::ServerArgs;
+use crate::error::CliError;
+use crate::live::args::ServerArgs;
+use crate::live::checkpoint;
+use crate::live::server::{self, ServerUrl};
+use crate::run::interrupt;
+use crate::run::progress::Progress;
+use crate::run::summary::RunReport;
 
 /// Options shared by `migrate` and `rollback`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// The server; for a cluster, any node: every primary is walked (every slot must be
     /// served by a reachable primary).
     #[command(flatten)]
-    pub server: ServerArgs,
+    pub(crate) server: ServerArgs,
     /// Only keys matching this glob pattern (SCAN MATCH), e.g. `user:*`.
     #[arg(long = "match", value_name = "PATTERN")]
-    pub pattern: Option<String>,
+    pub(crate) pattern: Option<String>,
     /// At most this many keys per second over all primaries together (default: as fast as
     /// the servers answer; at least 0.001).
     #[arg(long, value_name = "KEYS_PER_S")]
-    pub rate: Option<f64>,
+    pub(crate) rate: Option<f64>,
     /// Count what would be rewritten; write nothing, keep no checkpoint, verify nothing.
     #[arg(long)]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     /// SCAN COUNT hint, HSCAN/LRANGE chunk, and keys between checkpoint saves.
     #[arg(long, value_name = "N", default_value_t = 100,
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    pub batch: u32,
+    pub(crate) batch: u32,
     /// Checkpoint file to save progress to and resume from. Default: a file in the current
     /// directory named after the job and server,
     /// `kvcodec-<command>-<host>_<port>-<hash>.checkpoint`. Removed when the run completes.
     #[arg(long, value_name = "FILE")]
-    pub checkpoint: Option<PathBuf>,
+    pub(crate) checkpoint: Option<PathBuf>,
     /// Print the summary as JSON.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// No progress bar (it is drawn on standard error only when that is a terminal).
     #[arg(long, short = 'q')]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 }
 
 /// Arguments of `kvcodec migrate`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct MigrateArgs {
+pub(crate) struct MigrateArgs {
     /// Codec spec to compress with: `zstd:3`, `lz4`, `snappy`, `deflate:6` (Valkey GLIDE
     /// clients read zstd and lz4 only).
     #[arg(long, value_name = "SPEC")]
-    pub to: String,
+    pub(crate) to: String,
     /// Values shorter than this stay plain (GLIDE's `min_compression_size`).
     #[arg(long, value_name = "BYTES", default_value_t = kvcodec::DEFAULT_MIN_COMPRESSION_SIZE)]
-    pub min_size: usize,
+    pub(crate) min_size: usize,
     /// Compress with this shared zstd dictionary (see `kvcodec dict push`). Every reader then
     /// needs the dictionary; GLIDE clients cannot read such values.
     #[arg(long, value_name = "ID")]
-    pub dictionary: Option<u32>,
+    pub(crate) dictionary: Option<u32>,
     /// Which values to compress: `strings` (default: what GLIDE clients read and write
     /// compressed), `hashes`, `lists`, comma-separated, or `all`.
     #[arg(long, value_name = "TYPES", default_value = "strings", value_parser = parse_types)]
-    pub types: ValueTypes,
+    pub(crate) types: ValueTypes,
     /// Scan, pacing and checkpoint options.
     #[command(flatten)]
-    pub run: RunArgs,
+    pub(crate) run: RunArgs,
 }
 
 /// Arguments of `kvcodec rollback`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct RollbackArgs {
+pub(crate) struct RollbackArgs {
     /// Largest decoded value; a larger one is left compressed and counted as `over_max_size`.
     #[arg(long, value_name = "BYTES", default_value_t = kvcodec::DEFAULT_MAX_DECOMPRESSED_SIZE,
           value_parser = positive_size)]
-    pub max_size: usize,
+    pub(crate) max_size: usize,
     /// Scan, pacing and checkpoint options.
     #[command(flatten)]
-    pub run: RunArgs,
+    pub(crate) run: RunArgs,
 }
 
 /// `kvcodec migrate`.
-pub fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub(crate) fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let server = args.run.server.server()?;
     args.run.check()?;
     let spec = check_spec(&args.to, args.min_size, args.dictionary)?;
@@ -115,7 +115,7 @@ pub fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), CliError> 
 }
 
 /// `kvcodec rollback`.
-pub fn rollback(args: &RollbackArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub(crate) fn rollback(args: &RollbackArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let server = args.run.server.server()?;
     args.run.check()?;
     let (topology, nodes) = server.topology()?;
@@ -159,7 +159,7 @@ fn execute(
         let path = args
             .checkpoint
             .clone()
-            .unwrap_or_else(|| checkpoint_file::default_path(command, server, &job));
+            .unwrap_or_else(|| checkpoint::default_path(command, server, &job));
         migration.checkpoint = Some(path);
     }
     let stop = interrupt::stop_flag()?;
@@ -170,7 +170,7 @@ fn execute(
     let progress = Arc::new(Progress::new(&label, &job, args.quiet));
     let outcome = migration.run_on(topology, nodes, stop, progress.clone());
     progress.finish();
-    let outcome = outcome.map_err(|e| server.run_error(e))?;
+    let outcome = outcome?;
     let clean = outcome.is_clean();
     let mut report = RunReport::new(
         command,

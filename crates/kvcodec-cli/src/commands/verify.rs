@@ -18,21 +18,21 @@ use std::sync::Arc;
 use kvcodec_redis::migrate::{Direction, Migration, ValueTypes};
 use serde::Serialize;
 
-use crate::commands::write_out;
-use crate::error::CliError;
-use crate::interrupt;
-use crate::job::{
+use crate::commands::io::write_out;
+use crate::commands::job::{
     check_options, check_spec, compress_engine, decode_engine, not_verified, parse_types,
     positive_size,
 };
-use crate::progress::Progress;
-use crate::run_report::verification_lines;
-use crate::server;
-use crate::server_args::ServerArgs;
+use crate::error::CliError;
+use crate::live::args::ServerArgs;
+use crate::live::server;
+use crate::run::interrupt;
+use crate::run::progress::Progress;
+use crate::run::summary::verification_lines;
 
 /// Which state to check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ExpectArg {
+pub(crate) enum ExpectArg {
     /// Nothing compressed is left (after `rollback`).
     Plain,
     /// Everything the policy would compress is compressed (after `migrate`).
@@ -41,43 +41,43 @@ pub enum ExpectArg {
 
 /// Arguments of `kvcodec verify`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct VerifyArgs {
+pub(crate) struct VerifyArgs {
     /// The server.
     #[command(flatten)]
-    pub server: ServerArgs,
+    pub(crate) server: ServerArgs,
     /// The state every value should be in.
     #[arg(long, value_enum)]
-    pub expect: ExpectArg,
+    pub(crate) expect: ExpectArg,
     /// With `--expect compressed`: the codec spec the migration used (its policy decides
     /// which plain values are fine).
     #[arg(long, value_name = "SPEC", required_if_eq("expect", "compressed"))]
-    pub to: Option<String>,
+    pub(crate) to: Option<String>,
     /// With `--expect compressed`: the migration's `--min-size`.
     #[arg(long, value_name = "BYTES", default_value_t = kvcodec::DEFAULT_MIN_COMPRESSION_SIZE)]
-    pub min_size: usize,
+    pub(crate) min_size: usize,
     /// With `--expect compressed`: the migration's `--types`.
     #[arg(long, value_name = "TYPES", default_value = "strings", value_parser = parse_types)]
-    pub types: ValueTypes,
+    pub(crate) types: ValueTypes,
     /// With `--expect plain`: the largest decoded value (as rollback's `--max-size`).
     #[arg(long, value_name = "BYTES", default_value_t = kvcodec::DEFAULT_MAX_DECOMPRESSED_SIZE,
           value_parser = positive_size)]
-    pub max_size: usize,
+    pub(crate) max_size: usize,
     /// Only keys matching this glob pattern.
     #[arg(long = "match", value_name = "PATTERN")]
-    pub pattern: Option<String>,
+    pub(crate) pattern: Option<String>,
     /// At most this many keys per second over all primaries.
     #[arg(long, value_name = "KEYS_PER_S")]
-    pub rate: Option<f64>,
+    pub(crate) rate: Option<f64>,
     /// SCAN COUNT hint and HSCAN/LRANGE chunk.
     #[arg(long, value_name = "N", default_value_t = 100,
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    pub batch: u32,
+    pub(crate) batch: u32,
     /// Print the result as JSON.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// No progress bar.
     #[arg(long, short = 'q')]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 }
 
 #[derive(Serialize)]
@@ -90,7 +90,7 @@ struct VerifyReport<'a> {
 }
 
 /// `kvcodec verify`.
-pub fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub(crate) fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let server = args.server.server()?;
     check_options(args.pattern.as_deref(), args.rate)?;
     let spec = match (args.expect, &args.to) {
@@ -125,7 +125,7 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let progress = Arc::new(Progress::new("verify", &m.job(), args.quiet));
     let result = m.verify_on(&topology, nodes, interrupt::stop_flag()?, progress.clone());
     progress.finish();
-    let Some(v) = result.map_err(|e| server.run_error(e))? else {
+    let Some(v) = result? else {
         return Err(CliError::stopped(
             "verify stopped before every value was checked",
         ));

@@ -1,9 +1,10 @@
-//! Inline SVG charts for the HTML report: no scripts, no external assets.
+//! Inline SVG charts for the HTML report, drawn from the same [`Table`]s as the text and
+//! HTML tables (the cells' values): no scripts, no external assets.
 
 use std::fmt::Write as _;
 
-use crate::assess::CandidateResult;
-use crate::stats::Bucket;
+use crate::render::html::esc;
+use crate::render::table::{Row, Table};
 
 const W: f64 = 640.0;
 const H: f64 = 300.0;
@@ -12,24 +13,15 @@ const RIGHT: f64 = 16.0;
 const TOP: f64 = 16.0;
 const BOTTOM: f64 = 48.0;
 
-/// Colours per backend, in [`crate::backends::ALL`] order; others get grey.
-fn colour(backend: &str) -> &'static str {
-    match backend {
+/// Colours per series (backend), in `crate::backends::ALL` order; others get grey.
+fn colour(series: Option<&str>) -> &'static str {
+    match series.unwrap_or("") {
         "zstd" => "#2563eb",
         "lz4" => "#16a34a",
         "snappy" => "#d97706",
         "deflate" => "#9333ea",
         _ => "#6b7280",
     }
-}
-
-/// Escapes text for HTML and SVG.
-pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 fn open(out: &mut String, title: &str) {
@@ -77,32 +69,43 @@ fn y_axis(out: &mut String, max: f64, min_step: f64, fmt: impl Fn(f64) -> String
     top
 }
 
-/// Bar chart of values per size bucket.
-pub fn histogram(buckets: &[Bucket]) -> String {
+/// The value of column `col` of `row` (0 when the cell holds no number).
+fn value(row: &Row, col: usize) -> f64 {
+    row.cells[col].value.unwrap_or(0.0)
+}
+
+/// Bar chart of values per size bucket: one bar per row of `buckets`, labelled by its column
+/// `label`, as high as its column `count`.
+pub(crate) fn histogram(buckets: &Table, label: &str, count: &str) -> String {
+    let (label, count) = (buckets.column(label), buckets.column(count));
     let mut out = String::new();
     open(&mut out, "Values per size bucket");
-    let most = buckets.iter().map(|b| b.values).max().unwrap_or(0).max(1) as f64;
+    let most = buckets
+        .rows
+        .iter()
+        .map(|b| value(b, count))
+        .fold(0.0, f64::max)
+        .max(1.0);
     let max = y_axis(&mut out, most, 1.0, |v| format!("{v:.0}"));
-    let slot = (W - LEFT - RIGHT) / buckets.len().max(1) as f64;
-    for (i, b) in buckets.iter().enumerate() {
-        let h = (H - TOP - BOTTOM) * b.values as f64 / max;
+    let slot = (W - LEFT - RIGHT) / buckets.rows.len().max(1) as f64;
+    for (i, b) in buckets.rows.iter().enumerate() {
+        let (name, values) = (&b.cells[label].text, &b.cells[count].text);
+        let h = (H - TOP - BOTTOM) * value(b, count) / max;
         let x = LEFT + slot * i as f64 + slot * 0.15;
         let y = H - BOTTOM - h;
         let _ = write!(
             out,
-            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"#2563eb\"><title>{}: {} values</title></rect>",
+            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"#2563eb\"><title>{}: {values} values</title></rect>",
             slot * 0.7,
-            esc(&b.label),
-            b.values
+            esc(name),
         );
         let cx = x + slot * 0.35;
         let _ = write!(
             out,
-            "<text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text><text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            "<text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{values}</text><text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             y - 3.0,
-            b.values,
             H - BOTTOM + 16.0,
-            esc(&b.label)
+            esc(name)
         );
     }
     let _ = write!(
@@ -139,17 +142,35 @@ fn place_label(placed: &mut Vec<(f64, f64, f64)>, x: f64, y: f64, label: &str) -
     (x + dx, y + dy)
 }
 
-/// Savings (y) against a speed (x, log scale) per candidate, one colour per backend; the
-/// recommended codec is ringed.
-pub fn scatter(
-    candidates: &[CandidateResult],
-    speed: fn(&CandidateResult) -> f64,
-    x_label: &str,
-    recommended: &str,
-) -> String {
+/// The columns a [`scatter`] plots: each point is a row, named by column `label`, at column
+/// `x` (a speed, log scale) across and column `y` (savings, percent) up.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Axes<'a> {
+    /// Header of the column naming the point.
+    pub(crate) label: &'a str,
+    /// Header of the column plotted across.
+    pub(crate) x: &'a str,
+    /// Header of the column plotted up.
+    pub(crate) y: &'a str,
+    /// Words for the x axis (`"compress speed"`).
+    pub(crate) x_label: &'a str,
+}
+
+/// Savings (y) against a speed (x, log scale) per row of `candidates`, one colour per series
+/// (backend); highlighted rows (the recommended codec) are ringed.
+pub(crate) fn scatter(candidates: &Table, axes: Axes<'_>) -> String {
+    let x_label = axes.x_label;
+    let (label, x_col, y_col) = (
+        candidates.column(axes.label),
+        candidates.column(axes.x),
+        candidates.column(axes.y),
+    );
+    let speed = |c: &Row| value(c, x_col);
+    let savings = |c: &Row| value(c, y_col);
+    let candidates = &candidates.rows;
     let mut out = String::new();
     open(&mut out, &format!("Savings against {x_label}"));
-    let max_savings = candidates.iter().map(|c| c.savings_pct).fold(0.0, f64::max);
+    let max_savings = candidates.iter().map(savings).fold(0.0, f64::max);
     let y_max = y_axis(&mut out, max_savings.clamp(1.0, 100.0), 1.0, |v| {
         format!("{v:.0} %")
     });
@@ -173,9 +194,10 @@ pub fn scatter(
     }
     let mut placed: Vec<(f64, f64, f64)> = Vec::new();
     for c in candidates {
-        let (x, y) = (x_of(speed(c)), y_of(c.savings_pct));
-        let fill = colour(c.backend);
-        if c.codec == recommended {
+        let codec = &c.cells[label].text;
+        let (x, y) = (x_of(speed(c)), y_of(savings(c)));
+        let fill = colour(c.series);
+        if c.highlight {
             let _ = write!(
                 out,
                 "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"10\" fill=\"none\" stroke=\"#111\" stroke-width=\"2\"/>"
@@ -184,15 +206,15 @@ pub fn scatter(
         let _ = write!(
             out,
             "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"{fill}\"><title>{}: {:.1} % saved, {:.1} MB/s</title></circle>",
-            esc(&c.codec),
-            c.savings_pct,
+            esc(codec),
+            savings(c),
             speed(c),
         );
-        let (lx, ly) = place_label(&mut placed, x, y, &c.codec);
+        let (lx, ly) = place_label(&mut placed, x, y, codec);
         let _ = write!(
             out,
             "<text x=\"{lx:.1}\" y=\"{ly:.1}\" fill=\"{fill}\">{}</text>",
-            esc(&c.codec)
+            esc(codec)
         );
     }
     let _ = write!(
@@ -229,18 +251,11 @@ mod tests {
     }
 
     #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            esc("<a href=\"x\">&'"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
-        );
-    }
-
-    #[test]
     fn histogram_has_one_bar_per_bucket() {
-        let buckets = crate::stats::SizeStats::of(&[1, 100, 1000, 5000]).buckets;
-        let svg = histogram(&buckets);
+        let sizes = crate::assess::stats::SizeStats::of(&[1, 100, 1000, 5000]);
+        let buckets = crate::render::assessment::buckets(&sizes);
+        let svg = histogram(&buckets, "size", "values");
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-        assert_eq!(svg.matches("<rect").count(), buckets.len());
+        assert_eq!(svg.matches("<rect").count(), buckets.rows.len());
     }
 }

@@ -1,8 +1,8 @@
 //! Vocabulary and formatting helpers shared by the corpus generators.
 
-use crate::rng::Rng;
+use super::rng::Rng;
 
-pub const FIRST: [&str; 32] = [
+pub(crate) const FIRST: [&str; 32] = [
     "Alice",
     "Bruno",
     "Chloé",
@@ -37,7 +37,7 @@ pub const FIRST: [&str; 32] = [
     "Fatima",
 ];
 
-pub const LAST: [&str; 32] = [
+pub(crate) const LAST: [&str; 32] = [
     "Smith",
     "Martin",
     "García",
@@ -72,7 +72,7 @@ pub const LAST: [&str; 32] = [
     "Andersen",
 ];
 
-pub const CITIES: [&str; 20] = [
+pub(crate) const CITIES: [&str; 20] = [
     "Lyon",
     "Berlin",
     "Osaka",
@@ -95,11 +95,11 @@ pub const CITIES: [&str; 20] = [
     "Cairo",
 ];
 
-pub const COUNTRIES: [&str; 12] = [
+pub(crate) const COUNTRIES: [&str; 12] = [
     "FR", "DE", "JP", "CA", "BR", "KE", "PL", "US", "PT", "KR", "IN", "IE",
 ];
 
-pub const ADJECTIVES: [&str; 24] = [
+pub(crate) const ADJECTIVES: [&str; 24] = [
     "compact",
     "wireless",
     "ergonomic",
@@ -126,7 +126,7 @@ pub const ADJECTIVES: [&str; 24] = [
     "ceramic",
 ];
 
-pub const NOUNS: [&str; 24] = [
+pub(crate) const NOUNS: [&str; 24] = [
     "kettle",
     "backpack",
     "lamp",
@@ -153,12 +153,12 @@ pub const NOUNS: [&str; 24] = [
     "scarf",
 ];
 
-pub const VERBS: [&str; 16] = [
+pub(crate) const VERBS: [&str; 16] = [
     "ships", "arrives", "fits", "works", "charges", "folds", "lasts", "cleans", "pairs", "stacks",
     "connects", "heats", "cools", "locks", "glows", "packs",
 ];
 
-pub const TAGS: [&str; 16] = [
+pub(crate) const TAGS: [&str; 16] = [
     "new",
     "sale",
     "eco",
@@ -177,7 +177,7 @@ pub const TAGS: [&str; 16] = [
     "clearance",
 ];
 
-pub const STATUSES: [&str; 6] = [
+pub(crate) const STATUSES: [&str; 6] = [
     "pending",
     "paid",
     "shipped",
@@ -186,9 +186,9 @@ pub const STATUSES: [&str; 6] = [
     "refunded",
 ];
 
-pub const ROLES: [&str; 5] = ["viewer", "editor", "admin", "billing", "support"];
+pub(crate) const ROLES: [&str; 5] = ["viewer", "editor", "admin", "billing", "support"];
 
-pub const PATHS: [&str; 10] = [
+pub(crate) const PATHS: [&str; 10] = [
     "/api/v1/users",
     "/api/v1/orders",
     "/api/v2/products",
@@ -201,7 +201,7 @@ pub const PATHS: [&str; 10] = [
     "/api/v2/recommendations",
 ];
 
-pub const USER_AGENTS: [&str; 5] = [
+pub(crate) const USER_AGENTS: [&str; 5] = [
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36",
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
     "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
@@ -210,12 +210,12 @@ pub const USER_AGENTS: [&str; 5] = [
 ];
 
 /// `"Alice Smith"`.
-pub fn full_name(r: &mut Rng) -> String {
+pub(crate) fn full_name(r: &mut Rng) -> String {
     format!("{} {}", r.pick(&FIRST), r.pick(&LAST))
 }
 
 /// A lowercase email derived from a name.
-pub fn email(r: &mut Rng, name: &str) -> String {
+pub(crate) fn email(r: &mut Rng, name: &str) -> String {
     let local: String = name
         .chars()
         .map(|c| {
@@ -232,12 +232,12 @@ pub fn email(r: &mut Rng, name: &str) -> String {
 }
 
 /// `"wireless kettle"`.
-pub fn product(r: &mut Rng) -> String {
+pub(crate) fn product(r: &mut Rng) -> String {
     format!("{} {}", r.pick(&ADJECTIVES), r.pick(&NOUNS))
 }
 
 /// A short sentence of vocabulary words.
-pub fn sentence(r: &mut Rng) -> String {
+pub(crate) fn sentence(r: &mut Rng) -> String {
     let mut s = format!(
         "The {} {} {}",
         product(r),
@@ -256,12 +256,12 @@ pub fn sentence(r: &mut Rng) -> String {
 }
 
 /// Seconds since the Unix epoch somewhere in 2023–2024.
-pub fn epoch(r: &mut Rng) -> u64 {
+pub(crate) fn epoch(r: &mut Rng) -> u64 {
     1_672_531_200 + r.below(2 * 365 * 86_400)
 }
 
 /// `2024-05-01T12:34:56.789Z` for `secs` since the epoch.
-pub fn iso8601(secs: u64, millis: u64) -> String {
+pub(crate) fn iso8601(secs: u64, millis: u64) -> String {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     // Civil-from-days (Howard Hinnant's algorithm).

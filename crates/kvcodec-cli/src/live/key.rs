@@ -2,28 +2,24 @@
 //! (`--field`) or a list element (`--index`), read as stored.
 
 use redis::ConnectionLike;
-use serde::Serialize;
 
-use kvcodec::OnCorrupt;
-
-use crate::commands::inspect::{Inspection, inspect_with, render};
-use crate::error::CliError;
-use crate::server::ServerUrl;
+use crate::live::error::LiveError;
+use crate::live::server::ServerUrl;
 
 /// Which value of a key to read.
 #[derive(Debug, Clone, Default, clap::Args)]
-pub struct LocationArgs {
+pub(crate) struct LocationArgs {
     /// Read this field of a hash key.
     #[arg(long, value_name = "F", conflicts_with = "index")]
-    pub field: Option<String>,
+    pub(crate) field: Option<String>,
     /// Read the element at this index of a list key (negative counts from the end).
     #[arg(long, value_name = "I", allow_negative_numbers = true)]
-    pub index: Option<i64>,
+    pub(crate) index: Option<i64>,
 }
 
 impl LocationArgs {
     /// The location named.
-    pub fn location(&self) -> Location {
+    pub(crate) fn location(&self) -> Location {
         match (&self.field, self.index) {
             (Some(f), _) => Location::Field(f.clone()),
             (None, Some(i)) => Location::Index(i),
@@ -34,7 +30,7 @@ impl LocationArgs {
 
 /// Which value of a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Location {
+pub(crate) enum Location {
     /// The key is a string.
     String,
     /// A field of a hash.
@@ -45,7 +41,7 @@ pub enum Location {
 
 impl Location {
     /// `"string"`, `"hash field `f`"`, `"list element 3"`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Location::String => "string".to_owned(),
             Location::Field(f) => format!("hash field `{f}`"),
@@ -78,28 +74,28 @@ impl Location {
 
 /// A value as stored, with where it was and the key's TTL.
 #[derive(Debug, Clone)]
-pub struct Stored {
+pub(crate) struct Stored {
     /// The bytes as stored.
-    pub bytes: Vec<u8>,
+    pub(crate) bytes: Vec<u8>,
     /// The key's time to live in milliseconds; `None` without expiry.
-    pub ttl_ms: Option<i64>,
+    pub(crate) ttl_ms: Option<i64>,
 }
 
-/// Reads the value of `key` at `location`. A missing key, field or element is a not-found
-/// error ([`crate::error::EXIT_NOT_FOUND`]) naming it; a key of another type a usage error.
-pub fn fetch(
+/// Reads the value of `key` at `location`. A missing key, field or element is
+/// [`LiveError::NotFound`] naming it; a key of another type [`LiveError::WrongType`].
+pub(crate) fn fetch(
     server: &ServerUrl,
     con: &mut dyn ConnectionLike,
     key: &str,
     location: &Location,
-) -> Result<Stored, CliError> {
-    let fail = |e: redis::RedisError| server.error(&format!("reading key `{key}`"), &e);
+) -> Result<Stored, LiveError> {
+    let fail = |e: redis::RedisError| server.error(&format!("reading key `{key}`"), e);
     let kind: String = redis::cmd("TYPE").arg(key).query(con).map_err(fail)?;
     if kind == "none" {
-        return Err(CliError::not_found(format!("key `{key}` does not exist")));
+        return Err(LiveError::NotFound(format!("key `{key}` does not exist")));
     }
     if let Some(message) = location.mismatch(key, &kind) {
-        return Err(CliError::usage(message));
+        return Err(LiveError::WrongType(message));
     }
     let value: Option<Vec<u8>> = match location {
         Location::String => redis::cmd("GET").arg(key).query(con),
@@ -116,67 +112,12 @@ pub fn fetch(
                 format!("list `{key}` has no element at index {i}: it has {len}")
             }
         };
-        return Err(CliError::not_found(missing));
+        return Err(LiveError::NotFound(missing));
     };
     let ttl: i64 = redis::cmd("PTTL").arg(key).query(con).map_err(fail)?;
     Ok(Stored {
         bytes,
         ttl_ms: (ttl >= 0).then_some(ttl),
-    })
-}
-
-/// `inspect KEY --url`: the offline inspection plus where the value lives.
-#[derive(Debug, Clone, Serialize)]
-pub struct KeyInspection {
-    /// The key.
-    pub key: String,
-    /// `"string"`, `"hash field `f`"`, `"list element 3"`.
-    pub value: String,
-    /// The key's TTL in milliseconds (`None`: no expiry).
-    pub ttl_ms: Option<i64>,
-    /// What the stored value is.
-    #[serde(flatten)]
-    pub inspection: Inspection,
-}
-
-impl KeyInspection {
-    /// The text form: key, value, TTL, then the offline inspection's lines.
-    pub fn render(&self) -> String {
-        let ttl = self
-            .ttl_ms
-            .map_or("none".to_owned(), |ms| format!("{ms} ms"));
-        format!(
-            "{:<14} {}\n{:<14} {}\n{:<14} {ttl}\n{}",
-            "key:",
-            self.key,
-            "value:",
-            self.value,
-            "ttl:",
-            render(&self.inspection)
-        )
-    }
-}
-
-/// `inspect KEY --url URL`: the value of `key` at `location`, inspected with every
-/// compiled-in codec and the server's zstd dictionaries, decoding at most `max_size` bytes.
-pub fn inspect_key(
-    server: &ServerUrl,
-    key: &str,
-    location: &LocationArgs,
-    max_size: usize,
-) -> Result<KeyInspection, CliError> {
-    let mut con = server.connect()?;
-    let location = location.location();
-    let stored = fetch(server, &mut *con, key, &location)?;
-    let reader = server.reader(&mut *con, max_size.max(1), OnCorrupt::Error)?;
-    let inspection = inspect_with(&stored.bytes, max_size, &|id| {
-        reader.registry().get(id).cloned()
-    });
-    Ok(KeyInspection {
-        key: key.to_owned(),
-        value: location.describe(),
-        ttl_ms: stored.ttl_ms,
-        inspection,
     })
 }
 

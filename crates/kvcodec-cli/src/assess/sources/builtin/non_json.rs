@@ -1,10 +1,10 @@
 //! Non-JSON values: HTML fragments, log lines, short tokens, already-compressed binary.
 
+use super::rng::Rng;
 use super::words::{self, PATHS, TAGS, USER_AGENTS};
-use crate::rng::Rng;
 
 /// A cached HTML fragment (product cards) of about `lo..=hi` bytes.
-pub fn html(r: &mut Rng, lo: usize, hi: usize) -> Vec<u8> {
+pub(crate) fn html(r: &mut Rng, lo: usize, hi: usize) -> Vec<u8> {
     let target = r.log_uniform(lo, hi);
     let mut out = format!(
         "<section class=\"product-grid\" data-page=\"{}\" data-request=\"{}\">\n",
@@ -75,7 +75,7 @@ fn log_line(r: &mut Rng, secs: u64) -> String {
 }
 
 /// A batch of 1–20 log lines (as kept in a capped list or a cached tail).
-pub fn logs(r: &mut Rng) -> Vec<u8> {
+pub(crate) fn logs(r: &mut Rng) -> Vec<u8> {
     let mut secs = words::epoch(r);
     let mut out = String::new();
     for _ in 0..r.log_uniform(1, 20) {
@@ -86,7 +86,7 @@ pub fn logs(r: &mut Rng) -> Vec<u8> {
 }
 
 /// A value under 64 bytes: counters, flags, ids, tokens, timestamps, emails.
-pub fn small(r: &mut Rng) -> Vec<u8> {
+pub(crate) fn small(r: &mut Rng) -> Vec<u8> {
     let s = match r.below(8) {
         0 => r.below(10_000_000).to_string(),
         1 => format!("{:.4}", r.unit() * 1000.0),
@@ -116,7 +116,7 @@ pub fn small(r: &mut Rng) -> Vec<u8> {
 
 /// Already-compressed binary of `lo..=hi` bytes: a gzip, PNG or JPEG signature followed by
 /// random bytes, which no codec can shrink.
-pub fn binary(r: &mut Rng, lo: usize, hi: usize) -> Vec<u8> {
+pub(crate) fn binary(r: &mut Rng, lo: usize, hi: usize) -> Vec<u8> {
     let len = r.log_uniform(lo, hi);
     let magic: &[u8] = match r.below(3) {
         0 => b"\x1f\x8b\x08\x00",

@@ -2,69 +2,71 @@
 
 use serde::Serialize;
 
+use crate::units::{human_bytes, pct};
+
 /// Histogram bucket edges in bytes: each bucket is `[edge[i], edge[i + 1])`, the last open.
-pub const BUCKET_EDGES: [usize; 8] = [0, 64, 256, 1024, 4096, 16_384, 65_536, 262_144];
+pub(crate) const BUCKET_EDGES: [usize; 8] = [0, 64, 256, 1024, 4096, 16_384, 65_536, 262_144];
 
 /// Count, percentiles and histogram of value sizes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SizeStats {
+pub(crate) struct SizeStats {
     /// Number of values.
-    pub count: usize,
+    pub(crate) count: usize,
     /// Sum of the sizes.
-    pub total_bytes: u64,
+    pub(crate) total_bytes: u64,
     /// Smallest size.
-    pub min: usize,
+    pub(crate) min: usize,
     /// Median (nearest rank).
-    pub p50: usize,
+    pub(crate) p50: usize,
     /// 90th percentile (nearest rank).
-    pub p90: usize,
+    pub(crate) p90: usize,
     /// 99th percentile (nearest rank).
-    pub p99: usize,
+    pub(crate) p99: usize,
     /// Largest size.
-    pub max: usize,
+    pub(crate) max: usize,
     /// Buckets of [`BUCKET_EDGES`], up to the one holding `max`.
-    pub buckets: Vec<Bucket>,
+    pub(crate) buckets: Vec<Bucket>,
 }
 
 /// One histogram bucket: sizes in `lo..hi` (`hi = None`: no upper edge).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Bucket {
+pub(crate) struct Bucket {
     /// `"1 KiB–4 KiB"`.
-    pub label: String,
+    pub(crate) label: String,
     /// Smallest size in the bucket.
-    pub lo: usize,
+    pub(crate) lo: usize,
     /// First size past the bucket.
-    pub hi: Option<usize>,
+    pub(crate) hi: Option<usize>,
     /// Values in the bucket.
-    pub values: usize,
+    pub(crate) values: usize,
     /// Their total size.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
 }
 
 /// How much of the corpus is below a minimum compression size (stored plain by policy).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct BelowMin {
+pub(crate) struct BelowMin {
     /// The minimum size.
-    pub min_size: usize,
+    pub(crate) min_size: usize,
     /// Values shorter than it.
-    pub values: usize,
+    pub(crate) values: usize,
     /// As a percentage of all values.
-    pub values_pct: f64,
+    pub(crate) values_pct: f64,
     /// Their bytes.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// As a percentage of all bytes.
-    pub bytes_pct: f64,
+    pub(crate) bytes_pct: f64,
 }
 
 /// Nearest-rank percentile `p` (0–100) of sorted, non-empty `sorted`.
-pub fn percentile(sorted: &[usize], p: f64) -> usize {
+pub(crate) fn percentile(sorted: &[usize], p: f64) -> usize {
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
 impl SizeStats {
     /// The distribution of `sizes` (may be empty).
-    pub fn of(sizes: &[usize]) -> Self {
+    pub(crate) fn of(sizes: &[usize]) -> Self {
         let mut sorted = sizes.to_vec();
         sorted.sort_unstable();
         let pct = |p| {
@@ -113,7 +115,7 @@ impl SizeStats {
 
 impl BelowMin {
     /// The share of `sizes` shorter than `min_size`.
-    pub fn of(sizes: &[usize], min_size: usize) -> Self {
+    pub(crate) fn of(sizes: &[usize], min_size: usize) -> Self {
         let total: u64 = sizes.iter().map(|&s| s as u64).sum();
         let below: Vec<usize> = sizes.iter().copied().filter(|&s| s < min_size).collect();
         let bytes: u64 = below.iter().map(|&s| s as u64).sum();
@@ -124,31 +126,6 @@ impl BelowMin {
             bytes,
             bytes_pct: pct(bytes as f64, total as f64),
         }
-    }
-}
-
-/// `part / whole` in percent, 0 when `whole` is 0.
-pub fn pct(part: f64, whole: f64) -> f64 {
-    if whole > 0.0 {
-        100.0 * part / whole
-    } else {
-        0.0
-    }
-}
-
-/// `"512 B"`, `"1 KiB"`, `"1.5 MiB"`: binary units, at most one decimal, none when whole.
-pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 || value.fract() == 0.0 {
-        format!("{value:.0} {}", UNITS[unit])
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
     }
 }
 
@@ -186,14 +163,5 @@ mod tests {
         assert_eq!((b.values, b.bytes), (2, 30));
         assert_eq!(b.values_pct, 50.0);
         assert_eq!(b.bytes_pct, 15.0);
-    }
-
-    #[test]
-    fn human_units() {
-        assert_eq!(human_bytes(0), "0 B");
-        assert_eq!(human_bytes(1023), "1023 B");
-        assert_eq!(human_bytes(1024), "1 KiB");
-        assert_eq!(human_bytes(1536), "1.5 KiB");
-        assert_eq!(human_bytes(3 * 1024 * 1024), "3 MiB");
     }
 }

@@ -14,68 +14,66 @@ use std::path::{Path, PathBuf};
 
 use redis::{ConnectionAddr, ConnectionInfo, IntoConnectionInfo, TlsCertificates};
 
-use crate::error::CliError;
+use crate::files;
+use crate::live::error::LiveError;
 
 /// Where the password comes from when the URL carries none (redis-cli's variable).
-pub const AUTH_VAR: &str = "REDISCLI_AUTH";
+pub(crate) const AUTH_VAR: &str = "REDISCLI_AUTH";
 
 /// What `--url` accepts, for messages.
-pub const URL_FORMS: &str =
+pub(crate) const URL_FORMS: &str =
     "redis://[user[:password]@]host[:port][/db], rediss://… for TLS, or unix:///path/to.sock";
 
 /// TLS options (redis-cli's names).
 #[derive(Debug, Clone, Default, clap::Args)]
-pub struct TlsArgs {
+pub(crate) struct TlsArgs {
     /// CA certificate (PEM) to trust for a `rediss://` server, instead of the system's roots
     /// (redis-cli's `--cacert`).
     #[arg(long, value_name = "FILE")]
-    pub cacert: Option<PathBuf>,
+    pub(crate) cacert: Option<PathBuf>,
     /// Do not verify the `rediss://` server's certificate (redis-cli's `--insecure`): for test
     /// servers only.
     #[arg(long)]
-    pub insecure: bool,
+    pub(crate) insecure: bool,
 }
 
 /// `--url` for a command that always talks to a server; `REDIS_URL` when absent.
 #[derive(Debug, Clone, clap::Args)]
-pub struct ServerArgs {
+pub(crate) struct ServerArgs {
     /// Server URL: `redis://[user[:password]@]host[:port][/db]`, `rediss://…` for TLS; any
     /// node of a cluster. Default: `$REDIS_URL`. A password may come from `$REDISCLI_AUTH`.
     #[arg(long, value_name = "URL", env = "REDIS_URL", hide_env_values = true)]
-    pub url: String,
+    pub(crate) url: String,
     /// TLS.
     #[command(flatten)]
-    pub tls: TlsArgs,
-}
-
-impl ServerArgs {
-    /// The checked server address, credentials and TLS settings.
-    pub fn server(&self) -> Result<crate::server::ServerUrl, CliError> {
-        crate::server::ServerUrl::open(&self.url, &self.tls)
-    }
+    pub(crate) tls: TlsArgs,
 }
 
 /// A server to connect to: its parsed URL with the password and TLS settings applied.
 #[derive(Debug, Clone)]
-pub struct Target {
+pub(crate) struct Target {
     /// The parsed URL, with `REDISCLI_AUTH` and `--cacert`/`--insecure` applied.
-    pub info: ConnectionInfo,
+    pub(crate) info: ConnectionInfo,
     /// The CA given by `--cacert` (PEM), for cluster connections, which take it separately.
-    pub ca_pem: Option<Vec<u8>>,
+    pub(crate) ca_pem: Option<Vec<u8>>,
 }
 
 impl Target {
     /// Parses `url` and applies the password from `REDISCLI_AUTH` (when the URL has none) and
     /// the TLS options. A malformed URL, an unreadable CA file, or TLS options on a URL that
     /// is not `rediss://` are usage errors.
-    pub fn new(url: &str, tls: &TlsArgs) -> Result<Target, CliError> {
+    pub(crate) fn new(url: &str, tls: &TlsArgs) -> Result<Target, LiveError> {
         Target::with_auth(url, tls, std::env::var(AUTH_VAR).ok())
     }
 
     /// [`new`](Self::new) with the password variable's value given.
-    pub fn with_auth(url: &str, tls: &TlsArgs, auth: Option<String>) -> Result<Target, CliError> {
+    pub(crate) fn with_auth(
+        url: &str,
+        tls: &TlsArgs,
+        auth: Option<String>,
+    ) -> Result<Target, LiveError> {
         let mut info = url.into_connection_info().map_err(|e| {
-            CliError::usage(format!(
+            LiveError::Options(format!(
                 "bad --url {:?}: expected {URL_FORMS} ({})",
                 redact(url),
                 e.detail().unwrap_or("does not parse")
@@ -89,7 +87,7 @@ impl Target {
         }
         let is_tls = matches!(info.addr(), ConnectionAddr::TcpTls { .. });
         if (tls.cacert.is_some() || tls.insecure) && !is_tls {
-            return Err(CliError::usage(format!(
+            return Err(LiveError::Options(format!(
                 "--cacert and --insecure need a rediss:// URL, found {:?}",
                 redact(url)
             )));
@@ -112,7 +110,7 @@ impl Target {
             };
             info = redis::Client::build_with_tls(info, certificates)
                 .map_err(|e| {
-                    CliError::usage(format!(
+                    LiveError::Options(format!(
                         "--cacert {}: expected a PEM certificate: {e}",
                         path_text(tls.cacert.as_deref())
                     ))
@@ -124,7 +122,7 @@ impl Target {
     }
 
     /// The CA for cluster clients, as redis-rs takes it.
-    pub fn certificates(&self) -> Option<TlsCertificates> {
+    pub(crate) fn certificates(&self) -> Option<TlsCertificates> {
         self.ca_pem.as_ref().map(|pem| TlsCertificates {
             client_tls: None,
             root_cert: Some(pem.clone()),
@@ -136,10 +134,10 @@ fn path_text(path: Option<&Path>) -> String {
     path.map(|p| p.display().to_string()).unwrap_or_default()
 }
 
-fn read_ca(path: &Path) -> Result<Vec<u8>, CliError> {
-    let pem = std::fs::read(path).map_err(|e| CliError::unreadable("CA file", path, &e))?;
+fn read_ca(path: &Path) -> Result<Vec<u8>, LiveError> {
+    let pem = files::read("CA file", path)?;
     if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
-        return Err(CliError::usage(format!(
+        return Err(LiveError::Options(format!(
             "--cacert {}: expected a PEM certificate (-----BEGIN CERTIFICATE-----), found none",
             path.display()
         )));
@@ -151,7 +149,7 @@ fn read_ca(path: &Path) -> Result<Vec<u8>, CliError> {
 /// `:`, a host may be IPv6). A URL the parser rejects (a bad port, say) is redacted by its
 /// shape: everything between `://` and the *last* `@` is user info, of which only the user
 /// name is kept; without `://` it is not echoed at all.
-pub fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut parsed) => {
             if parsed.password().is_some() {
@@ -205,7 +203,7 @@ mod tests {
         let t = Target::with_auth("redis://u:mine@h:1", &tls, Some("other".into())).unwrap();
         assert_eq!(t.info.redis_settings().password(), Some("mine"));
         let e = Target::with_auth("redis://u:secret@h:1/x", &tls, None).unwrap_err();
-        assert!(!e.message.contains("secret"), "{e}");
+        assert!(!e.to_string().contains("secret"), "{e}");
     }
 
     #[test]
@@ -215,7 +213,7 @@ mod tests {
             ..TlsArgs::default()
         };
         let e = Target::with_auth("redis://h:1", &tls, None).unwrap_err();
-        assert!(e.message.contains("need a rediss:// URL"), "{e}");
+        assert!(e.to_string().contains("need a rediss:// URL"), "{e}");
         let t = Target::with_auth("rediss://h:1", &tls, None).unwrap();
         assert!(matches!(
             t.info.addr(),

@@ -7,42 +7,42 @@ use std::path::PathBuf;
 use kvcodec_redis::migrate::{Expect, Reason, Summary, Verification};
 use serde::Serialize;
 
-use crate::stats::{human_bytes, pct};
+use crate::units::{human_bytes, pct};
 
 /// What a run did; what `--json` prints.
 #[derive(Debug, Clone, Serialize)]
-pub struct RunReport {
+pub(crate) struct RunReport {
     /// `"migrate"` or `"rollback"`.
-    pub command: &'static str,
+    pub(crate) command: &'static str,
     /// The job (`compress zstd match=*`, `rollback match=user:*`), as in the checkpoint.
-    pub job: String,
+    pub(crate) job: String,
     /// `host:port[/db]` of the URL given.
-    pub server: String,
+    pub(crate) server: String,
     /// `true` if nothing was written (`--dry-run`): `rewritten` counts what would be.
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     /// `false` if stopped before every primary was scanned (and verified).
-    pub completed: bool,
+    pub(crate) completed: bool,
     /// `true` if the verification pass found every value in the promised state (exit 0);
     /// `false` when values are left (exit 3), in a dry run and when stopped.
-    pub clean: bool,
+    pub(crate) clean: bool,
     /// The checkpoint file (`None` in a dry run). Removed when the run completes.
-    pub checkpoint: Option<PathBuf>,
+    pub(crate) checkpoint: Option<PathBuf>,
     /// `true` if this run resumed from the checkpoint: the figures include earlier runs.
-    pub resumed: bool,
+    pub(crate) resumed: bool,
     /// The figures.
-    pub summary: Summary,
+    pub(crate) summary: Summary,
     /// Bytes of the rewritten values before minus after (negative when they grew: rollback).
-    pub bytes_saved: i64,
+    pub(crate) bytes_saved: i64,
     /// `bytes_saved` in percent of the bytes before.
-    pub savings_pct: f64,
+    pub(crate) savings_pct: f64,
     /// The verification pass (absent in a dry run or when stopped before it ended).
-    pub verification: Option<Verification>,
+    pub(crate) verification: Option<Verification>,
 }
 
 impl RunReport {
     /// The report of a run with these figures.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
+    pub(crate) fn new(
         command: &'static str,
         job: String,
         server: String,
@@ -70,7 +70,7 @@ impl RunReport {
     }
 
     /// The text form.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let s = &self.summary;
         let mut out = String::new();
         let state = match (self.completed, self.dry_run) {
@@ -138,7 +138,7 @@ fn reasons(counts: &std::collections::BTreeMap<Reason, u64>) -> String {
 }
 
 /// The verification lines of a report: what was checked, what is left and what it means.
-pub fn verification_lines(v: &Verification) -> String {
+pub(crate) fn verification_lines(v: &Verification) -> String {
     let state = match v.expect {
         Expect::Plain => "plain",
         Expect::Compressed => "compressed",
@@ -171,7 +171,7 @@ pub fn verification_lines(v: &Verification) -> String {
 }
 
 /// What a reason left in the verification means for the operator.
-pub fn explain(reason: Reason, expect: Expect) -> &'static str {
+pub(crate) fn explain(reason: Reason, expect: Expect) -> &'static str {
     match (reason, expect) {
         (Reason::Undone, Expect::Compressed) => {
             "plain values the policy would compress; run `kvcodec migrate` again"

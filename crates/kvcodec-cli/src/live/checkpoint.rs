@@ -8,11 +8,11 @@
 
 use std::path::PathBuf;
 
-use crate::server::ServerUrl;
+use crate::live::server::ServerUrl;
 
 /// The default checkpoint file of a job on a server: in the current directory, named after
 /// the command, the server and a hash of (server, job).
-pub fn default_path(command: &str, server: &ServerUrl, job: &str) -> PathBuf {
+pub(crate) fn default_path(command: &str, server: &ServerUrl, job: &str) -> PathBuf {
     let mut hash: u32 = 0x811c_9dc5; // FNV-1a
     for b in server.addr().bytes().chain([0]).chain(job.bytes()) {
         hash = (hash ^ u32::from(b)).wrapping_mul(0x0100_0193);

@@ -1,4 +1,5 @@
-//! The configuration `assess` recommends, and the rule that picks it.
+//! The configuration `assess` recommends, and the rule that picks it: pure functions over
+//! measurements (`crate::assess::recommend_on` measures what each step needs and calls them).
 //!
 //! # The rule
 //!
@@ -16,63 +17,60 @@
 //!    the lower edge of the first band whose values save at least [`MIN_BAND_SAVINGS_PCT`] % of
 //!    their bytes: below it, compression rarely pays for its header and its CPU time. If no band
 //!    does, it is the last step.
-//! 4. **Projection.** A real engine with that codec and minimum size encodes the corpus again;
-//!    its savings are the projected savings.
+//! 4. **Projection.** A real engine with that codec and minimum size encodes the corpus again
+//!    ([`Totals`]); its savings are the projected savings.
 //! 5. **Dictionary.** When a zstd dictionary trained on half the corpus saves at least
-//!    [`crate::dictionary::ADVANTAGE_PP`] points more on the other half's small values, the
-//!    recommendation says so ([`crate::dictionary::advice`]).
+//!    [`crate::assess::dictionary::ADVANTAGE_PP`] points more on the other half's small values, the
+//!    recommendation says so ([`crate::assess::dictionary::advice`]).
 
 use serde::Serialize;
 
-use crate::assess::{self, CandidateResult};
-use crate::backends::CodecSpec;
-use crate::dictionary;
-use crate::error::CliError;
-use crate::source::Corpus;
-use crate::stats::pct;
+use crate::assess::dictionary;
+use crate::assess::measure::{CandidateResult, Totals};
+use crate::units::pct;
 
 /// Rule 1: slowest acceptable compression, plain MB/s.
-pub const MIN_COMPRESS_MB_S: f64 = 50.0;
+pub(crate) const MIN_COMPRESS_MB_S: f64 = 50.0;
 /// Rule 1: slowest acceptable decompression, plain MB/s.
-pub const MIN_DECOMPRESS_MB_S: f64 = 200.0;
+pub(crate) const MIN_DECOMPRESS_MB_S: f64 = 200.0;
 /// Rule 2: GLIDE-readable codecs are preferred when this close to the best savings.
-pub const GLIDE_MARGIN_PP: f64 = 2.0;
+pub(crate) const GLIDE_MARGIN_PP: f64 = 2.0;
 /// Rule 2: savings within this many percentage points of the best count as a tie.
-pub const SAVINGS_TIE_PP: f64 = 0.5;
+pub(crate) const SAVINGS_TIE_PP: f64 = 0.5;
 /// Rule 3: minimum sizes tried, ascending; the first is GLIDE's smallest allowed.
-pub const MIN_SIZE_STEPS: [usize; 10] = [6, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
+pub(crate) const MIN_SIZE_STEPS: [usize; 10] = [6, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
 /// Rule 3: savings a size band must reach for its values to be worth compressing.
-pub const MIN_BAND_SAVINGS_PCT: f64 = 10.0;
+pub(crate) const MIN_BAND_SAVINGS_PCT: f64 = 10.0;
 
 /// The suggested configuration, as GLIDE-style settings plus what it is projected to save.
 #[derive(Debug, Clone, Serialize)]
-pub struct Recommendation {
+pub(crate) struct Recommendation {
     /// Codec spec (`"zstd:3"`).
-    pub codec: String,
+    pub(crate) codec: String,
     /// `backend` setting.
-    pub backend: &'static str,
+    pub(crate) backend: &'static str,
     /// `compression_level` setting (`None`: the backend takes none).
-    pub level: Option<i32>,
+    pub(crate) level: Option<i32>,
     /// `min_compression_size` setting.
-    pub min_size: usize,
+    pub(crate) min_size: usize,
     /// Savings of a real engine with these settings over the corpus, in percent.
-    pub projected_savings_pct: f64,
+    pub(crate) projected_savings_pct: f64,
     /// Values it stores compressed, in percent.
-    pub projected_compressed_pct: f64,
+    pub(crate) projected_compressed_pct: f64,
     /// `true` if GLIDE clients can read what it writes.
-    pub glide_compatible: bool,
+    pub(crate) glide_compatible: bool,
     /// Savings of this codec per size band (rule 3's input).
-    pub bands: Vec<Band>,
+    pub(crate) bands: Vec<Band>,
     /// `false` if no candidate met the speed floors (rule 1 was dropped).
-    pub met_speed_floors: bool,
+    pub(crate) met_speed_floors: bool,
     /// Rule 5: a trained zstd dictionary, when it would save ≥ 10 points more on small values.
-    pub dictionary: Option<String>,
+    pub(crate) dictionary: Option<String>,
     /// The rule, in one sentence.
-    pub rule: String,
+    pub(crate) rule: String,
 }
 
 /// Rules 1 and 2: the index of the chosen candidate and whether it met the floors.
-pub fn choose(candidates: &[CandidateResult]) -> Option<(usize, bool)> {
+pub(crate) fn choose(candidates: &[CandidateResult]) -> Option<(usize, bool)> {
     let fast = |c: &CandidateResult| {
         c.compress_mb_s >= MIN_COMPRESS_MB_S && c.decompress_mb_s >= MIN_DECOMPRESS_MB_S
     };
@@ -103,22 +101,22 @@ pub fn choose(candidates: &[CandidateResult]) -> Option<(usize, bool)> {
 /// Savings of the recommended codec on the values of one size band, everything from 6 bytes
 /// up tried.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Band {
+pub(crate) struct Band {
     /// Smallest size in the band.
-    pub lo: usize,
+    pub(crate) lo: usize,
     /// First size past the band (`None`: no upper edge).
-    pub hi: Option<usize>,
+    pub(crate) hi: Option<usize>,
     /// Values in the band.
-    pub values: usize,
+    pub(crate) values: usize,
     /// Their plain bytes.
-    pub plain_bytes: u64,
+    pub(crate) plain_bytes: u64,
     /// Bytes saved on them, in percent of `plain_bytes`.
-    pub savings_pct: f64,
+    pub(crate) savings_pct: f64,
 }
 
 /// The bands between the steps of [`MIN_SIZE_STEPS`], from `(plain length, stored length)`
 /// per value; empty bands are left out.
-pub fn bands(lengths: &[(usize, usize)]) -> Vec<Band> {
+pub(crate) fn bands(lengths: &[(usize, usize)]) -> Vec<Band> {
     let mut out = Vec::new();
     for (i, &lo) in MIN_SIZE_STEPS.iter().enumerate() {
         let hi = MIN_SIZE_STEPS.get(i + 1).copied();
@@ -143,46 +141,37 @@ pub fn bands(lengths: &[(usize, usize)]) -> Vec<Band> {
 }
 
 /// Rule 3: the lower edge of the first band of `bands` that saves enough, else the last step.
-pub fn choose_min_size(bands: &[Band]) -> usize {
+pub(crate) fn choose_min_size(bands: &[Band]) -> usize {
     bands
         .iter()
         .find(|b| b.savings_pct >= MIN_BAND_SAVINGS_PCT)
         .map_or(MIN_SIZE_STEPS[MIN_SIZE_STEPS.len() - 1], |b| b.lo)
 }
 
-/// Applies the whole rule (module docs) to measured `candidates` of `specs` over `corpus`.
-pub fn recommend(
-    corpus: &Corpus,
-    specs: &[CodecSpec],
+/// Rules 4 and 5 on top of 1–3: the recommendation of candidate `chosen` of `candidates`
+/// (rules 1 and 2, [`choose`]), at `min_size` picked from its `bands` (rule 3,
+/// [`choose_min_size`]), with `projected`, the corpus stored at that minimum size.
+pub(crate) fn recommendation(
+    chosen: &CandidateResult,
+    met_speed_floors: bool,
+    bands: Vec<Band>,
+    projected: Totals,
     candidates: &[CandidateResult],
-) -> Result<Recommendation, CliError> {
-    let (index, met_speed_floors) =
-        choose(candidates).ok_or_else(|| CliError::usage("no candidate codecs to assess"))?;
-    let (spec, chosen) = (&specs[index], &candidates[index]);
-    let tried = assess::encode_all(spec, corpus, MIN_SIZE_STEPS[0])?;
-    let lengths: Vec<(usize, usize)> = corpus
-        .samples
-        .iter()
-        .zip(&tried)
-        .map(|(plain, stored)| (plain.bytes.len(), stored.len()))
-        .collect();
-    let bands = bands(&lengths);
+) -> Recommendation {
     let min_size = choose_min_size(&bands);
-    let projected = assess::encode_all(spec, corpus, min_size)?;
-    let (stored_bytes, compressed) = assess::stored_totals(corpus, &projected);
-    let plain = corpus.total_bytes() as f64;
+    let plain = projected.plain_bytes as f64;
     let zstd_rows: Vec<_> = candidates
         .iter()
         .filter_map(|c| Some((c.codec.as_str(), c.dictionary.as_ref()?)))
         .collect();
     let dictionary = dictionary::advice(chosen.dictionary.as_ref(), &zstd_rows, chosen.min_size);
-    Ok(Recommendation {
+    Recommendation {
         codec: chosen.codec.clone(),
         backend: chosen.backend,
         level: chosen.level,
         min_size,
-        projected_savings_pct: pct(plain - stored_bytes as f64, plain),
-        projected_compressed_pct: pct(compressed as f64, corpus.samples.len() as f64),
+        projected_savings_pct: pct(plain - projected.stored_bytes as f64, plain),
+        projected_compressed_pct: pct(projected.compressed_values as f64, projected.values as f64),
         glide_compatible: chosen.glide_compatible,
         bands,
         met_speed_floors,
@@ -193,7 +182,7 @@ pub fn recommend(
              ties within {SAVINGS_TIE_PP} pp to the fastest compressor; min size: first size band \
              saving ≥ {MIN_BAND_SAVINGS_PCT} %"
         ),
-    })
+    }
 }
 
 #[cfg(test)]
@@ -274,38 +263,5 @@ mod tests {
         assert_eq!(choose_min_size(&bands(&lengths)), 16);
         assert_eq!(choose_min_size(&bands(&[(10, 10), (9000, 9000)])), 4096);
         assert_eq!(choose_min_size(&[]), 4096);
-    }
-
-    #[test]
-    fn builtin_corpus_gets_a_useful_recommendation() {
-        let corpus = crate::corpus::builtin();
-        // The default candidates but zstd:19, which is slow in unoptimised test builds.
-        let candidates = [
-            "zstd:1",
-            "zstd:3",
-            "zstd:9",
-            "lz4",
-            "snappy",
-            "deflate:1",
-            "deflate:6",
-        ];
-        let options = assess::AssessOptions {
-            passes: 1,
-            candidates: candidates
-                .iter()
-                .map(|s| CodecSpec::parse(s).unwrap())
-                .collect(),
-            ..Default::default()
-        };
-        let a = assess::assess(&corpus, &options).unwrap();
-        let r = &a.recommendation;
-        assert!(r.projected_savings_pct > 30.0, "{r:?}");
-        assert!(r.min_size >= 6, "{r:?}");
-        assert!(a.candidates.iter().any(|c| c.codec == r.codec));
-        // Random binary and tiny values stay plain: not every value is compressed.
-        assert!(r.projected_compressed_pct < 100.0, "{r:?}");
-        for c in &a.candidates {
-            assert!(c.savings_pct > 0.0 && c.compress_mb_s > 0.0, "{c:?}");
-        }
     }
 }

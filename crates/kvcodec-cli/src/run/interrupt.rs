@@ -9,13 +9,20 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use crate::error::{CliError, EXIT_STOPPED};
+/// Exit code of a run stopped by a signal: 128 + SIGINT, as a shell reports it (the second
+/// signal exits with it at once; `crate::error::EXIT_STOPPED` is this code).
+pub(crate) const EXIT_CODE: u8 = 130;
+
+/// The signal handler cannot be installed.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot install the Ctrl-C handler: {0}")]
+pub(crate) struct InterruptError(ctrlc::Error);
 
 static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
 static SIGNALS: AtomicUsize = AtomicUsize::new(0);
 
 /// The process-wide stop flag, cleared, with the signal handler installed on first use.
-pub fn stop_flag() -> Result<Arc<AtomicBool>, CliError> {
+pub(crate) fn stop_flag() -> Result<Arc<AtomicBool>, InterruptError> {
     if let Some(flag) = FLAG.get() {
         flag.store(false, Ordering::SeqCst);
         SIGNALS.store(0, Ordering::SeqCst);
@@ -31,9 +38,9 @@ pub fn stop_flag() -> Result<Arc<AtomicBool>, CliError> {
             );
         } else {
             eprintln!("kvcodec: stopped at once; the checkpoint of the last completed batch is kept");
-            std::process::exit(i32::from(EXIT_STOPPED));
+            std::process::exit(i32::from(EXIT_CODE));
         }
     })
-    .map_err(|e| CliError::failure(format!("cannot install the Ctrl-C handler: {e}")))?;
+    .map_err(InterruptError)?;
     Ok(FLAG.get_or_init(|| flag).clone())
 }

@@ -4,13 +4,11 @@
 //!
 //! # Getting started
 //!
-//! ```no_run
-//! use kvcodec_cli::server::ServerUrl;
-//!
-//! let server = ServerUrl::parse("redis://127.0.0.1:6379/0")?;
+//! ```ignore
+//! // (crate-internal; `kvcodec get` and `inspect --url` do this)
+//! let server = ServerUrl::open("redis://127.0.0.1:6379/0", &TlsArgs::default())?;
 //! let mut con = server.connect()?; // cluster-routed when the server is a cluster node
 //! let engine = server.reader(&mut *con, 1 << 20, kvcodec::OnCorrupt::ReturnStored)?;
-//! # Ok::<(), kvcodec_cli::CliError>(())
 //! ```
 //!
 //! Messages name the server by `host:port` (never the password of the URL).
@@ -20,49 +18,48 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use kvcodec::{Codec, CodecId, Engine, OnCorrupt};
-use kvcodec_redis::migrate::{MigrateError, Node, Topology};
+use kvcodec_redis::migrate::{Node, Topology};
 use redis::{ConnectionInfo, ConnectionLike, RedisError, TlsCertificates};
 
 use crate::backends;
-use crate::error::CliError;
-use crate::server_args::{Target, TlsArgs};
+use crate::live::args::{ServerArgs, Target, TlsArgs};
+use crate::live::error::LiveError;
 
 /// Default of `--timeout`: how long a connection, a read or a write may take before the
 /// server counts as unreachable.
-pub const DEFAULT_TIMEOUT: Duration = kvcodec_redis::migrate::DEFAULT_TIMEOUT;
+pub(crate) const DEFAULT_TIMEOUT: Duration = kvcodec_redis::migrate::DEFAULT_TIMEOUT;
 
 static TIMEOUT_MS: AtomicU64 = AtomicU64::new(DEFAULT_TIMEOUT.as_millis() as u64);
 
 /// Sets the connect, read and write timeout of every server connection (`--timeout`).
-pub fn set_timeout(timeout: Duration) {
+pub(crate) fn set_timeout(timeout: Duration) {
     TIMEOUT_MS.store(timeout.as_millis().max(1) as u64, Ordering::Relaxed);
 }
 
 /// The connect, read and write timeout of every server connection.
-pub fn timeout() -> Duration {
+pub(crate) fn timeout() -> Duration {
     Duration::from_millis(TIMEOUT_MS.load(Ordering::Relaxed))
 }
 
-pub use crate::server_args::{URL_FORMS, redact};
-
 /// A checked `--url`, with the password from `REDISCLI_AUTH` and the TLS options applied
-/// ([`crate::server_args`]).
+/// ([`crate::live::args`]).
 #[derive(Debug, Clone)]
-pub struct ServerUrl {
+pub(crate) struct ServerUrl {
     /// Its parsed form (password and TLS settings included).
-    pub info: ConnectionInfo,
+    pub(crate) info: ConnectionInfo,
     /// The CA of `--cacert`, for cluster connections (which take it separately).
     certificates: Option<TlsCertificates>,
 }
 
 impl ServerUrl {
-    /// Parses `url` (no TLS options); a malformed one is a usage error.
-    pub fn parse(url: &str) -> Result<Self, CliError> {
+    /// Parses `url` (no TLS options); a malformed one is a usage error (for tests).
+    #[cfg(test)]
+    pub(crate) fn parse(url: &str) -> Result<Self, LiveError> {
         Self::open(url, &TlsArgs::default())
     }
 
     /// Parses `url` and applies `REDISCLI_AUTH` and the TLS options.
-    pub fn open(url: &str, tls: &TlsArgs) -> Result<Self, CliError> {
+    pub(crate) fn open(url: &str, tls: &TlsArgs) -> Result<Self, LiveError> {
         let target = Target::new(url, tls)?;
         Ok(ServerUrl {
             certificates: target.certificates(),
@@ -71,37 +68,44 @@ impl ServerUrl {
     }
 
     /// `host:port` and, when not 0, `/db`.
-    pub fn addr(&self) -> String {
+    pub(crate) fn addr(&self) -> String {
         match self.info.redis_settings().db() {
             0 => self.info.addr().to_string(),
             db => format!("{}/{db}", self.info.addr()),
         }
     }
 
-    /// A server error while doing `what`, as a failure naming the server.
-    pub fn error(&self, what: &str, err: &RedisError) -> CliError {
-        CliError::failure(format!("{}: {what}: {err}", self.addr()))
+    /// A server error while doing `what`, naming the server.
+    pub(crate) fn error(&self, what: &str, err: RedisError) -> LiveError {
+        LiveError::Server {
+            addr: self.addr(),
+            what: what.to_owned(),
+            err,
+        }
     }
 
     /// Opens one direct connection with the connect, read and write [`timeout`].
-    pub fn probe(&self) -> Result<redis::Connection, CliError> {
-        let unreachable =
-            |e: RedisError| CliError::failure(format!("cannot connect to {}: {e}", self.addr()));
-        kvcodec_redis::migrate::topology::connect(&self.info, timeout()).map_err(unreachable)
+    pub(crate) fn probe(&self) -> Result<redis::Connection, LiveError> {
+        kvcodec_redis::migrate::topology::connect(&self.info, timeout()).map_err(|err| {
+            LiveError::Unreachable {
+                addr: self.addr(),
+                err,
+            }
+        })
     }
 
     /// `true` if the server runs in cluster mode.
-    pub fn is_cluster(&self, con: &mut redis::Connection) -> Result<bool, CliError> {
+    pub(crate) fn is_cluster(&self, con: &mut redis::Connection) -> Result<bool, LiveError> {
         let info: String = redis::cmd("INFO")
             .arg("cluster")
             .query(con)
-            .map_err(|e| self.error("INFO cluster", &e))?;
+            .map_err(|e| self.error("INFO cluster", e))?;
         Ok(info.contains("cluster_enabled:1"))
     }
 
     /// A connection for commands on named keys: direct to a standalone server, routed by slot
     /// on a cluster (the URL may name any node).
-    pub fn connect(&self) -> Result<Box<dyn ConnectionLike>, CliError> {
+    pub(crate) fn connect(&self) -> Result<Box<dyn ConnectionLike>, LiveError> {
         let mut con = self.probe()?;
         if !self.is_cluster(&mut con)? {
             return Ok(Box::new(con));
@@ -111,7 +115,7 @@ impl ServerUrl {
 
     /// Like [`connect`](Self::connect) when it is already known whether the server is a
     /// cluster node (from [`ServerUrl::topology`]): no second probe.
-    pub fn connect_to(&self, cluster: bool) -> Result<Box<dyn ConnectionLike>, CliError> {
+    pub(crate) fn connect_to(&self, cluster: bool) -> Result<Box<dyn ConnectionLike>, LiveError> {
         if !cluster {
             return Ok(Box::new(self.probe()?));
         }
@@ -125,79 +129,63 @@ impl ServerUrl {
         let cluster = builder
             .build()
             .and_then(|c| c.get_connection())
-            .map_err(|e| self.error("cannot open a cluster connection", &e))?;
+            .map_err(|e| self.error("cannot open a cluster connection", e))?;
         Ok(Box::new(cluster))
-    }
-
-    /// A migration library error as a CLI error: bad options and checkpoint files are usage
-    /// errors (exit 2), everything else a failure (exit 1). The message names the node.
-    pub fn run_error(&self, e: MigrateError) -> CliError {
-        if e.is_usage() {
-            CliError::usage(e.to_string())
-        } else {
-            CliError::failure(e.to_string())
-        }
     }
 
     /// The servers behind the URL and a connection to every primary (the server itself when
     /// standalone): a cluster's every slot must be served by a primary that answers, or the
     /// error names the slots and nodes.
-    pub fn topology(&self) -> Result<(Topology, Vec<Node>), CliError> {
-        let topology =
-            Topology::discover_info(self.info.clone(), timeout()).map_err(|e| self.run_error(e))?;
-        let nodes = topology.connect().map_err(|e| self.run_error(e))?;
+    pub(crate) fn topology(&self) -> Result<(Topology, Vec<Node>), LiveError> {
+        let topology = Topology::discover_info(self.info.clone(), timeout())?;
+        let nodes = topology.connect()?;
         Ok((topology, nodes))
     }
 
     /// An engine that decodes every compiled-in backend, zstd with every dictionary stored in
     /// the server's `kvcodec:dictionaries` hash.
-    pub fn reader(
+    pub(crate) fn reader(
         &self,
         con: &mut dyn ConnectionLike,
         max_decompressed_size: usize,
         on_corrupt: OnCorrupt,
-    ) -> Result<Engine, CliError> {
+    ) -> Result<Engine, LiveError> {
         let zstd = self.zstd_codec(con, kvcodec_zstd::DEFAULT_LEVEL, None)?;
         let mut builder = Engine::builder()
             .max_decompressed_size(max_decompressed_size)
             .on_corrupt(on_corrupt)
-            .codec(zstd)
-            .map_err(|e| CliError::failure(e.to_string()))?;
+            .codec(zstd)?;
         for backend in backends::ALL.iter().filter(|b| b.id != CodecId::ZSTD) {
-            let codec = backend
-                .codec(None)
-                .map_err(|e| CliError::failure(e.to_string()))?;
-            builder = builder
-                .codec(codec)
-                .map_err(|e| CliError::failure(e.to_string()))?;
+            builder = builder.codec(backend.codec(None)?)?;
         }
-        builder
-            .build()
-            .map_err(|e| CliError::failure(e.to_string()))
+        Ok(builder.build()?)
     }
 
     /// A zstd codec at `level` that decodes with the server's dictionaries and, with
     /// `write_with`, compresses with that one.
-    pub fn zstd_codec(
+    pub(crate) fn zstd_codec(
         &self,
         con: &mut dyn ConnectionLike,
         level: i32,
         write_with: Option<u32>,
-    ) -> Result<Arc<dyn Codec>, CliError> {
+    ) -> Result<Arc<dyn Codec>, LiveError> {
         let codec =
-            kvcodec_redis::dictionaries::zstd_codec(con, level, write_with).map_err(|e| {
-                let key = kvcodec_redis::dictionaries::KEY;
-                let msg = format!(
-                    "{}: cannot load the dictionaries of {key}: {e}",
-                    self.addr()
-                );
-                if write_with.is_some() {
-                    CliError::usage(msg)
-                } else {
-                    CliError::failure(msg)
+            kvcodec_redis::dictionaries::zstd_codec(con, level, write_with).map_err(|err| {
+                LiveError::Dictionaries {
+                    addr: self.addr(),
+                    key: kvcodec_redis::dictionaries::KEY,
+                    err,
+                    for_writing: write_with.is_some(),
                 }
             })?;
         Ok(Arc::new(codec))
+    }
+}
+
+impl ServerArgs {
+    /// The checked server address, credentials and TLS settings.
+    pub(crate) fn server(&self) -> Result<ServerUrl, LiveError> {
+        ServerUrl::open(&self.url, &self.tls)
     }
 }
 
@@ -210,14 +198,5 @@ mod tests {
         let s = ServerUrl::parse("redis://127.0.0.1:7001/2").unwrap();
         assert_eq!(s.addr(), "127.0.0.1:7001/2");
         assert_eq!(ServerUrl::parse("redis://h").unwrap().addr(), "h:6379");
-        let e = ServerUrl::parse("http://nope").unwrap_err();
-        assert_eq!(e.code, crate::error::EXIT_USAGE);
-        assert!(
-            e.message
-                .starts_with("bad --url \"http://nope\": expected redis://"),
-            "{e}"
-        );
-        let e = ServerUrl::parse("redis://u:secret@h:1/x").unwrap_err();
-        assert!(!e.message.contains("secret"), "{e}");
     }
 }

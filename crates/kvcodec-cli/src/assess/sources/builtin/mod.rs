@@ -18,29 +18,29 @@
 //! bytes unchanged.
 
 mod json;
-mod text;
+mod non_json;
+pub(crate) mod rng;
 mod words;
 
-use crate::error::CliError;
-use crate::rng::Rng;
-use crate::source::{Corpus, Sample, ValueSource};
+use self::rng::Rng;
+use crate::assess::sources::{Sample, SourceError, ValueSource};
 
 /// The seed of the built-in corpus.
-pub const DEFAULT_SEED: u64 = 0x6b76_636f_6465_6321; // "kvcodec!"
+pub(crate) const DEFAULT_SEED: u64 = 0x6b76_636f_6465_6321; // "kvcodec!"
 
 /// One kind of value in the built-in corpus.
 #[derive(Debug, Clone, Copy)]
-pub struct Kind {
+pub(crate) struct Kind {
     /// Label used in reports.
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// How many values of this kind.
-    pub count: usize,
+    pub(crate) count: usize,
     /// Generates one value.
-    pub generate: fn(&mut Rng) -> Vec<u8>,
+    pub(crate) generate: fn(&mut Rng) -> Vec<u8>,
 }
 
 /// The built-in mix (see the module docs).
-pub const MIX: [Kind; 6] = [
+pub(crate) const MIX: [Kind; 6] = [
     Kind {
         name: "json-api",
         count: 120,
@@ -54,28 +54,28 @@ pub const MIX: [Kind; 6] = [
     Kind {
         name: "html",
         count: 40,
-        generate: |r| text::html(r, 500, 16 * 1024),
+        generate: |r| non_json::html(r, 500, 16 * 1024),
     },
     Kind {
         name: "log",
         count: 60,
-        generate: text::logs,
+        generate: non_json::logs,
     },
     Kind {
         name: "small",
         count: 80,
-        generate: text::small,
+        generate: non_json::small,
     },
     Kind {
         name: "binary",
         count: 40,
-        generate: |r| text::binary(r, 200, 48 * 1024),
+        generate: |r| non_json::binary(r, 200, 48 * 1024),
     },
 ];
 
 /// The built-in corpus as a [`ValueSource`]: the kinds of [`MIX`] one after another.
 #[derive(Debug, Clone)]
-pub struct Builtin {
+pub(crate) struct Builtin {
     seed: u64,
     kind: usize,
     done: usize,
@@ -84,7 +84,7 @@ pub struct Builtin {
 
 impl Builtin {
     /// The corpus for `seed` ([`DEFAULT_SEED`] for the documented one).
-    pub fn new(seed: u64) -> Self {
+    pub(crate) fn new(seed: u64) -> Self {
         Builtin {
             seed,
             kind: 0,
@@ -99,7 +99,7 @@ impl Builtin {
 }
 
 impl Iterator for Builtin {
-    type Item = Result<Sample, CliError>;
+    type Item = Result<Sample, SourceError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
@@ -132,26 +132,29 @@ impl ValueSource for Builtin {
     }
 }
 
-/// The documented built-in corpus, collected.
-pub fn builtin() -> Corpus {
+/// The documented built-in corpus, collected (for tests).
+#[cfg(test)]
+pub(crate) fn builtin() -> crate::assess::sources::Corpus {
     let source = Builtin::new(DEFAULT_SEED);
-    Corpus {
+    crate::assess::sources::Corpus {
         source: source.describe(),
         // The generators cannot fail: every item is `Ok`.
         samples: source.flatten().collect(),
+        warnings: Vec::new(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assess::sources::Corpus;
 
     #[test]
     fn same_seed_same_bytes() {
         let a = builtin();
         let b = builtin();
         assert_eq!(a.samples, b.samples);
-        let other = Corpus::collect(Builtin::new(1)).unwrap();
+        let other = Corpus::gather(Builtin::new(1)).unwrap();
         assert_ne!(a.samples, other.samples);
     }
 

@@ -23,59 +23,59 @@ use kvcodec::policy::DefaultPolicy;
 use kvcodec::{CodecId, Engine};
 use serde::Serialize;
 
+use crate::assess::error::AssessError;
+use crate::assess::sources::Corpus;
 use crate::backends::CodecSpec;
-use crate::error::CliError;
-use crate::source::Corpus;
-use crate::stats::pct;
+use crate::units::pct;
 
 /// Largest training value.
-pub const TRAIN_VALUE_MAX: usize = 16 * 1024;
+pub(crate) const TRAIN_VALUE_MAX: usize = 16 * 1024;
 /// Most training bytes.
-pub const TRAIN_BYTES_MAX: usize = 4 * 1024 * 1024;
+pub(crate) const TRAIN_BYTES_MAX: usize = 4 * 1024 * 1024;
 /// Largest "small value".
-pub const SMALL_VALUE_MAX: usize = 1024;
+pub(crate) const SMALL_VALUE_MAX: usize = 1024;
 /// Percentage points a dictionary must add on small values to be recommended.
-pub const ADVANTAGE_PP: f64 = 10.0;
+pub(crate) const ADVANTAGE_PP: f64 = 10.0;
 /// Default largest dictionary trained by `assess` and `dict train`.
-pub const DEFAULT_DICT_SIZE: usize = 16 * 1024;
+pub(crate) const DEFAULT_DICT_SIZE: usize = 16 * 1024;
 
 /// Savings of a zstd candidate with a dictionary trained on the other half of the corpus.
 #[derive(Debug, Clone, Serialize)]
-pub struct DictionaryResult {
+pub(crate) struct DictionaryResult {
     /// Size of the trained dictionary.
-    pub dict_bytes: usize,
+    pub(crate) dict_bytes: usize,
     /// Values it was trained on.
-    pub trained_on: usize,
+    pub(crate) trained_on: usize,
     /// Values it was measured on (none of them trained on).
-    pub tested_on: usize,
+    pub(crate) tested_on: usize,
     /// Savings on the test values with the dictionary, in percent.
-    pub savings_pct: f64,
+    pub(crate) savings_pct: f64,
     /// Savings on the same values without it (same codec and level), in percent.
-    pub plain_savings_pct: f64,
+    pub(crate) plain_savings_pct: f64,
     /// Test values from the min size up to [`SMALL_VALUE_MAX`].
-    pub small_values: usize,
+    pub(crate) small_values: usize,
     /// Savings on those with the dictionary, in percent.
-    pub small_savings_pct: f64,
+    pub(crate) small_savings_pct: f64,
     /// Savings on those without it, in percent.
-    pub small_plain_savings_pct: f64,
+    pub(crate) small_plain_savings_pct: f64,
 }
 
 /// A dictionary trained on the training half, and the test half's positions.
 #[derive(Debug, Clone)]
-pub struct Trained {
+pub(crate) struct Trained {
     /// The dictionary bytes.
-    pub dictionary: Vec<u8>,
+    pub(crate) dictionary: Vec<u8>,
     /// Its id.
-    pub id: u32,
+    pub(crate) id: u32,
     /// Training values used.
-    pub trained_on: usize,
+    pub(crate) trained_on: usize,
     /// Positions of the test values in the corpus.
-    pub test: Vec<usize>,
+    pub(crate) test: Vec<usize>,
 }
 
 /// Trains a dictionary of at most `max_size` bytes on the training half of `corpus`;
 /// `Err` says why none could be trained (too few or too small values, nothing to learn).
-pub fn train(corpus: &Corpus, max_size: usize) -> Result<Trained, String> {
+pub(crate) fn train(corpus: &Corpus, max_size: usize) -> Result<Trained, String> {
     let mut samples: Vec<&[u8]> = Vec::new();
     let mut bytes = 0;
     for s in corpus.samples.iter().step_by(2) {
@@ -102,21 +102,13 @@ fn stored(
     corpus: &Corpus,
     t: &Trained,
     min_size: usize,
-) -> Result<(u64, u64), CliError> {
+) -> Result<(u64, u64), AssessError> {
     let (mut all, mut small) = (0, 0);
     for &i in &t.test {
         let plain = &corpus.samples[i].bytes;
-        let form = engine
-            .encode(plain)
-            .map_err(|e| CliError::failure(e.to_string()))?;
-        if *engine
-            .decode(&form)
-            .map_err(|e| CliError::failure(e.to_string()))?
-            != **plain
-        {
-            return Err(CliError::failure(format!(
-                "value #{i} does not decode to the original with the trained dictionary"
-            )));
+        let form = engine.encode(plain)?;
+        if *engine.decode(&form)? != **plain {
+            return Err(AssessError::DictionaryRoundTrip { index: i });
         }
         all += form.len() as u64;
         if is_small(plain.len(), min_size) {
@@ -131,12 +123,12 @@ fn is_small(len: usize, min_size: usize) -> bool {
 }
 
 /// Measures zstd candidate `spec` at `min_size` on the test half, with and without `t`.
-pub fn measure(
+pub(crate) fn measure(
     t: &Trained,
     spec: &CodecSpec,
     corpus: &Corpus,
     min_size: usize,
-) -> Result<DictionaryResult, CliError> {
+) -> Result<DictionaryResult, AssessError> {
     let level = spec
         .effective_level()
         .unwrap_or(kvcodec_zstd::DEFAULT_LEVEL);
@@ -145,12 +137,11 @@ pub fn measure(
         .dictionary(&t.dictionary)
         .map(|b| b.write_with_dictionary(t.id))
         .and_then(|b| b.build())
-        .map_err(|e| CliError::failure(format!("cannot load the trained dictionary: {e}")))?;
+        .map_err(AssessError::DictionaryLoad)?;
     let with = Engine::builder()
         .policy(DefaultPolicy::new(min_size, None))
         .codec(Arc::new(codec) as Arc<dyn kvcodec::Codec>)
-        .and_then(|b| b.build())
-        .map_err(|e| CliError::failure(e.to_string()))?;
+        .and_then(|b| b.build())?;
     let without = spec.engine(min_size)?;
     let (dict_all, dict_small) = stored(&with, corpus, t, min_size)?;
     let (plain_all, plain_small) = stored(&without, corpus, t, min_size)?;
@@ -172,14 +163,14 @@ pub fn measure(
 }
 
 /// `true` for the candidates a dictionary is measured for.
-pub fn applies(spec: &CodecSpec) -> bool {
+pub(crate) fn applies(spec: &CodecSpec) -> bool {
     spec.backend.id == CodecId::ZSTD
 }
 
 /// The recommendation's dictionary advice: for the chosen candidate if it is zstd, else for
 /// the zstd candidate whose dictionary does best on small values, when the dictionary saves
 /// at least [`ADVANTAGE_PP`] points more on small values than the same codec without it.
-pub fn advice(
+pub(crate) fn advice(
     chosen: Option<&DictionaryResult>,
     all: &[(&str, &DictionaryResult)],
     min_size: usize,
@@ -211,12 +202,13 @@ pub fn advice(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::Sample;
+    use crate::assess::sources::Sample;
 
     fn corpus(values: impl Iterator<Item = Vec<u8>>) -> Corpus {
         Corpus {
             source: "test".into(),
             samples: values.map(|bytes| Sample { kind: "t", bytes }).collect(),
+            warnings: Vec::new(),
         }
     }
 

@@ -5,12 +5,12 @@ use kvcodec::{CodecId, Engine, OnCorrupt};
 use kvcodec_redis::migrate::{Expect, ValueTypes, Verification};
 
 use crate::backends::CodecSpec;
-use crate::commands::check_min_size;
+use crate::commands::io::check_min_size;
 use crate::error::CliError;
-use crate::server::ServerUrl;
+use crate::live::server::ServerUrl;
 
 /// `strings,hashes,lists` (any of them, comma-separated) or `all`.
-pub fn parse_types(s: &str) -> Result<ValueTypes, String> {
+pub(crate) fn parse_types(s: &str) -> Result<ValueTypes, String> {
     match s.parse::<ValueTypes>() {
         Ok(t) if t != ValueTypes::NONE => Ok(t),
         _ => Err(format!(
@@ -20,7 +20,7 @@ pub fn parse_types(s: &str) -> Result<ValueTypes, String> {
 }
 
 /// A size of at least 1 byte.
-pub fn positive_size(s: &str) -> Result<usize, String> {
+pub(crate) fn positive_size(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(0) => Err("expected at least 1 byte".to_owned()),
         Ok(n) => Ok(n),
@@ -29,7 +29,7 @@ pub fn positive_size(s: &str) -> Result<usize, String> {
 }
 
 /// The engine `migrate --to SPEC [--min-size] [--dictionary]` compresses with.
-pub fn compress_engine(
+pub(crate) fn compress_engine(
     server: &ServerUrl,
     spec: &CodecSpec,
     min_size: usize,
@@ -37,7 +37,7 @@ pub fn compress_engine(
     cluster: bool,
 ) -> Result<Engine, CliError> {
     let Some(id) = dictionary else {
-        return spec.engine(min_size);
+        return Ok(spec.engine(min_size)?);
     };
     let mut con = server.connect_to(cluster)?;
     let level = spec
@@ -53,17 +53,17 @@ pub fn compress_engine(
 
 /// The engine rollback and `verify --expect plain` decode with: every compiled-in codec and
 /// the server's dictionaries.
-pub fn decode_engine(
+pub(crate) fn decode_engine(
     server: &ServerUrl,
     max_size: usize,
     cluster: bool,
 ) -> Result<Engine, CliError> {
     let mut con = server.connect_to(cluster)?;
-    server.reader(&mut *con, max_size, OnCorrupt::Error)
+    Ok(server.reader(&mut *con, max_size, OnCorrupt::Error)?)
 }
 
 /// Checks `--to`, `--min-size` and `--dictionary` before anything connects.
-pub fn check_spec(
+pub(crate) fn check_spec(
     to: &str,
     min_size: usize,
     dictionary: Option<u32>,
@@ -79,14 +79,14 @@ pub fn check_spec(
 }
 
 /// `--match` and `--rate`, checked before anything connects (the library's one check).
-pub fn check_options(pattern: Option<&str>, rate: Option<f64>) -> Result<(), CliError> {
+pub(crate) fn check_options(pattern: Option<&str>, rate: Option<f64>) -> Result<(), CliError> {
     kvcodec_redis::migrate::check_options(pattern, rate)
         .map(drop)
         .map_err(|e| CliError::usage(e.to_string()))
 }
 
 /// The error of a verification that found values in the other state.
-pub fn not_verified(v: &Verification) -> CliError {
+pub(crate) fn not_verified(v: &Verification) -> CliError {
     let reasons: Vec<String> = v.left.iter().map(|(r, n)| format!("{r} {n}")).collect();
     let state = match v.expect {
         Expect::Plain => "plain",

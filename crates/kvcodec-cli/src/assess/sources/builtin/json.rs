@@ -2,8 +2,8 @@
 
 use serde_json::{Value, json};
 
+use super::rng::Rng;
 use super::words::{self, ADJECTIVES, CITIES, COUNTRIES, ROLES, STATUSES, TAGS, USER_AGENTS};
-use crate::rng::Rng;
 
 /// One user record.
 fn user(r: &mut Rng) -> Value {
@@ -70,7 +70,7 @@ fn product(r: &mut Rng) -> Value {
 
 /// A paginated API response (`{"data": [...], "meta": {...}}`) of about `lo..=hi` bytes, or
 /// a single-record response (`{"data": {...}}`) when the drawn size is under 600 bytes.
-pub fn api_response(r: &mut Rng, lo: usize, hi: usize) -> Vec<u8> {
+pub(crate) fn api_response(r: &mut Rng, lo: usize, hi: usize) -> Vec<u8> {
     let target = r.log_uniform(lo, hi);
     let make: fn(&mut Rng) -> Value = match r.below(3) {
         0 => user,
@@ -112,7 +112,7 @@ pub fn api_response(r: &mut Rng, lo: usize, hi: usize) -> Vec<u8> {
 }
 
 /// A web session blob: tokens, user, preferences, sometimes a cart and a JWT.
-pub fn session(r: &mut Rng) -> Vec<u8> {
+pub(crate) fn session(r: &mut Rng) -> Vec<u8> {
     let issued = words::epoch(r);
     let mut v = json!({
         "sid": r.token(43),

@@ -16,7 +16,7 @@ use kvcodec_redis::migrate::{Notice, Observer, Progress as Figures};
 const TEMPLATE: &str = "{spinner} {prefix} [{elapsed_precise}] [{bar:30}] {human_pos}/{human_len} keys, ETA {eta}, {msg}";
 
 /// A bar fed by the migration (an [`Observer`]); notices go to standard error.
-pub struct Progress {
+pub(crate) struct Progress {
     bar: ProgressBar,
     job: String,
     started: Once,
@@ -25,7 +25,7 @@ pub struct Progress {
 impl Progress {
     /// A bar labelled `label` (`"migrate zstd:3"`) for `job`, hidden when `quiet` or standard
     /// error is not a terminal.
-    pub fn new(label: &str, job: &str, quiet: bool) -> Self {
+    pub(crate) fn new(label: &str, job: &str, quiet: bool) -> Self {
         let target = if quiet {
             ProgressDrawTarget::hidden()
         } else {
@@ -43,13 +43,8 @@ impl Progress {
         }
     }
 
-    /// `true` if nothing is drawn.
-    pub fn is_hidden(&self) -> bool {
-        self.bar.is_hidden()
-    }
-
     /// Removes the bar from the terminal.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.bar.finish_and_clear();
     }
 }

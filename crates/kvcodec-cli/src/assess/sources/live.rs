@@ -6,8 +6,8 @@
 //! connection, one SCAN batch from each in turn, so the sample spreads over all of them.
 //! Sampling stops after `limit` values. Values that are already compressed (any compiled-in
 //! codec, zstd with the server's dictionaries) are decoded, so the sample is plain data; one
-//! that does not decode is left out and counted in a warning. kvcodec's own key (the
-//! dictionaries, `kvcodec:dictionaries`) is skipped.
+//! that does not decode is left out and counted in a warning ([`ValueSource::warnings`]).
+//! kvcodec's own key (the dictionaries, `kvcodec:dictionaries`) is skipped.
 
 use std::collections::VecDeque;
 
@@ -16,15 +16,15 @@ use kvcodec_redis::migrate::cas::At;
 use kvcodec_redis::migrate::{MigrateError, Reason, Visit, Walker};
 use redis::Connection;
 
-use crate::error::CliError;
-use crate::server::ServerUrl;
-use crate::source::{Sample, ValueSource};
+use crate::assess::sources::{Sample, SourceError, ValueSource};
+use crate::live::error::LiveError;
+use crate::live::server::ServerUrl;
 
 /// Largest decoded value read into a sample.
-pub const MAX_VALUE: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_VALUE: usize = 64 * 1024 * 1024;
 
 /// Values of a live server, as a [`ValueSource`].
-pub struct LiveSource {
+pub(crate) struct LiveSource {
     description: String,
     walkers: Vec<Walker>,
     turn: usize,
@@ -87,12 +87,12 @@ impl Visit for Sampler {
 impl LiveSource {
     /// Connects to every primary of `server`; samples at most `limit` values of keys matching
     /// `pattern`, `count` keys per SCAN call.
-    pub fn open(
+    pub(crate) fn open(
         server: &ServerUrl,
         pattern: Option<String>,
         limit: usize,
         count: usize,
-    ) -> Result<Self, CliError> {
+    ) -> Result<Self, LiveError> {
         let (topology, nodes) = server.topology()?;
         let mut con = server.connect_to(topology.cluster)?;
         let reader = server.reader(&mut *con, MAX_VALUE, OnCorrupt::Error)?;
@@ -123,26 +123,14 @@ impl LiveSource {
         })
     }
 
-    /// Values that had a header but did not decode, left out so far.
-    pub fn undecodable(&self) -> usize {
-        self.sampler.undecodable
-    }
-
-    fn finish(&mut self) -> Option<Result<Sample, CliError>> {
-        if !self.finished && self.sampler.undecodable > 0 {
-            eprintln!(
-                "kvcodec: warning: {} compressed values did not decode (unknown codec or dictionary, corrupt, or over {} MiB) and were left out",
-                self.sampler.undecodable,
-                MAX_VALUE >> 20
-            );
-        }
+    fn finish(&mut self) -> Option<Result<Sample, SourceError>> {
         self.finished = true;
         None
     }
 }
 
 impl Iterator for LiveSource {
-    type Item = Result<Sample, CliError>;
+    type Item = Result<Sample, SourceError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
@@ -166,9 +154,7 @@ impl Iterator for LiveSource {
             self.turn = i + 1;
             if let Err(e) = self.walkers[i].batch(&mut self.sampler) {
                 self.finished = true;
-                return Some(Err(CliError::failure(format!(
-                    "sampling values failed: {e}"
-                ))));
+                return Some(Err(SourceError::Sampling(e)));
             }
         }
     }
@@ -177,5 +163,16 @@ impl Iterator for LiveSource {
 impl ValueSource for LiveSource {
     fn describe(&self) -> String {
         self.description.clone()
+    }
+
+    /// How many compressed values did not decode and were left out, when any did.
+    fn warnings(&self) -> Vec<String> {
+        match self.sampler.undecodable {
+            0 => Vec::new(),
+            n => vec![format!(
+                "{n} compressed values did not decode (unknown codec or dictionary, corrupt, or over {} MiB) and were left out",
+                MAX_VALUE >> 20
+            )],
+        }
     }
 }

@@ -1,0 +1,102 @@
+//! What the commands share: reading the input value, writing the output, JSON, warnings, and
+//! the `--min-size` floor.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::assess::sources::live::LiveSource;
+use crate::error::CliError;
+use crate::files;
+use crate::live::args::TlsArgs;
+use crate::live::server::ServerUrl;
+
+/// A positional input: a file, or standard input when absent or `-`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct Input {
+    /// File holding the value (default: standard input).
+    #[arg(value_name = "FILE")]
+    pub(crate) file: Option<PathBuf>,
+}
+
+impl Input {
+    /// All bytes of the file or of standard input.
+    pub(crate) fn read(&self) -> Result<Vec<u8>, CliError> {
+        match self.file.as_deref() {
+            Some(path) if path != Path::new("-") => Ok(files::read("file", path)?),
+            _ => {
+                let mut buf = Vec::new();
+                std::io::stdin()
+                    .lock()
+                    .read_to_end(&mut buf)
+                    .map_err(|e| CliError::usage(format!("cannot read standard input: {e}")))?;
+                Ok(buf)
+            }
+        }
+    }
+}
+
+/// Writes `bytes` to `out` and flushes.
+pub(crate) fn write_out(out: &mut dyn Write, bytes: &[u8]) -> Result<(), CliError> {
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError::failure(format!("cannot write to standard output: {e}")))
+}
+
+/// `value` as pretty JSON, ending in a newline.
+pub(crate) fn json(value: &impl Serialize) -> Result<String, CliError> {
+    let mut s = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::failure(format!("cannot format JSON: {e}")))?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// Prints `lines` to standard error as warnings (`kvcodec: warning: …`).
+pub(crate) fn warn(lines: &[String]) {
+    for line in lines {
+        eprintln!("kvcodec: warning: {line}");
+    }
+}
+
+/// `--url`, `--match` and `--sample` of `assess` and `dict train`: at most `sample` values
+/// (at least 1) of the keys matching `pattern`, 100 keys per SCAN.
+pub(crate) fn live_source(
+    url: &str,
+    tls: &TlsArgs,
+    pattern: Option<String>,
+    sample: usize,
+) -> Result<LiveSource, CliError> {
+    if sample == 0 {
+        return Err(CliError::usage("--sample 0: expected at least 1 value"));
+    }
+    let server = ServerUrl::open(url, tls)?;
+    Ok(LiveSource::open(&server, pattern, sample, 100)?)
+}
+
+/// `"--min-size"` must be at least GLIDE's minimum.
+pub(crate) fn check_min_size(min_size: usize) -> Result<(), CliError> {
+    if min_size < kvcodec::MIN_MIN_COMPRESSION_SIZE {
+        return Err(CliError::usage(format!(
+            "--min-size {min_size} is too small: expected at least {} (below it no value can shrink past the 5-byte header)",
+            kvcodec::MIN_MIN_COMPRESSION_SIZE
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn min_size_floor() {
+        assert!(check_min_size(6).is_ok());
+        assert!(
+            check_min_size(5)
+                .unwrap_err()
+                .message
+                .contains("at least 6")
+        );
+    }
+}

@@ -1,0 +1,72 @@
+//! HTML pieces of the report: escaping, and a [`Table`] as an HTML table.
+
+use std::fmt::Write as _;
+
+use crate::render::table::Table;
+
+/// Escapes text for HTML and SVG.
+pub(crate) fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// Appends `t` as an HTML table: numeric columns right-aligned (class `n`), highlighted rows
+/// in class `best`.
+pub(crate) fn table(out: &mut String, t: &Table) {
+    let class = |i: usize| {
+        if t.numeric.get(i).copied().unwrap_or(false) {
+            " class=\"n\""
+        } else {
+            ""
+        }
+    };
+    out.push_str("<table><thead><tr>");
+    for (i, h) in t.headers.iter().enumerate() {
+        let _ = write!(out, "<th{}>{}</th>", class(i), esc(h));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for row in &t.rows {
+        out.push_str(if row.highlight {
+            "<tr class=\"best\">"
+        } else {
+            "<tr>"
+        });
+        for (i, cell) in row.cells.iter().enumerate() {
+            let _ = write!(out, "<td{}>{}</td>", class(i), esc(&cell.text));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::table::{Cell, Row};
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn highlighted_rows_and_numeric_cells() {
+        let mut t = Table::new(&[("codec", false), ("savings", true)]);
+        let mut row = Row::new(vec![Cell::text("zstd:3"), Cell::number("5.0 %", 5.0)]);
+        row.highlight = true;
+        t.rows.push(row);
+        let mut out = String::new();
+        table(&mut out, &t);
+        assert_eq!(
+            out,
+            "<table><thead><tr><th>codec</th><th class=\"n\">savings</th></tr></thead><tbody>\
+             <tr class=\"best\"><td>zstd:3</td><td class=\"n\">5.0 %</td></tr></tbody></table>\n"
+        );
+    }
+}
