@@ -54,10 +54,16 @@ mod contender;
 mod glide;
 #[path = "codecs/inputs.rs"]
 mod inputs;
+#[path = "codecs/memory.rs"]
+mod memory;
+#[path = "codecs/ops.rs"]
+mod ops;
 #[path = "codecs/ratios.rs"]
 mod ratios;
 #[path = "codecs/results.rs"]
 mod results;
+#[path = "codecs/scaling.rs"]
+mod scaling;
 #[path = "codecs/summary.rs"]
 mod summary;
 
@@ -80,6 +86,10 @@ const TRAINING_RECORDS: usize = 3000;
 const TRAINING_RECORDS_TEST: usize = 300;
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "ops") {
+        return ops::main(&args[1..]);
+    }
     let config = Criterion::default()
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(1))

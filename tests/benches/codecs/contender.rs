@@ -203,6 +203,25 @@ impl Contender {
     }
 }
 
+/// The codec behind `engine/<name>`: `zstd-3`, `lz4`, `lz4-hc9`, `snappy`, `deflate-1`, …
+pub fn codec(name: &str) -> Arc<dyn Codec> {
+    let level = |prefix: &str| name.strip_prefix(prefix).and_then(|l| l.parse::<i32>().ok());
+    if let Some(l) = level("zstd-") {
+        return zstd(l);
+    }
+    if let Some(l) = level("deflate-") {
+        return Arc::new(DeflateCodec::new(l).expect("deflate level"));
+    }
+    if name == "snappy" {
+        return Arc::new(SnappyCodec::new());
+    }
+    let (level, _) = LZ4_LEVELS
+        .iter()
+        .find(|(_, n)| *n == name)
+        .unwrap_or_else(|| panic!("no codec named {name}"));
+    Arc::new(Lz4Codec::new(*level).expect("lz4 level"))
+}
+
 /// zstd at `level` as a codec.
 pub fn zstd(level: i32) -> Arc<dyn Codec> {
     Arc::new(ZstdCodec::new(level).expect("zstd level"))
