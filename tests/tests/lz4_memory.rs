@@ -72,7 +72,6 @@ fn encode_and_decode_hold_only_value_output_and_stored_form() {
     let codec = Lz4Codec::default();
     let engine = Engine::builder()
         .codec(Arc::new(codec) as Arc<dyn Codec>)
-        .unwrap()
         .build()
         .unwrap();
     // Warm up: thread-local compression state, metrics.

@@ -149,7 +149,7 @@ pub fn measure(
     let with = Engine::builder()
         .policy(DefaultPolicy::new(min_size, None))
         .codec(Arc::new(codec) as Arc<dyn kvcodec::Codec>)
-        .and_then(|b| b.build())
+        .build()
         .map_err(|e| CliError::failure(e.to_string()))?;
     let without = spec.engine(min_size)?;
     let (dict_all, dict_small) = stored(&with, corpus, t, min_size)?;

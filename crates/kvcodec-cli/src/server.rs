@@ -157,15 +157,12 @@ impl ServerUrl {
         let mut builder = Engine::builder()
             .max_decompressed_size(max_decompressed_size)
             .on_corrupt(on_corrupt)
-            .codec(zstd)
-            .map_err(|e| CliError::failure(e.to_string()))?;
+            .codec(zstd);
         for backend in backends::ALL.iter().filter(|b| b.id != CodecId::ZSTD) {
             let codec = backend
                 .codec(None)
                 .map_err(|e| CliError::failure(e.to_string()))?;
-            builder = builder
-                .codec(codec)
-                .map_err(|e| CliError::failure(e.to_string()))?;
+            builder = builder.codec(codec);
         }
         builder
             .build()

@@ -9,7 +9,7 @@
 //! ```
 //! use kvcodec::{Engine, Error};
 //!
-//! let engine = Engine::builder().codec(kvcodec_deflate::BACKEND.codec(Some(6))?)?.build()?;
+//! let engine = Engine::builder().codec(kvcodec_deflate::BACKEND.codec(Some(6))?).build()?;
 //! let value = b"The quick brown fox jumps over the lazy dog. ".repeat(4);
 //! let stored = engine.encode(&value)?;
 //! assert_eq!(&stored[..5], &[0x00, 0x01, 0x02, 0x00, 0x04]); // header, deflate id

@@ -12,7 +12,7 @@
 //! use kvcodec_zstd::ZstdCodec;
 //!
 //! let engine = Engine::builder()
-//!     .codec(Arc::new(ZstdCodec::new(3)?) as Arc<dyn Codec>)?
+//!     .codec(Arc::new(ZstdCodec::new(3)?) as Arc<dyn Codec>)
 //!     .build()?;
 //! let value = br#"{"user":42,"name":"Ada","roles":["admin","dev"]}"#.repeat(8);
 //! let stored = engine.encode(&value)?;             // 00 01 02 00 01 + one zstd frame

@@ -75,7 +75,7 @@ pub struct Contender {
 pub fn engine(codec: Arc<dyn Codec>) -> Engine {
     Engine::builder()
         .codec(codec)
-        .and_then(|b| b.build())
+        .build()
         .expect("engine with one codec")
 }
 
@@ -205,7 +205,10 @@ impl Contender {
 
 /// The codec behind `engine/<name>`: `zstd-3`, `lz4`, `lz4-hc9`, `snappy`, `deflate-1`, …
 pub fn codec(name: &str) -> Arc<dyn Codec> {
-    let level = |prefix: &str| name.strip_prefix(prefix).and_then(|l| l.parse::<i32>().ok());
+    let level = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .and_then(|l| l.parse::<i32>().ok())
+    };
     if let Some(l) = level("zstd-") {
         return zstd(l);
     }

@@ -146,7 +146,9 @@ fn iterations(input: &str) -> usize {
 
 /// Every goal's instruction counts, as Markdown.
 fn table() {
-    println!("\n## Instructions per value (cachegrind, N vs 0 iterations; GLIBC_TUNABLES={TUNABLES})\n");
+    println!(
+        "\n## Instructions per value (cachegrind, N vs 0 iterations; GLIBC_TUNABLES={TUNABLES})\n"
+    );
     println!("### Goal 1: the engine against the direct call\n");
     println!("| input | codec | op | engine | direct | overhead |");
     println!("|---|---|---|---:|---:|---:|");
@@ -163,17 +165,16 @@ fn table() {
             }
         }
     }
-    println!("\n### Goal 4: a GLIDE frame (no content size) against kvcodec's own, engine/zstd-3 decode\n");
+    println!(
+        "\n### Goal 4: a GLIDE frame (no content size) against kvcodec's own, engine/zstd-3 decode\n"
+    );
     println!("| input | GLIDE's frame | kvcodec's frame | ratio |");
     println!("|---|---:|---:|---:|");
     for input in ["json-60-300B", "json-1KiB", "json-64KiB"] {
         let n = iterations(input);
         let glide = count("engine/zstd-3", "decode-glide-frame", input, n);
         let own = count("engine/zstd-3", "decode", input, n);
-        println!(
-            "| {input} | {glide:.0} | {own:.0} | {:.3}× |",
-            glide / own
-        );
+        println!("| {input} | {glide:.0} | {own:.0} | {:.3}× |", glide / own);
     }
     println!("\n### Goal 6: cost per byte at 1 MiB and 16 MiB, engine\n");
     println!("| codec | op | text-1MiB per byte | text-16MiB per byte | ratio |");

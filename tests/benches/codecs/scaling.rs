@@ -71,7 +71,11 @@ pub fn measure(codec_name: &str, threads: usize, ms: u64) -> Scaling {
                     if done.load(Relaxed) {
                         return;
                     }
-                    let e: &Engine = if config.load(Relaxed) == 0 { shared } else { own };
+                    let e: &Engine = if config.load(Relaxed) == 0 {
+                        shared
+                    } else {
+                        own
+                    };
                     let mut n = 0u64;
                     while !stop.load(Relaxed) {
                         let stored = e.encode(black_box(value)).unwrap();
