@@ -42,7 +42,7 @@
 //! # Levels and contexts
 //!
 //! Levels `0..=9` ([`LEVELS`]), default `6` ([`DEFAULT_LEVEL`]). Compressor and decompressor
-//! contexts are kept in small pools (see [`DeflateCodec`]), so one codec serves every thread.
+//! contexts are kept per thread (see [`DeflateCodec`]), so one codec serves every thread.
 //!
 //! # Features: the flate2 backend
 //!
@@ -58,7 +58,7 @@
 //! less than miniz_oxide's level 1 at both sizes; at level 6 the ratios are equal.
 //!
 //! Measured with `examples/measure_backends.rs`: compress, then decompress, JSON-like text
-//! through this codec (contexts reused from the pools); MB/s of uncompressed bytes, best of
+//! through this codec (contexts reused from the pools of the time); MB/s of uncompressed bytes, best of
 //! 7 rounds of 150 ms, median of 3 runs; release build on a shared 2-core machine under load,
 //! so read the figures as ratios, not as absolute speeds:
 //!

@@ -38,7 +38,7 @@
 //! # Levels and contexts
 //!
 //! Snappy has no levels ([`BACKEND`]`.levels` is `None`; a configured level is an error).
-//! Encoders are kept in a small pool (see [`SnappyCodec`]), so one codec serves every thread.
+//! Each thread keeps one encoder (see [`SnappyCodec`]), so one codec serves every thread.
 
 mod codec;
 

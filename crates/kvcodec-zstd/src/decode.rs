@@ -15,8 +15,21 @@ use kvcodec::codec::DecodeBound;
 use kvcodec::{CodecId, Error};
 use zstd::zstd_safe::{DCtx, DDict, InBuffer, OutBuffer, ResetDirective};
 
-use crate::codec::{ZstdCodec, zstd_error};
+use crate::codec::{DCTX, ZstdCodec, zstd_error};
 use crate::frame::FrameHeader;
+
+/// A thread's decompression context.
+pub(crate) struct Decoder {
+    dctx: DCtx<'static>,
+}
+
+impl Decoder {
+    pub(crate) fn new() -> Decoder {
+        Decoder {
+            dctx: DCtx::create(),
+        }
+    }
+}
 
 /// Smallest first output allocation of a streaming decode.
 const FIRST_CHUNK: usize = 512;
@@ -90,12 +103,12 @@ impl ZstdCodec {
         let start = out.len();
         let mut cursor = Cursor::new(&mut *out);
         cursor.set_position(start as u64);
-        let mut dctx = self.dctx().get();
-        let written = match ddict {
-            Some(ddict) => dctx.decompress_using_ddict(&mut cursor, payload, ddict),
-            None => dctx.decompress(&mut cursor, payload),
-        }
-        .map_err(|code| zstd_error("frame does not decode", code))?;
+        let written = DCTX
+            .with(|d| match ddict {
+                Some(ddict) => d.dctx.decompress_using_ddict(&mut cursor, payload, ddict),
+                None => d.dctx.decompress(&mut cursor, payload),
+            })
+            .map_err(|code| zstd_error("frame does not decode", code))?;
         if written != n {
             return Err(Error::LengthMismatch {
                 codec: CodecId::ZSTD,
@@ -124,14 +137,15 @@ impl ZstdCodec {
                 .map_err(|code| zstd_error("dictionary not accepted", code))?;
             return stream(&mut dctx, payload, limit, out);
         }
-        let mut dctx = self.dctx().get();
-        let result = stream(&mut dctx, payload, limit, out);
-        // Return the context as new: end the session (also after an error, which leaves it
-        // unusable until reset).
-        if dctx.reset(ResetDirective::SessionAndParameters).is_err() {
-            dctx.discard();
-        }
-        result
+        DCTX.with(|d| {
+            let result = stream(&mut d.dctx, payload, limit, out);
+            // Leave the context as new: end the session (also after an error, which leaves it
+            // unusable until reset), or replace it.
+            if d.dctx.reset(ResetDirective::SessionAndParameters).is_err() {
+                d.dctx = DCtx::create();
+            }
+            result
+        })
     }
 }
 

@@ -14,9 +14,10 @@ use crate::{Codec, Mode, OnCorrupt, Registry, ValueTypes};
 
 /// Encodes values for storage and decodes stored values.
 ///
-/// Cheap to share: wrap it in an `Arc` and use it from every connection and thread. Its
-/// counters are per thread ([`crate::counters`]): counting never writes memory another
-/// thread writes.
+/// Cheap to share: wrap it in an `Arc` and use it from every connection and thread. Nothing
+/// on its hot paths takes a lock or writes memory another thread writes (codec contexts and
+/// counters are per thread: [`crate::pool`], [`crate::counters`]), so one shared engine runs
+/// as fast per thread as one engine per thread.
 ///
 /// | direction | bytes only | what happened, and why |
 /// |---|---|---|
