@@ -1,10 +1,29 @@
 //! The write path: [`Engine::encode_outcome`] and its byte-only forms.
+//!
+//! A stored form is built in the worst-case room its codec asks for, but kept at its own
+//! length: forms of at most [`SCRATCH_MAX`] bytes (worst case) are built in a buffer each
+//! thread reuses and copied into a `Vec` of exactly their length (one allocation, none at
+//! all for a form the policy discards); larger ones are built in a `Vec` of the worst-case
+//! size and shrunk in place (`realloc` splits the block, or `mremap`s a mapped one), so the
+//! memory of a stored value is its length, not its codec's bound.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::sync::Arc;
 
 use crate::header::{HEADER_LEN, Header, has_header};
 use crate::{Codec, Encoded, Engine, Error, Mode, SkipReason};
+
+/// Largest worst-case stored form built in the per-thread buffer.
+const SCRATCH_MAX: usize = 32 * 1024;
+
+/// Spare capacity a large stored form may keep rather than be shrunk.
+const MAX_SLACK: usize = 64;
+
+thread_local! {
+    /// Each thread's buffer for small stored forms (at most `SCRATCH_MAX` bytes of room).
+    static SCRATCH: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
 
 impl Engine {
     /// The stored form of `value`: the header and compressed payload, or `value` itself
@@ -120,7 +139,7 @@ impl Engine {
     }
 }
 
-/// Header and payload of `value`, if `keep(length)` says so.
+/// Header and payload of `value`, at its own length, if `keep(length)` says so.
 #[inline]
 fn stored_form(
     codec: &dyn Codec,
@@ -128,9 +147,23 @@ fn stored_form(
     keep: impl FnOnce(usize) -> bool,
 ) -> Result<Option<Vec<u8>>, Error> {
     let room = HEADER_LEN.saturating_add(codec.max_compressed_len(value.len()));
+    if room <= SCRATCH_MAX {
+        let mut buf = SCRATCH.try_with(Cell::take).unwrap_or_default();
+        buf.clear();
+        let result = build(codec, value, &mut buf, room)
+            .map(|()| keep(buf.len()).then(|| buf.as_slice().to_vec()));
+        let _ = SCRATCH.try_with(|cell| cell.set(buf));
+        return result;
+    }
     let mut out = Vec::with_capacity(room);
     build(codec, value, &mut out, room)?;
-    Ok(keep(out.len()).then_some(out))
+    if !keep(out.len()) {
+        return Ok(None);
+    }
+    if out.capacity() - out.len() > MAX_SLACK {
+        out.shrink_to_fit();
+    }
+    Ok(Some(out))
 }
 
 /// Appends header and payload to the empty `out`, with `room` bytes reserved.
