@@ -7,19 +7,38 @@
 //! cargo bench -p kvcodec-tests --bench codecs -- ops table          # every goal's counts
 //! cargo bench -p kvcodec-tests --bench codecs -- ops count engine/zstd-3 decode json-1KiB 2000
 //! cargo bench -p kvcodec-tests --bench codecs -- ops run engine/lz4 encode json-64KiB 100
+//! cargo bench -p kvcodec-tests --bench codecs -- ops pair engine/lz4 direct/lz4 decode json-1KiB
 //! ```
+//!
+//! `pair` is one interleaved A/B timing (`ab.rs`) of two contenders on one input.
 //!
 //! `count` runs `valgrind --tool=cachegrind --cache-sim=no` on this program's `run` twice, with
 //! `GLIBC_TUNABLES` set so that memset and memcpy never use `rep stosb`/`rep movsb` (which
 //! cachegrind counts as one instruction per byte) and prints instructions per value. An input
-//! of several values (`json-60-300B`) counts per value too. OP `decode-glide-frame` decodes the
-//! value as GLIDE stores it (a zstd frame without content size).
+//! of several values (`json-60-300B`) counts per value too, over the values the engine of that
+//! codec stores compressed (the others it stores plain: its decode is then a pass-through, no
+//! match for a direct decompression). OP `decode-glide-frame` decodes the value as GLIDE
+//! stores it (a zstd frame without content size).
 
 use std::hint::black_box;
 use std::process::Command;
 
-use crate::contender::{Contender, codec_names, glide_zstd_value};
+use crate::contender::{Contender, codec, codec_names, engine, glide_zstd_value};
 use crate::inputs;
+
+/// The values of `input` that the engine of `name`'s codec (`engine/zstd-3`, `direct/zstd-3`:
+/// zstd-3) stores compressed; all of them for a contender without such an engine.
+pub fn values(name: &str, input: &str) -> Vec<Vec<u8>> {
+    let all = inputs::values(input);
+    let codec_name = name.split_once('/').map_or(name, |(_, c)| c);
+    if all.len() == 1 || !(codec_names().iter().any(|c| c == codec_name)) {
+        return all;
+    }
+    let e = engine(codec(codec_name));
+    all.into_iter()
+        .filter(|v| e.encode_outcome(v).expect("encode").is_compressed())
+        .collect()
+}
 
 /// What `count` sets so that libc's memcpy/memset run as counted loops.
 pub const TUNABLES: &str = "glibc.cpu.x86_rep_stosb_threshold=0x7fffffffffffffff:glibc.cpu.x86_rep_movsb_threshold=0x7fffffffffffffff";
@@ -40,13 +59,24 @@ pub fn main(args: &[String]) {
             println!("{contender} {op} {input}: {per_op:.0} instructions per value");
         }
         ["table"] => table(),
+        ["pair", a, b, op, input] => {
+            let t = crate::ab::pair_named(a, b, op, input);
+            println!(
+                "{a} vs {b}, {op} {input}: {:.1} ns vs {:.1} ns per value: {:+.1} % (fastest), {:+.1} % (paired)",
+                t.a,
+                t.b,
+                100.0 * (t.a / t.b - 1.0),
+                100.0 * (t.paired - 1.0)
+            );
+        }
         ["peak", contender, mib, kind] => crate::memory::peak(contender, parse(mib), kind),
         ["threads", codec, threads, ms] => {
             crate::scaling::print(&[codec.to_string()], parse(threads), parse(ms) as u64)
         }
         _ => panic!(
-            "ops run|count CONTENDER OP INPUT N | ops table | ops peak CONTENDER MIB KIND | \
-             ops threads CODEC THREADS MS: see tests/benches/codecs/ops.rs"
+            "ops run|count CONTENDER OP INPUT N | ops table | ops pair A B OP INPUT | \
+             ops peak CONTENDER MIB KIND | ops threads CODEC THREADS MS: see \
+             tests/benches/codecs/ops.rs"
         ),
     }
 }
@@ -69,7 +99,7 @@ pub fn contender(name: &str) -> Contender {
 /// one encode and one decode of each — happens whatever `n` is, so it cancels out.
 pub fn run(name: &str, op: &str, input: &str, n: usize) -> usize {
     let mut c = contender(name);
-    let values = inputs::values(input);
+    let values = values(name, input);
     let stored: Vec<Vec<u8>> = values
         .iter()
         .map(|v| match op {
@@ -125,7 +155,7 @@ fn instructions(name: &str, op: &str, input: &str, n: usize) -> u64 {
 
 /// Instructions per value of `op`: (count at `n` − count at 0) / (`n` × values).
 pub fn count(name: &str, op: &str, input: &str, n: usize) -> f64 {
-    let values = inputs::values(input).len();
+    let values = values(name, input).len();
     let (with, without) = (
         instructions(name, op, input, n),
         instructions(name, op, input, 0),
@@ -149,24 +179,33 @@ fn table() {
     println!(
         "\n## Instructions per value (cachegrind, N vs 0 iterations; GLIBC_TUNABLES={TUNABLES})\n"
     );
-    println!("### Goal 1: the engine against the direct call\n");
+    println!("### Issue 12, goal 1: the engine against the direct call\n");
     println!("| input | codec | op | engine | direct | overhead |");
     println!("|---|---|---|---:|---:|---:|");
     for input in ["json-60-300B", "json-1KiB", "json-64KiB"] {
         for codec in codec_names() {
+            let kept = values(&format!("engine/{codec}"), input).len();
+            let label = match input {
+                "json-60-300B" => format!("json-60-300B ({kept} of 16 compressed)"),
+                other => other.to_owned(),
+            };
+            if kept == 0 {
+                println!("| {label} | {codec} | – | – | – | – |");
+                continue;
+            }
             for op in ["encode", "decode"] {
                 let n = iterations(input);
                 let e = count(&format!("engine/{codec}"), op, input, n);
                 let d = count(&format!("direct/{codec}"), op, input, n);
                 println!(
-                    "| {input} | {codec} | {op} | {e:.0} | {d:.0} | {:+.2} % |",
+                    "| {label} | {codec} | {op} | {e:.0} | {d:.0} | {:+.2} % |",
                     100.0 * (e / d - 1.0)
                 );
             }
         }
     }
     println!(
-        "\n### Goal 4: a GLIDE frame (no content size) against kvcodec's own, engine/zstd-3 decode\n"
+        "\n### Issue 12, goal 4: a GLIDE frame (no content size) against kvcodec's own, engine/zstd-3 decode\n"
     );
     println!("| input | GLIDE's frame | kvcodec's frame | ratio |");
     println!("|---|---:|---:|---:|");
@@ -176,7 +215,7 @@ fn table() {
         let own = count("engine/zstd-3", "decode", input, n);
         println!("| {input} | {glide:.0} | {own:.0} | {:.3}× |", glide / own);
     }
-    println!("\n### Goal 6: cost per byte at 1 MiB and 16 MiB, engine\n");
+    println!("\n### Issue 12, goal 6: cost per byte at 1 MiB and 16 MiB, engine\n");
     println!("| codec | op | text-1MiB per byte | text-16MiB per byte | ratio |");
     println!("|---|---|---:|---:|---:|");
     for codec in ["zstd-3", "lz4", "snappy", "deflate-1"] {

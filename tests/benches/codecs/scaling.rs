@@ -113,7 +113,7 @@ pub fn measure(codec_name: &str, threads: usize, ms: u64) -> Scaling {
 /// Prints the table for `codecs` on `threads` threads, with one thread as the baseline.
 pub fn print(codecs: &[String], threads: usize, ms: u64) {
     println!(
-        "\n## Goal 2: shared engine vs one engine per thread, {threads} threads, 1 KiB JSON encode + decode ({ROUNDS} rounds of {ms} ms)\n"
+        "\n## Issue 12, goal 2: shared engine vs one engine per thread, {threads} threads, 1 KiB JSON encode + decode ({ROUNDS} rounds of {ms} ms)\n"
     );
     println!(
         "| codec | 1 thread ops/s | per-thread engines ops/s | shared engine ops/s | shared / per-thread (paired) | (best rounds) | shared scaling vs 1 thread |"
