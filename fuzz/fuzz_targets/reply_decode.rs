@@ -33,7 +33,7 @@ const MENU: [&[&str]; 14] = [
 static COMPRESSION: LazyLock<Arc<Compression>> = LazyLock::new(|| {
     let mut builder = kvcodec::Engine::builder().max_decompressed_size(ENGINE_LIMIT);
     for codec in codecs() {
-        builder = builder.codec(codec).unwrap();
+        builder = builder.codec(codec);
     }
     Arc::new(Compression::new(Arc::new(builder.build().unwrap())))
 });

@@ -8,18 +8,18 @@
 use std::sync::{Arc, LazyLock};
 
 use kvcodec::policy::{DefaultPolicy, MinSize};
-use kvcodec::{Codec, Engine, Header, Metrics, OnCorrupt, header::has_header};
+use kvcodec::{Codec, Counters, Engine, Header, OnCorrupt, header::has_header};
 use kvcodec_fuzz::{ENGINE_LIMIT, codecs_at_levels, compress};
 use libfuzzer_sys::fuzz_target;
 
 static CODECS: LazyLock<Vec<Arc<dyn Codec>>> = LazyLock::new(codecs_at_levels);
-static METRICS: LazyLock<Arc<Metrics>> = LazyLock::new(Metrics::new);
+static METRICS: LazyLock<Arc<Counters>> = LazyLock::new(Counters::new);
 
 fuzz_target!(|data: &[u8]| {
     let Some((&[pick, min, flags], value)) = data.split_first_chunk::<3>() else { return };
     let (codec, min, keep_if_smaller) =
         (&CODECS[usize::from(pick) % CODECS.len()], usize::from(min), flags & 1 == 1);
-    let builder = Engine::builder().codec(codec.clone()).unwrap().metrics(METRICS.clone());
+    let builder = Engine::builder().codec(codec.clone()).counters(METRICS.clone());
     let builder = match keep_if_smaller {
         true => builder.policy(DefaultPolicy::new(min, None)),
         false => builder.policy(MinSize(min)),

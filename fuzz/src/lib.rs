@@ -82,7 +82,7 @@ pub fn engine_lz4_flex(on_corrupt: OnCorrupt) -> Engine {
 fn engine_with(codecs: [Arc<dyn Codec>; 4], on_corrupt: OnCorrupt) -> Engine {
     let mut builder = Engine::builder();
     for codec in codecs {
-        builder = builder.codec(codec).expect("distinct ids");
+        builder = builder.codec(codec);
     }
     builder
         .max_decompressed_size(ENGINE_LIMIT)

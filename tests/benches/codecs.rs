@@ -9,6 +9,8 @@
 //! cargo bench -p kvcodec-tests --bench codecs --no-default-features -- lz4   # kvcodec-lz4 on lz4_flex
 //! cargo bench -p kvcodec-tests --bench codecs -- --measurement-time 3 --warm-up-time 1
 //! KVCODEC_BENCH_CLOCK=cpu cargo bench -p kvcodec-tests --bench codecs   # thread CPU time
+//! cargo bench -p kvcodec-tests --bench codecs -- ab            # the interleaved A/B only
+//! cargo bench -p kvcodec-tests --bench codecs -- ops table     # instruction counts (ops.rs)
 //! ```
 //!
 //! It prints, in order: the compression ratio of every contender on every input (criterion
@@ -52,10 +54,16 @@ mod contender;
 mod glide;
 #[path = "codecs/inputs.rs"]
 mod inputs;
+#[path = "codecs/memory.rs"]
+mod memory;
+#[path = "codecs/ops.rs"]
+mod ops;
 #[path = "codecs/ratios.rs"]
 mod ratios;
 #[path = "codecs/results.rs"]
 mod results;
+#[path = "codecs/scaling.rs"]
+mod scaling;
 #[path = "codecs/summary.rs"]
 mod summary;
 
@@ -78,6 +86,16 @@ const TRAINING_RECORDS: usize = 3000;
 const TRAINING_RECORDS_TEST: usize = 300;
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "ops") {
+        return ops::main(&args[1..]);
+    }
+    if args.first().is_some_and(|a| a == "ab") {
+        // The interleaved A/B alone (no criterion run): `cargo bench ... -- ab`.
+        let p = Passthrough::new();
+        let (inputs, mut all) = (inputs::inputs(true), Contender::all());
+        return ab::run(&inputs, &mut all, &p.engine, &p.small, &p.plain);
+    }
     let config = Criterion::default()
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(1))

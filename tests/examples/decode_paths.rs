@@ -44,11 +44,7 @@ fn print(paths: &[(&str, f64)]) {
 
 /// An engine reading and writing `codec`, and `plain` as it stores it.
 fn stored(codec: &Arc<dyn Codec>, plain: &[u8]) -> (Engine, Vec<u8>) {
-    let engine = Engine::builder()
-        .codec(codec.clone())
-        .unwrap()
-        .build()
-        .unwrap();
+    let engine = Engine::builder().codec(codec.clone()).build().unwrap();
     let stored = engine.encode(plain).unwrap().into_owned();
     assert!(kvcodec::header::has_header(&stored), "stored compressed");
     (engine, stored)

@@ -44,10 +44,7 @@ fn input(name: &str) -> Vec<u8> {
 
 fn engine(level: i32) -> Engine {
     let codec: Arc<dyn kvcodec::Codec> = Arc::new(Lz4Codec::new(level).expect("lz4 level"));
-    Engine::builder()
-        .codec(codec)
-        .and_then(|b| b.build())
-        .expect("engine")
+    Engine::builder().codec(codec).build().expect("engine")
 }
 
 /// A way of storing values: encode to the stored form, decode it back.

@@ -118,7 +118,7 @@ fn refused(stored: &[u8], limit: usize, want: &Want, max_alloc: usize) -> usize 
     for on_corrupt in [OnCorrupt::ReturnStored, OnCorrupt::Error] {
         let engine = engine(limit, on_corrupt);
         let (result, largest) = largest_allocation(|| engine.decode(stored).map(|v| v.len()));
-        let m = engine.metrics().snapshot();
+        let m = engine.counters().snapshot();
         match want {
             Want::SizeLimit(want) => {
                 assert_eq!(result.as_ref(), Err(*want), "{on_corrupt:?}");
@@ -154,7 +154,6 @@ fn the_allocator_sees_what_decoding_allocates() {
     for backend in ALL {
         let writer = Engine::builder()
             .codec(backend.codec(None).unwrap())
-            .unwrap()
             .build()
             .unwrap();
         let stored = writer.encode(&value).unwrap().into_owned();
@@ -256,7 +255,6 @@ fn zstd_header_declaring_over_the_limit_is_refused_before_allocating() {
     // declares, over a 1 MiB limit.
     let writer = Engine::builder()
         .codec(kvcodec_zstd::BACKEND.codec(None).unwrap())
-        .unwrap()
         .build()
         .unwrap();
     let stored = writer.encode(&vec![0u8; 8 * MIB]).unwrap().into_owned();

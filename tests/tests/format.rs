@@ -10,7 +10,7 @@ mod common;
 use std::borrow::Cow;
 
 use common::{IDS, build, engine, engine_with, glide_vectors, with_header};
-use kvcodec::{CodecId, Config, Error, Mode, OnCorrupt, SkipReason};
+use kvcodec::{CodecId, Config, Encoded, Error, Mode, OnCorrupt, SkipReason};
 use kvcodec_tests::{incompressible, json_value};
 
 #[test]
@@ -45,14 +45,14 @@ fn glide_vectors_decode_byte_exact_whatever_the_writer() {
                 "{what}"
             );
         }
-        let m = engine.metrics().snapshot();
+        let m = engine.counters().snapshot();
         assert_eq!(
-            m.codec(CodecId::ZSTD).unwrap().decompressed,
+            m.codec(CodecId::ZSTD).unwrap().decompress.values,
             2,
             "writer {name}"
         );
         assert_eq!(
-            m.codec(CodecId::LZ4).unwrap().decompressed,
+            m.codec(CodecId::LZ4).unwrap().decompress.values,
             4,
             "writer {name}"
         );
@@ -96,7 +96,7 @@ fn hello_is_stored_raw_and_read_raw() {
             assert_eq!(&*stored, common::hex("68656c6c6f"));
             let read = engine.decode(b"hello").unwrap();
             assert!(matches!(read, Cow::Borrowed(b"hello")), "{name}: {read:?}");
-            let m = engine.metrics().snapshot();
+            let m = engine.counters().snapshot();
             assert_eq!(m.skipped_for(SkipReason::TooSmall), 1, "{name} min {min}");
             assert_eq!((m.passthrough, m.compressed()), (1, 0), "{name} min {min}");
         }
@@ -124,11 +124,11 @@ fn each_backend_writes_its_header_and_reads_it_back() {
             }
         }
         assert_eq!(&*engine.decode(&stored).unwrap(), &value[..], "{name}");
-        let m = engine.metrics().snapshot();
+        let m = engine.counters().snapshot();
         let c = m.codec(CodecId(id)).unwrap();
-        assert_eq!((c.compressed, c.decompressed), (1, 1), "{name}");
-        assert_eq!(c.compress_bytes_in, 4096);
-        assert_eq!(c.compress_bytes_out, stored.len() as u64);
+        assert_eq!((c.compress.values, c.decompress.values), (1, 1), "{name}");
+        assert_eq!(c.compress.bytes_in, 4096);
+        assert_eq!(c.compress.bytes_out, stored.len() as u64);
     }
 }
 
@@ -181,12 +181,12 @@ fn switching_the_writer_backend_never_breaks_old_values() {
                 "reader {reader_backend}, writer {backend} {level:?}"
             );
         }
-        let m = reader.metrics().snapshot();
+        let m = reader.counters().snapshot();
         assert_eq!(m.decompressed(), stored.len() as u64);
         for (name, id) in IDS {
             let written = WRITERS.iter().filter(|(b, _)| *b == name).count() * values.len();
             assert_eq!(
-                m.codec(CodecId(id)).unwrap().decompressed,
+                m.codec(CodecId(id)).unwrap().decompress.values,
                 written as u64,
                 "{name}"
             );
@@ -249,7 +249,10 @@ fn decompress_only_writes_plain_and_reads_compressed() {
                 &v[..],
                 "{name}: DecompressOnly changed a value on write"
             );
-            assert_eq!(rollback.compress(v).unwrap(), None);
+            assert_eq!(
+                rollback.encode_outcome(v).unwrap(),
+                Encoded::Plain(SkipReason::Disabled)
+            );
             // It still reads what an `On` engine wrote, with any backend, and plain values.
             let stored = on.encode(v).unwrap();
             assert_eq!(&*rollback.decode(&stored).unwrap(), &v[..], "{name}");
@@ -263,7 +266,7 @@ fn decompress_only_writes_plain_and_reads_compressed() {
                 v.what
             );
         }
-        let m = rollback.metrics().snapshot();
+        let m = rollback.counters().snapshot();
         assert_eq!(m.compressed(), 0);
         assert_eq!(m.skipped_for(SkipReason::Disabled), 2 * values.len() as u64);
         // The 4 KiB JSON is the one value `on` stored compressed.
@@ -273,7 +276,7 @@ fn decompress_only_writes_plain_and_reads_compressed() {
             _ => 0,
         };
         assert_eq!(
-            m.codec(CodecId(id)).unwrap().decompressed,
+            m.codec(CodecId(id)).unwrap().decompress.values,
             1 + glide,
             "{name}"
         );
@@ -330,7 +333,7 @@ fn off_passes_everything_through() {
                 "Off changed a read"
             );
         }
-        let m = off.metrics().snapshot();
+        let m = off.counters().snapshot();
         assert_eq!(m.skipped_for(SkipReason::Disabled), values.len() as u64);
         assert_eq!((m.compressed(), m.decompressed()), (0, 0));
         assert_eq!((m.failures(), m.raw_fallbacks()), (0, 0));

@@ -67,7 +67,6 @@ fn config(backend: &str, level: Option<i32>) -> Config {
 fn always_compress(backend: &Backend, level: Option<i32>) -> Engine {
     Engine::builder()
         .codec(backend.codec(level).unwrap())
-        .unwrap()
         .policy(MinSize(kvcodec::MIN_MIN_COMPRESSION_SIZE))
         .build()
         .unwrap()
@@ -271,14 +270,14 @@ fn kvcodec_decodes_what_python_writes() {
         }
     }
     for reader in &readers {
-        let m = reader.metrics().snapshot();
+        let m = reader.counters().snapshot();
         let per_codec = |id| PY_VARIANTS.iter().filter(|v| v.1 == id).count() * values.len();
         assert_eq!(
-            m.codec(CodecId::ZSTD).unwrap().decompressed,
+            m.codec(CodecId::ZSTD).unwrap().decompress.values,
             per_codec(CodecId::ZSTD) as u64
         );
         assert_eq!(
-            m.codec(CodecId::LZ4).unwrap().decompressed,
+            m.codec(CodecId::LZ4).unwrap().decompress.values,
             per_codec(CodecId::LZ4) as u64
         );
         assert_eq!((m.failures(), m.raw_fallbacks()), (0, 0));

@@ -207,7 +207,7 @@ fn bad_values() -> Vec<Bad> {
 /// Failures by `(codec id, kind)`, from a snapshot.
 fn failures(engine: &Engine) -> BTreeMap<(u8, &'static str), u64> {
     let mut out = BTreeMap::new();
-    for c in &engine.metrics().snapshot().codecs {
+    for c in &engine.counters().snapshot().codecs {
         for (kind, n) in c.failures.iter().filter(|(_, n)| *n > 0) {
             out.insert((c.codec.0, kind.as_str()), *n);
         }
@@ -237,7 +237,7 @@ fn look_alikes_are_returned_as_stored_by_default_and_counted() {
         assert_eq!(&*read, &case.stored[..], "{what}");
         assert_eq!(engine.decode_vec(case.stored.clone()).unwrap(), case.stored);
     }
-    let m = engine.metrics().snapshot();
+    let m = engine.counters().snapshot();
     let n = 2 * cases.len() as u64;
     assert_eq!((m.raw_fallbacks(), m.failures()), (n, n));
     assert_eq!((m.passthrough, m.decompressed()), (0, 0));
@@ -265,7 +265,7 @@ fn look_alikes_are_typed_errors_under_on_corrupt_error() {
             assert_eq!(&err, exact, "{what}");
         }
     }
-    let m = engine.metrics().snapshot();
+    let m = engine.counters().snapshot();
     assert_eq!(m.raw_fallbacks(), 0);
     assert_eq!(m.failures(), cases.len() as u64);
     assert_eq!(failures(&engine), expected_failures(&cases, 1));
@@ -281,7 +281,7 @@ fn too_short_to_have_a_header_is_plain() {
     for stored in [&[0u8, 1, 2][..], &[0, 1, 2, 0], &[0, 1, 3, 0, 1, 9], b""] {
         assert_eq!(&*engine.decode(stored).unwrap(), stored);
     }
-    let m = engine.metrics().snapshot();
+    let m = engine.counters().snapshot();
     assert_eq!((m.passthrough, m.failures()), (4, 0));
 }
 
@@ -307,7 +307,7 @@ fn size_limit_is_an_error_even_under_return_stored() {
         limit: 99,
     };
     assert_eq!(err, want);
-    let m = engine.metrics().snapshot();
+    let m = engine.counters().snapshot();
     assert_eq!(m.failures_of(FailureKind::SizeLimit), 2);
     assert_eq!(m.raw_fallbacks(), 0);
 }

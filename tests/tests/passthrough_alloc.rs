@@ -94,12 +94,7 @@ fn engines(mode: Mode) -> Vec<Engine> {
     codecs
         .into_iter()
         .map(|codec| {
-            let engine = Engine::builder()
-                .codec(codec)
-                .unwrap()
-                .mode(mode)
-                .build()
-                .unwrap();
+            let engine = Engine::builder().codec(codec).mode(mode).build().unwrap();
             let doc = json_value(1024, 1);
             let stored = engine.encode(&doc).unwrap().into_owned();
             assert_eq!(engine.decode(&stored).unwrap()[..], doc[..]);
@@ -197,7 +192,7 @@ fn a_value_with_a_header_is_stored_encoded_and_reads_back() {
                 name(&engine)
             );
             assert_eq!(
-                engine.metrics().snapshot().escaped(),
+                engine.counters().snapshot().escaped(),
                 1,
                 "{}",
                 name(&engine)

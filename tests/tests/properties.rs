@@ -142,7 +142,7 @@ proptest! {
             let skip = expected_skip(&s, &data, candidate.len());
 
             let stored = engine.encode(&data).unwrap();
-            let m = engine.metrics().snapshot();
+            let m = engine.counters().snapshot();
             let what = format!("{backend} {level:?} {s:?}, {} bytes", data.len());
             match (&stored, skip) {
                 (Cow::Owned(stored), None) => {
@@ -310,7 +310,7 @@ proptest! {
             (Ok(_), Err(b)) => prop_assert!(false, "only ReturnStored failed: {:?}", b),
         }
 
-        let (ms, ml) = (strict.metrics().snapshot(), lenient.metrics().snapshot());
+        let (ms, ml) = (strict.counters().snapshot(), lenient.counters().snapshot());
         prop_assert_eq!(ms.failures(), u64::from(r_strict.is_err()));
         prop_assert_eq!(ml.failures(), ms.failures());
         prop_assert_eq!(ms.raw_fallbacks(), 0);

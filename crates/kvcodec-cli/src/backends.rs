@@ -78,9 +78,9 @@ pub(crate) fn by_id(id: CodecId) -> Option<&'static Backend> {
     ALL.iter().copied().find(|b| b.id == id)
 }
 
-/// `true` for the backends Valkey GLIDE can read (zstd and lz4).
+/// `true` for the backends Valkey GLIDE can read (zstd and lz4: [`CodecId::glide_reads`]).
 pub(crate) fn is_glide_compatible(backend: &Backend) -> bool {
-    backend.id == CodecId::ZSTD || backend.id == CodecId::LZ4
+    backend.id.glide_reads()
 }
 
 /// An engine that decodes every compiled-in backend (it writes with zstd, unused by readers).

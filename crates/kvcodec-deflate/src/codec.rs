@@ -3,10 +3,8 @@
 use std::ops::RangeInclusive;
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
-use kvcodec::codec::{DecodeBound, decode_exact, read_u32_le_prefix, write_u32_le_prefix};
+use kvcodec::codec::{DecodeBound, read_u32_le_prefix, write_u32_le_prefix};
 use kvcodec::{Codec, CodecId, Error};
-
-use kvcodec::pool::Pool;
 
 /// Accepted deflate levels: `0` stores, `1` is fastest, `9` compresses most.
 pub const LEVELS: RangeInclusive<i32> = 0..=9;
@@ -17,15 +15,26 @@ pub const DEFAULT_LEVEL: i32 = 6;
 const ID: CodecId = CodecId::DEFLATE;
 const PREFIX_LEN: usize = 4;
 
+/// A thread's compressors, one per level (made on first use).
+type Compressors = [Option<Compress>; 10];
+
+kvcodec::context_pool! {
+    static COMPRESSORS: Compressors = || [const { None }; 10];
+}
+
+kvcodec::context_pool! {
+    static DECOMPRESSORS: Decompress = || Decompress::new(false);
+}
+
 /// The deflate codec at one level.
 ///
 /// `flate2`'s [`Compress`] and [`Decompress`] need `&mut self` and are costly to create
-/// (hundreds of KiB of tables), so the codec keeps idle ones in small pools, `reset()` after
-/// each use: concurrent callers each take their own instead of queueing on one.
+/// (hundreds of KiB of tables), so each thread keeps one decompressor and one compressor per
+/// level it uses ([`kvcodec::pool`]), `reset()` after each use and shared by every deflate
+/// codec on the thread. Decoding inflates into the output's spare capacity: it is never
+/// zero-filled first.
 pub struct DeflateCodec {
     level: u32,
-    compressors: Pool<Compress>,
-    decompressors: Pool<Decompress>,
 }
 
 impl DeflateCodec {
@@ -40,8 +49,6 @@ impl DeflateCodec {
         }
         Ok(DeflateCodec {
             level: level as u32,
-            compressors: Pool::new(),
-            decompressors: Pool::new(),
         })
     }
 
@@ -102,14 +109,15 @@ fn deflate_into(c: &mut Compress, input: &[u8], out: &mut Vec<u8>) -> Result<(),
     }
 }
 
-/// Inflates `body` into exactly `dst`: the stream must end, fill `dst`, and use all of `body`.
-fn inflate_exact(d: &mut Decompress, body: &[u8], dst: &mut [u8]) -> Result<(), Error> {
-    let n = dst.len();
+/// Inflates `body` into `out`'s spare capacity, which holds exactly `n` bytes, with `d` fresh
+/// from a reset: the stream must end, produce `n` bytes, and use all of `body`. After an
+/// error `out` may hold part of the output.
+fn inflate_into(d: &mut Decompress, body: &[u8], n: usize, out: &mut Vec<u8>) -> Result<(), Error> {
     let mut status = d
-        .decompress(body, dst, FlushDecompress::Finish)
+        .decompress_vec(body, out, FlushDecompress::Finish)
         .map_err(|e| Error::corrupt(ID, format!("invalid deflate stream: {e}")))?;
     if status != Status::StreamEnd && d.total_out() as usize == n {
-        // `dst` is full but the stream has not ended: it ends now, or holds more bytes.
+        // The output is full but the stream has not ended: it ends now, or holds more bytes.
         let mut probe = [0u8; 1];
         let rest = &body[d.total_in() as usize..];
         // miniz_oxide refuses to continue after a first `Finish` call that ran out of
@@ -163,6 +171,34 @@ fn inflate_exact(d: &mut Decompress, body: &[u8], dst: &mut [u8]) -> Result<(), 
     Ok(())
 }
 
+/// Inflates `body`, declared to hold `n` bytes, onto the end of `out`; on error `out` is left
+/// as it was.
+fn inflate_exact(body: &[u8], n: usize, out: &mut Vec<u8>) -> Result<(), Error> {
+    out.try_reserve_exact(n)
+        .map_err(|_| Error::AllocationFailed {
+            codec: ID,
+            bytes: n as u64,
+        })?;
+    if out.capacity() - out.len() > n {
+        // flate2 writes into all the spare room it is given: give it exactly `n`, so the
+        // work and the error never depend on the caller's buffer.
+        let mut exact = Vec::with_capacity(n);
+        inflate_exact(body, n, &mut exact)?;
+        out.extend_from_slice(&exact);
+        return Ok(());
+    }
+    let start = out.len();
+    let result = DECOMPRESSORS.with(|d| {
+        let result = inflate_into(d, body, n, out);
+        d.reset(false);
+        result
+    });
+    if result.is_err() {
+        out.truncate(start);
+    }
+    result
+}
+
 impl Codec for DeflateCodec {
     fn id(&self) -> CodecId {
         ID
@@ -175,8 +211,10 @@ impl Codec for DeflateCodec {
     fn compress(&self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
         let start = out.len();
         write_u32_le_prefix(ID, input.len(), out)?;
-        let make = || Compress::new(Compression::new(self.level), false);
-        let result = self.compressors.with(make, |c| {
+        let level = self.level;
+        let result = COMPRESSORS.with(|slots| {
+            let c = slots[level as usize]
+                .get_or_insert_with(|| Compress::new(Compression::new(level), false));
             let result = deflate_into(c, input, out);
             c.reset();
             result
@@ -203,17 +241,9 @@ impl Codec for DeflateCodec {
         out: &mut Vec<u8>,
     ) -> Result<(), Error> {
         let (declared, body) = read_u32_le_prefix(ID, payload)?;
-        decode_exact(ID, declared, bound, out, |dst| {
-            let n = dst.len();
-            self.decompressors.with(
-                || Decompress::new(false),
-                |d| {
-                    let result = inflate_exact(d, body, dst);
-                    d.reset(false);
-                    result.map(|()| n)
-                },
-            )
-        })
+        bound.check_declared(ID, declared)?;
+        // `check_declared` bounded `declared` by a `usize` limit.
+        inflate_exact(body, declared as usize, out)
     }
 
     fn max_compressed_len(&self, input_len: usize) -> usize {

@@ -7,7 +7,7 @@
 //! ```
 //! use kvcodec::{Engine, Error};
 //!
-//! let engine = Engine::builder().codec(kvcodec_deflate::BACKEND.codec(Some(6))?)?.build()?;
+//! let engine = Engine::builder().codec(kvcodec_deflate::BACKEND.codec(Some(6))?).build()?;
 //! let value = b"The quick brown fox jumps over the lazy dog. ".repeat(4);
 //! let stored = engine.encode(&value)?;
 //! assert_eq!(&stored[..5], &[0x00, 0x01, 0x02, 0x00, 0x04]); // header, deflate id
@@ -40,7 +40,7 @@
 //! # Levels and contexts
 //!
 //! Levels `0..=9` ([`LEVELS`]), default `6` ([`DEFAULT_LEVEL`]). Compressor and decompressor
-//! contexts are kept in small pools (see [`DeflateCodec`]), so one codec serves every thread.
+//! contexts are kept per thread (see [`DeflateCodec`]), so one codec serves every thread.
 //!
 //! # Features: the flate2 backend
 //!
@@ -56,7 +56,7 @@
 //! less than miniz_oxide's level 1 at both sizes; at level 6 the ratios are equal.
 //!
 //! Measured with `examples/measure_backends.rs`: compress, then decompress, JSON-like text
-//! through this codec (contexts reused from the pools); MB/s of uncompressed bytes, best of
+//! through this codec (contexts reused from the pools of the time); MB/s of uncompressed bytes, best of
 //! 7 rounds of 150 ms, median of 3 runs; release build on a shared 2-core machine under load,
 //! so read the figures as ratios, not as absolute speeds:
 //!

@@ -47,7 +47,6 @@ fn flate2_deflate_encoder_output_decodes_with_the_codec() {
 fn engine_values_carry_the_deflate_id() {
     let engine = Engine::builder()
         .codec(BACKEND.codec(None).unwrap())
-        .unwrap()
         .on_corrupt(OnCorrupt::Error)
         .build()
         .unwrap();

@@ -17,10 +17,6 @@ pub const DEFAULT_LEVEL: i32 = 0;
 const ID: CodecId = CodecId::LZ4;
 const PREFIX_LEN: usize = 4;
 
-/// Spare capacity a stored form may keep: more than this is given back after compressing
-/// (see [`Lz4Codec::compress`](Codec::compress)).
-pub(crate) const MAX_SLACK: usize = 4096;
-
 /// The lz4 codec. Cheap to share: liblz4's compression states live per thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lz4Codec {
@@ -139,8 +135,8 @@ impl Codec for Lz4Codec {
         "lz4"
     }
 
-    /// Appends the length prefix and the block. A stored form that would keep more than
-    /// 4 KiB of unused capacity (the output is sized for the worst case) is shrunk to fit.
+    /// Appends the length prefix and the block (liblz4 writes into `out`'s spare capacity,
+    /// which is never zero-filled).
     fn compress(&self, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
         let start = out.len();
         write_u32_le_prefix(ID, input.len(), out)?;
@@ -158,9 +154,6 @@ impl Codec for Lz4Codec {
         };
         if result.is_err() {
             out.truncate(start);
-        }
-        if out.capacity() - out.len() > MAX_SLACK {
-            out.shrink_to_fit();
         }
         result
     }

@@ -7,7 +7,7 @@
 //! ```
 //! use kvcodec::{Engine, Error};
 //!
-//! let engine = Engine::builder().codec(kvcodec_lz4::BACKEND.codec(None)?)?.build()?;
+//! let engine = Engine::builder().codec(kvcodec_lz4::BACKEND.codec(None)?).build()?;
 //! let value = b"The quick brown fox jumps over the lazy dog. ".repeat(4);
 //! let stored = engine.encode(&value)?;
 //! assert_eq!(&stored[..5], &[0x00, 0x01, 0x02, 0x00, 0x02]); // header, lz4 id

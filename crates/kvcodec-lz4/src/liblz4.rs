@@ -8,9 +8,7 @@
 //! writes past `dst + dstCapacity`, whatever the input (it is the decoder liblz4 documents
 //! for untrusted data, and `fuzz/` runs kvcodec's `corrupt_lz4` and `decode_any` over it).
 
-use std::cell::RefCell;
 use std::ffi::{c_char, c_int, c_void};
-use std::thread::LocalKey;
 
 use lz4_sys::LZ4_decompress_safe;
 
@@ -87,31 +85,15 @@ impl State {
     }
 }
 
-// One state of each kind per thread: no lock, no state shared between cores. 16 KiB for the
-// fast compressor, 256 KiB for HC, allocated on a thread's first compression of that kind.
-thread_local! {
-    static FAST: RefCell<Option<State>> = const { RefCell::new(None) };
-    static HC: RefCell<Option<State>> = const { RefCell::new(None) };
+// One state of each kind per thread ([`kvcodec::pool`]): no lock, no state shared between
+// cores. 16 KiB for the fast compressor, 256 KiB for HC, made on a thread's first compression
+// of that kind.
+kvcodec::context_pool! {
+    static FAST: State = State::fast;
 }
 
-/// Runs `f` on this thread's state in `key` (created by `new` on first use), or on a fresh
-/// one if that is unavailable (thread teardown).
-fn with_state(
-    key: &'static LocalKey<RefCell<Option<State>>>,
-    new: fn() -> State,
-    f: impl FnOnce(*mut c_void) -> c_int,
-) -> c_int {
-    let mut f = Some(f);
-    let reused = key.try_with(|cell| {
-        let mut slot = cell.try_borrow_mut().ok()?;
-        let f = f.take()?;
-        Some(f(slot.get_or_insert_with(new).ptr()))
-    });
-    match (reused, f) {
-        (Ok(Some(written)), _) => written,
-        (_, Some(f)) => f(new().ptr()),
-        (_, None) => unreachable!("`f` runs only when it returns a result"),
-    }
+kvcodec::context_pool! {
+    static HC: State = State::hc;
 }
 
 /// Appends the raw LZ4 block of `input` (at most [`MAX_INPUT`] bytes) to `out`, as GLIDE's
@@ -138,14 +120,14 @@ pub fn compress(input: &[u8], level: i32, out: &mut Vec<u8>) -> bool {
         // SAFETY: `state` is an initialised `LZ4_streamHC_t` used by this thread only; `src`
         // is `len` readable bytes; `dst` is `capacity` writable bytes (spare capacity), which
         // liblz4 never writes past; it returns the bytes written, or 0 on failure.
-        with_state(&HC, State::hc, |state| unsafe {
-            LZ4_compress_HC_extStateHC_fastReset(state, src, dst, len, capacity, level)
+        HC.with(|state| unsafe {
+            LZ4_compress_HC_extStateHC_fastReset(state.ptr(), src, dst, len, capacity, level)
         })
     } else {
         let acceleration = level.saturating_neg().max(1);
         // SAFETY: as above, for an `LZ4_stream_t`, which this function re-initialises.
-        with_state(&FAST, State::fast, |state| unsafe {
-            LZ4_compress_fast_extState(state, src, dst, len, capacity, acceleration)
+        FAST.with(|state| unsafe {
+            LZ4_compress_fast_extState(state.ptr(), src, dst, len, capacity, acceleration)
         })
     };
     let Ok(written @ 1..) = usize::try_from(written) else {

@@ -27,7 +27,6 @@ fn implementations() -> Vec<Implementation> {
 fn engine(codec: Lz4Codec) -> Engine {
     Engine::builder()
         .codec(std::sync::Arc::new(codec) as std::sync::Arc<dyn Codec>)
-        .unwrap()
         .on_corrupt(OnCorrupt::Error)
         .build()
         .unwrap()
@@ -70,7 +69,6 @@ fn glide_values_decode_with_every_implementation() {
 fn glide_values_decode_with_the_backend() {
     let engine = Engine::builder()
         .codec(BACKEND.codec(None).unwrap())
-        .unwrap()
         .build()
         .unwrap();
     for (original, stored) in vectors() {

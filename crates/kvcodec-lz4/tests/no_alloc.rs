@@ -33,7 +33,6 @@ static GLOBAL: PeakAlloc = PeakAlloc;
 fn declared_4_gib_allocates_nothing_large() {
     let engine = Engine::builder()
         .codec(kvcodec_lz4::BACKEND.codec(None).unwrap())
-        .unwrap()
         .build()
         .unwrap();
     let stored = [

@@ -53,7 +53,7 @@ const CELLS: [&str; 4] = [
 /// The engines of [`CELLS`], and the exporters of the last three.
 fn engines(codec: &Arc<dyn Codec>) -> ([Engine; 4], [Arc<MetricsExporter>; 3]) {
     let build = |exporter: Option<&Arc<MetricsExporter>>| {
-        let mut builder = Engine::builder().codec(codec.clone()).unwrap();
+        let mut builder = Engine::builder().codec(codec.clone());
         if let Some(exporter) = exporter {
             builder = builder.observer(exporter.clone());
         }
@@ -169,7 +169,7 @@ fn main() {
         );
         // Every value the observed engines handled was counted.
         for engine in &engines[1..] {
-            let m = engine.metrics().snapshot();
+            let m = engine.counters().snapshot();
             assert_eq!(
                 (m.compressed(), m.decompressed()),
                 (observed_ops, observed_ops),

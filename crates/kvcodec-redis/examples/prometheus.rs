@@ -121,8 +121,8 @@ fn main() -> Result<()> {
     //    exporter publishing the engine's counters every second.
     let exporter = Arc::new(MetricsExporter::new().with_label("client", "example"));
     let engine = Engine::builder()
-        .codec(kvcodec_zstd::BACKEND.codec(Some(3))?)?
-        .codec(kvcodec_lz4::BACKEND.codec(None)?)?
+        .codec(kvcodec_zstd::BACKEND.codec(Some(3))?)
+        .codec(kvcodec_lz4::BACKEND.codec(None)?)
         .on_corrupt(OnCorrupt::ReturnStored)
         .observer(exporter.clone())
         .build()?;
@@ -150,7 +150,7 @@ fn main() -> Result<()> {
     for line in ours.iter().filter(|l| !l.contains("_bucket")).take(12) {
         println!("  {line}");
     }
-    let m = engine.metrics().snapshot();
+    let m = engine.counters().snapshot();
     println!(
         "engine snapshot: {} compressed, {} decompressed, {} failures, {} bytes saved",
         m.compressed(),

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use kvcodec::{Engine, Mode};
+use kvcodec::{Encoded, Engine, Mode};
 use redis::{RedisResult, Value};
 
 use crate::errors::{decode_error, encode_error, lost_transaction, refused};
@@ -153,12 +153,12 @@ impl Compression {
             if !entry.values.contains(i) {
                 continue;
             }
-            let stored = if compress {
-                self.engine.encode(arg)
+            let outcome = if compress {
+                self.engine.encode_outcome(arg)
             } else {
                 self.engine.encode_uncompressed(arg)
             };
-            if let Cow::Owned(stored) = stored.map_err(encode_error)? {
+            if let Encoded::Compressed(stored) = outcome.map_err(encode_error)? {
                 let all = new_args
                     .get_or_insert_with(|| args.iter().map(|a| Cow::Borrowed(*a)).collect());
                 all[i] = Cow::Owned(stored);

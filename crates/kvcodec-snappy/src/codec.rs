@@ -4,33 +4,41 @@ use kvcodec::codec::{DecodeBound, decode_exact};
 use kvcodec::{Codec, CodecId, Error};
 use snap::raw::{Decoder, Encoder, decompress_len, max_compress_len};
 
-use kvcodec::pool::Pool;
-
 const ID: CodecId = CodecId::SNAPPY;
+
+/// Snappy compresses its input in independent blocks of this many bytes (snap's
+/// `MAX_BLOCK_SIZE`): no copy refers to an earlier block.
+const BLOCK: usize = 1 << 16;
+
+/// A thread's encoder, and a zeroed buffer one block compresses into (`snap` writes into an
+/// initialised `&mut [u8]`).
+struct BlockEncoder {
+    encoder: Encoder,
+    block: Vec<u8>,
+}
+
+kvcodec::context_pool! {
+    static ENCODERS: BlockEncoder = || BlockEncoder {
+        encoder: Encoder::new(),
+        block: vec![0; max_compress_len(BLOCK)],
+    };
+}
 
 /// The snappy codec.
 ///
-/// `snap`'s [`Encoder`] needs `&mut self` (it owns its hash table), so the codec keeps idle
-/// encoders in a small pool: concurrent callers each take their own instead of queueing on
-/// one. `snap`'s raw [`Decoder`] holds no state, so a fresh one is made per call.
-pub struct SnappyCodec {
-    /// Boxed: an `Encoder` holds its 2 KiB hash table inline, which the pool would otherwise
-    /// copy out and back on every call.
-    encoders: Pool<Box<Encoder>>,
-}
+/// `snap`'s [`Encoder`] needs `&mut self` (it owns its hash table), so each thread keeps one
+/// ([`kvcodec::pool`]), shared by every snappy codec on it. It compresses block by block
+/// (snappy's blocks are independent, so the bytes are those of a whole-buffer `compress`)
+/// into a block-sized buffer, and the codec appends each block's elements to the output: the
+/// worst-case output buffer is never zero-filled, so it costs only the pages written. `snap`'s
+/// raw [`Decoder`] holds no state, so a fresh one is made per call.
+#[derive(Default)]
+pub struct SnappyCodec(());
 
 impl SnappyCodec {
-    /// A codec with an empty encoder pool. Snappy takes no level.
+    /// A snappy codec. Snappy takes no level.
     pub const fn new() -> Self {
-        SnappyCodec {
-            encoders: Pool::new(),
-        }
-    }
-}
-
-impl Default for SnappyCodec {
-    fn default() -> Self {
-        Self::new()
+        SnappyCodec(())
     }
 }
 
@@ -47,6 +55,22 @@ fn max_input_len() -> u64 {
         n += 1;
     }
     n
+}
+
+/// Appends `n` as snappy's little-endian base-128 varint; returns its length.
+fn write_varint(mut n: usize, out: &mut Vec<u8>) -> usize {
+    let start = out.len();
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+    out.len() - start
+}
+
+/// The length of `n`'s varint.
+fn varint_len(n: usize) -> usize {
+    (usize::BITS - (n | 1).leading_zeros()).div_ceil(7) as usize
 }
 
 /// The declared length: the varint at the start of the payload.
@@ -82,21 +106,20 @@ impl Codec for SnappyCodec {
             });
         }
         let start = out.len();
-        out.resize(start + max, 0);
-        let result = self.encoders.with(
-            || Box::new(Encoder::new()),
-            |enc| enc.compress(input, &mut out[start..]),
-        );
-        match result {
-            Ok(written) => {
-                out.truncate(start + written);
-                Ok(())
+        out.reserve(max);
+        write_varint(input.len(), out);
+        let result = ENCODERS.with(|e| {
+            for chunk in input.chunks(BLOCK) {
+                // `compress` writes the chunk's own length first: skip it.
+                let written = e.encoder.compress(chunk, &mut e.block)?;
+                out.extend_from_slice(&e.block[varint_len(chunk.len())..written]);
             }
-            Err(e) => {
-                out.truncate(start);
-                Err(Error::compress(ID, e))
-            }
-        }
+            Ok(())
+        });
+        result.map_err(|e: snap::Error| {
+            out.truncate(start);
+            Error::compress(ID, e)
+        })
     }
 
     /// A 3-byte snappy copy op yields at most 64 bytes (21.3 per byte).
@@ -172,15 +195,32 @@ mod tests {
     }
 
     #[test]
-    fn encoders_are_reused() {
+    fn blocks_give_the_bytes_of_a_whole_buffer() {
         let codec = SnappyCodec::new();
-        let mut out = Vec::new();
-        for _ in 0..3 {
-            codec
-                .compress(b"hello hello hello hello", &mut out)
-                .unwrap();
+        for n in [
+            0,
+            1,
+            16,
+            17,
+            100,
+            BLOCK - 1,
+            BLOCK,
+            BLOCK + 1,
+            3 * BLOCK + 17,
+            300_000,
+        ] {
+            let input = kvcodec::conformance::text(n, 5);
+            let whole = Encoder::new().compress_vec(&input).unwrap();
+            let mut out = vec![9];
+            codec.compress(&input, &mut out).unwrap();
+            assert!(out[1..] == whole[..], "{n} bytes");
+            assert_eq!(out[0], 9, "what was in `out` stays");
         }
-        assert_eq!(codec.encoders.idle(), 1);
+        for n in [0, 1, 127, 128, 16_383, 16_384, u32::MAX as usize] {
+            let mut v = Vec::new();
+            assert_eq!(write_varint(n, &mut v), varint_len(n), "{n}");
+            assert_eq!(decompress_len(&v).unwrap(), n);
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! ```
 //! use kvcodec::{Engine, Error};
 //!
-//! let engine = Engine::builder().codec(kvcodec_snappy::BACKEND.codec(None)?)?.build()?;
+//! let engine = Engine::builder().codec(kvcodec_snappy::BACKEND.codec(None)?).build()?;
 //! let value = b"The quick brown fox jumps over the lazy dog. ".repeat(4);
 //! let stored = engine.encode(&value)?;
 //! assert_eq!(&stored[..5], &[0x00, 0x01, 0x02, 0x00, 0x03]); // header, snappy id
@@ -36,7 +36,7 @@
 //! # Levels and contexts
 //!
 //! Snappy has no levels ([`BACKEND`]`.levels` is `None`; a configured level is an error).
-//! Encoders are kept in a small pool (see [`SnappyCodec`]), so one codec serves every thread.
+//! Each thread keeps one encoder (see [`SnappyCodec`]), so one codec serves every thread.
 
 mod codec;
 

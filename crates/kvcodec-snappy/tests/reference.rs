@@ -46,7 +46,6 @@ fn framed_snappy_is_not_accepted() {
 fn engine_values_carry_the_snappy_id() {
     let engine = Engine::builder()
         .codec(BACKEND.codec(None).unwrap())
-        .unwrap()
         .on_corrupt(OnCorrupt::Error)
         .build()
         .unwrap();

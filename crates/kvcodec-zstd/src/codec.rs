@@ -1,15 +1,33 @@
-//! [`ZstdCodec`]: the zstd [`Codec`], with pooled contexts.
+//! [`ZstdCodec`]: the zstd [`Codec`], on per-thread contexts.
 
 use std::io::Cursor;
 
 use kvcodec::codec::DecodeBound;
 use kvcodec::{Codec, CodecId, Error};
-use zstd::zstd_safe::{self, CCtx, DCtx};
+use zstd::zstd_safe::{self, CCtx};
 
+use crate::decode::Decoder;
 use crate::dictionary::{ReadDictionary, WriteDictionary, ZstdBuilder, list_ids};
 use crate::frame::FrameHeader;
-use crate::pool::{Pool, default_max_idle};
 use crate::{DEFAULT_LEVEL, MAX_LEVEL, MIN_LEVEL};
+
+kvcodec::context_pool! {
+    /// Compression contexts: one per thread, shared by every `ZstdCodec` on it (each call
+    /// names its level or dictionary, which resets the context's parameters).
+    pub(crate) static CCTX: CCtx<'static> = CCtx::create;
+}
+
+kvcodec::context_pool! {
+    /// Decompression contexts, with a buffer for frames without content size.
+    pub(crate) static DCTX: Decoder = Decoder::new;
+}
+
+/// How many compression and decompression contexts wait in the idle stacks for new threads
+/// (see [`kvcodec::pool`]: each thread that compresses or decodes holds one of each kind, and
+/// gives it back there when it exits).
+pub fn idle_contexts() -> (usize, usize) {
+    (CCTX.idle(), DCTX.idle())
+}
 
 /// zstd's largest input (`ZSTD_MAX_INPUT_SIZE`); `compress_bound` fails above it.
 const MAX_INPUT: u64 = if usize::BITS == 64 {
@@ -24,16 +42,14 @@ const MAX_INPUT: u64 = if usize::BITS == 64 {
 ///   check the size against their limit before allocating.
 /// - Reads any single zstd frame, with or without content size — GLIDE writes them without —
 ///   decoding those under a bound (see [`DecodeBound::AtMost`]).
-/// - Keeps compression and decompression contexts in small pools: share one codec (in an
-///   `Arc`) across threads rather than making one per call.
+/// - Runs on reused per-thread zstd contexts ([`kvcodec::pool`]), shared by every codec on
+///   the thread: making codecs is cheap, and one codec (in an `Arc`) serves every thread.
 /// - Optionally compresses with a trained dictionary and decodes frames that name any
 ///   registered one (see [`ZstdBuilder`]).
 pub struct ZstdCodec {
     level: i32,
-    // The pools come before the dictionaries so that contexts are freed first (fields drop in
-    // order); a context never keeps a dictionary reference between calls anyway.
-    cctx: Pool<CCtx<'static>>,
-    dctx: Pool<DCtx<'static>>,
+    // Contexts never keep a dictionary reference between calls: the codec may drop its
+    // dictionaries while other codecs keep using the thread's contexts.
     read: Vec<ReadDictionary>,
     write: Option<WriteDictionary>,
 }
@@ -69,14 +85,7 @@ impl ZstdCodec {
         read: Vec<ReadDictionary>,
         write: Option<WriteDictionary>,
     ) -> Self {
-        let idle = default_max_idle();
-        ZstdCodec {
-            level,
-            cctx: Pool::new(CCtx::create, idle),
-            dctx: Pool::new(DCtx::create, idle),
-            read,
-            write,
-        }
+        ZstdCodec { level, read, write }
     }
 
     /// The compression level.
@@ -90,15 +99,6 @@ impl ZstdCodec {
 
     pub(crate) fn write_dictionary(&self) -> Option<&WriteDictionary> {
         self.write.as_ref()
-    }
-
-    pub(crate) fn dctx(&self) -> &Pool<DCtx<'static>> {
-        &self.dctx
-    }
-
-    /// How many compression and decompression contexts are idle in the pools.
-    pub fn idle_contexts(&self) -> (usize, usize) {
-        (self.cctx.idle(), self.dctx.idle())
     }
 }
 
@@ -115,7 +115,6 @@ impl std::fmt::Debug for ZstdCodec {
             .field("level", &self.level)
             .field("dictionaries", &list_ids(self.dictionary_ids()))
             .field("write_dictionary", &self.write_dictionary_id())
-            .field("idle_contexts", &self.idle_contexts())
             .finish()
     }
 }
@@ -152,12 +151,11 @@ impl Codec for ZstdCodec {
         let start = out.len();
         let mut cursor = Cursor::new(&mut *out);
         cursor.set_position(start as u64);
-        let mut cctx = self.cctx.get();
         // One-shot calls know the input size: the frame gets the content size, no checksum.
-        let written = match &self.write {
+        let written = CCTX.with(|cctx| match &self.write {
             Some(dict) => cctx.compress_using_cdict(&mut cursor, input, &dict.cdict),
             None => cctx.compress(&mut cursor, input, self.level),
-        };
+        });
         written.map_err(|code| Error::compress(CodecId::ZSTD, zstd_safe::get_error_name(code)))?;
         Ok(())
     }

@@ -1,13 +1,20 @@
 //! Decoding a zstd frame within a [`DecodeBound`].
 //!
-//! Two paths:
+//! Three paths:
 //!
 //! - **The frame declares its content size** (kvcodec's frames): after checking it against the
 //!   bound, decode the whole frame in one call straight into `out`'s spare capacity.
-//! - **It does not** (GLIDE's frames, written by `zstd::encode_all`): stream-decode, growing
-//!   `out` geometrically but never past the limit, and stop with
-//!   [`Error::DecodedSizeTooLarge`] at the first byte over it. A 20-byte frame that expands to
-//!   gigabytes costs at most `limit` bytes of output buffer — the decompression-bomb defence.
+//! - **It does not** (GLIDE's frames, written by `zstd::encode_all`), **and its block headers
+//!   bound it to [`SCRATCH_MAX`]** (a value of up to 128 KiB is one block): decode it in one
+//!   call into the thread's scratch buffer, then copy the bytes it produced to `out` — the
+//!   one-call speed of the first path, for one `memcpy`.
+//! - **Larger frames without content size**: stream-decode, growing `out` geometrically but
+//!   never past the limit, and stop with [`Error::DecodedSizeTooLarge`] at the first byte
+//!   over it. A 20-byte frame that expands to gigabytes costs at most `limit` bytes of output
+//!   buffer — the decompression-bomb defence.
+//!
+//! Each path first walks the block headers ([`FrameHeader::blocks`]): one frame per value, so
+//! bytes after it are [`Error::Corrupt`].
 
 use std::io::Cursor;
 
@@ -15,8 +22,27 @@ use kvcodec::codec::DecodeBound;
 use kvcodec::{CodecId, Error};
 use zstd::zstd_safe::{DCtx, DDict, InBuffer, OutBuffer, ResetDirective};
 
-use crate::codec::{ZstdCodec, zstd_error};
+use crate::codec::{DCTX, ZstdCodec, zstd_error};
 use crate::frame::FrameHeader;
+
+/// A thread's decompression context, and its buffer for frames without content size.
+pub(crate) struct Decoder {
+    dctx: DCtx<'static>,
+    scratch: Vec<u8>,
+}
+
+impl Decoder {
+    pub(crate) fn new() -> Decoder {
+        Decoder {
+            dctx: DCtx::create(),
+            scratch: Vec::new(),
+        }
+    }
+}
+
+/// Largest output a frame without content size may need (by its block headers) to be decoded
+/// in one call into the thread's scratch buffer: one full block.
+const SCRATCH_MAX: u64 = 128 * 1024;
 
 /// Smallest first output allocation of a streaming decode.
 const FIRST_CHUNK: usize = 512;
@@ -35,75 +61,35 @@ impl ZstdCodec {
         out: &mut Vec<u8>,
     ) -> Result<(), Error> {
         let header = FrameHeader::parse(payload)?;
+        if let Some(declared) = header.content_size {
+            bound.check_declared(CodecId::ZSTD, declared)?;
+        }
+        let ddict = self.ddict_for(header.dict_id)?;
+        // One frame per value: a second frame (or anything) after it is corrupt. A frame the
+        // payload cuts short goes on to zstd, which says what is missing.
+        let blocks = header.blocks(payload);
+        if let Some(b) = blocks
+            && b.frame_len != payload.len()
+        {
+            return Err(trailing(payload.len() - b.frame_len));
+        }
         match (header.content_size, bound) {
-            (Some(declared), bound) => {
-                bound.check_declared(CodecId::ZSTD, declared)?;
-                let ddict = self.ddict_for(header.dict_id)?;
-                self.decode_declared(payload, declared as usize, ddict, out)
+            // `check_declared` bounded `declared` by a `usize` limit.
+            (Some(declared), _) => decode_declared(payload, declared as usize, ddict, out),
+            (None, bound) if blocks.is_some_and(|b| b.most <= SCRATCH_MAX) => {
+                decode_small(payload, bound, ddict, out)
             }
-            (None, DecodeBound::AtMost(limit)) => {
-                let ddict = self.ddict_for(header.dict_id)?;
-                self.decode_streaming(payload, limit, ddict, out)
-            }
+            (None, DecodeBound::AtMost(limit)) => self.decode_streaming(payload, limit, ddict, out),
             (None, DecodeBound::Exact(n)) => {
-                let ddict = self.ddict_for(header.dict_id)?;
                 let start = out.len();
-                let mismatch = |found: usize| Error::LengthMismatch {
-                    codec: CodecId::ZSTD,
-                    expected: n as u64,
-                    found: found as u64,
-                };
                 match self.decode_streaming(payload, n, ddict, out) {
-                    Err(Error::DecodedSizeTooLarge { .. }) => Err(mismatch(n + 1)),
+                    Err(Error::DecodedSizeTooLarge { .. }) => Err(mismatch(n, n + 1)),
                     Err(e) => Err(e),
-                    Ok(()) if out.len() - start != n => Err(mismatch(out.len() - start)),
+                    Ok(()) if out.len() - start != n => Err(mismatch(n, out.len() - start)),
                     Ok(()) => Ok(()),
                 }
             }
         }
-    }
-
-    /// One-shot decode of a single frame that declares `n` content bytes (already checked
-    /// against the bound). zstd itself verifies the frame decodes to exactly its content size.
-    fn decode_declared(
-        &self,
-        payload: &[u8],
-        n: usize,
-        ddict: Option<&DDict<'static>>,
-        out: &mut Vec<u8>,
-    ) -> Result<(), Error> {
-        // One frame per value: a second frame would append past the declared length.
-        let frame_len = zstd::zstd_safe::find_frame_compressed_size(payload)
-            .map_err(|code| zstd_error("truncated or malformed frame", code))?;
-        if frame_len != payload.len() {
-            return Err(trailing(payload.len() - frame_len));
-        }
-        out.reserve_exact(n);
-        if out.capacity() - out.len() > n {
-            // zstd writes into all the spare room it is given: give it exactly `n`, so the
-            // work and the error never depend on the caller's buffer.
-            let mut exact = Vec::with_capacity(n);
-            self.decode_declared(payload, n, ddict, &mut exact)?;
-            out.extend_from_slice(&exact);
-            return Ok(());
-        }
-        let start = out.len();
-        let mut cursor = Cursor::new(&mut *out);
-        cursor.set_position(start as u64);
-        let mut dctx = self.dctx().get();
-        let written = match ddict {
-            Some(ddict) => dctx.decompress_using_ddict(&mut cursor, payload, ddict),
-            None => dctx.decompress(&mut cursor, payload),
-        }
-        .map_err(|code| zstd_error("frame does not decode", code))?;
-        if written != n {
-            return Err(Error::LengthMismatch {
-                codec: CodecId::ZSTD,
-                expected: n as u64,
-                found: written as u64,
-            });
-        }
-        Ok(())
     }
 
     /// Streaming decode of a frame without content size, producing at most `limit` bytes.
@@ -124,17 +110,104 @@ impl ZstdCodec {
                 .map_err(|code| zstd_error("dictionary not accepted", code))?;
             return stream(&mut dctx, payload, limit, out);
         }
-        let mut dctx = self.dctx().get();
-        let result = stream(&mut dctx, payload, limit, out);
-        // Return the context as new: end the session (also after an error, which leaves it
-        // unusable until reset).
-        if dctx.reset(ResetDirective::SessionAndParameters).is_err() {
-            dctx.discard();
-        }
-        result
+        DCTX.with(|d| {
+            let result = stream(&mut d.dctx, payload, limit, out);
+            // Leave the context as new: end the session (also after an error, which leaves it
+            // unusable until reset), or replace it.
+            if d.dctx.reset(ResetDirective::SessionAndParameters).is_err() {
+                d.dctx = DCtx::create();
+            }
+            result
+        })
     }
 }
 
+/// One-shot decode of a single frame that declares `n` content bytes (already checked
+/// against the bound). zstd itself verifies the frame decodes to exactly its content size.
+fn decode_declared(
+    payload: &[u8],
+    n: usize,
+    ddict: Option<&DDict<'static>>,
+    out: &mut Vec<u8>,
+) -> Result<(), Error> {
+    out.reserve_exact(n);
+    if out.capacity() - out.len() > n {
+        // zstd writes into all the spare room it is given: give it exactly `n`, so the
+        // work and the error never depend on the caller's buffer.
+        let mut exact = Vec::with_capacity(n);
+        decode_declared(payload, n, ddict, &mut exact)?;
+        out.extend_from_slice(&exact);
+        return Ok(());
+    }
+    let written = if out.is_empty() {
+        // zstd-safe writes a `Vec` from its start: right for an empty one (the engine's).
+        DCTX.with(|d| match ddict {
+            Some(ddict) => d.dctx.decompress_using_ddict(out, payload, ddict),
+            None => d.dctx.decompress(out, payload),
+        })
+    } else {
+        let start = out.len();
+        let mut cursor = Cursor::new(&mut *out);
+        cursor.set_position(start as u64);
+        DCTX.with(|d| match ddict {
+            Some(ddict) => d.dctx.decompress_using_ddict(&mut cursor, payload, ddict),
+            None => d.dctx.decompress(&mut cursor, payload),
+        })
+    };
+    match written {
+        Ok(written) if written == n => Ok(()),
+        Ok(written) => Err(mismatch(n, written)),
+        Err(code) => Err(zstd_error("frame does not decode", code)),
+    }
+}
+
+/// One-shot decode of a frame without content size whose blocks decode to at most
+/// [`SCRATCH_MAX`] bytes, through the thread's scratch buffer.
+fn decode_small(
+    payload: &[u8],
+    bound: DecodeBound,
+    ddict: Option<&DDict<'static>>,
+    out: &mut Vec<u8>,
+) -> Result<(), Error> {
+    DCTX.with(|d| {
+        d.scratch.clear();
+        d.scratch.reserve(SCRATCH_MAX as usize);
+        let mut cursor = Cursor::new(&mut d.scratch);
+        let written = match ddict {
+            Some(ddict) => d.dctx.decompress_using_ddict(&mut cursor, payload, ddict),
+            None => d.dctx.decompress(&mut cursor, payload),
+        }
+        .map_err(|code| zstd_error("frame does not decode", code))?;
+        match bound {
+            DecodeBound::Exact(n) if written != n => return Err(mismatch(n, written)),
+            DecodeBound::AtMost(limit) if written > limit => {
+                return Err(Error::DecodedSizeTooLarge {
+                    codec: CodecId::ZSTD,
+                    limit: limit as u64,
+                });
+            }
+            _ => {}
+        }
+        out.try_reserve_exact(written)
+            .map_err(|_| Error::AllocationFailed {
+                codec: CodecId::ZSTD,
+                bytes: written as u64,
+            })?;
+        out.extend_from_slice(&d.scratch[..written]);
+        Ok(())
+    })
+}
+
+#[cold]
+fn mismatch(expected: usize, found: usize) -> Error {
+    Error::LengthMismatch {
+        codec: CodecId::ZSTD,
+        expected: expected as u64,
+        found: found as u64,
+    }
+}
+
+#[cold]
 fn trailing(extra: usize) -> Error {
     Error::corrupt(
         CodecId::ZSTD,

@@ -32,6 +32,8 @@ pub(crate) struct FrameHeader {
     pub(crate) checksum: bool,
     /// Length of the header in bytes.
     pub(crate) len: usize,
+    /// Window size (the content size for single-segment frames).
+    pub(crate) window_size: u64,
 }
 
 impl FrameHeader {
@@ -41,23 +43,13 @@ impl FrameHeader {
     /// includes skippable and pre-1.0 legacy frames, which no GLIDE or kvcodec writer
     /// produces) or sets the reserved bit, and with [`Error::Truncated`] if it ends inside
     /// the header.
+    #[inline]
     pub(crate) fn parse(payload: &[u8]) -> Result<FrameHeader, Error> {
-        let codec = CodecId::ZSTD;
-        let seen = &payload[..payload.len().min(MAGIC.len())];
-        if seen != &MAGIC[..seen.len()] {
-            return Err(Error::corrupt(
-                codec,
-                format_args!("expected zstd frame magic 28 b5 2f fd, found {}", hex(seen)),
-            ));
-        }
-        let Some(&fhd) = payload.get(MAGIC.len()) else {
-            return Err(truncated(FIXED_LEN, payload.len()));
+        let [0x28, 0xB5, 0x2F, 0xFD, fhd, ..] = *payload else {
+            return Err(not_a_frame(payload));
         };
         if fhd & 0x08 != 0 {
-            return Err(Error::corrupt(
-                codec,
-                format_args!("frame header descriptor {fhd:#04x} sets the reserved bit 3"),
-            ));
+            return Err(reserved_bit(fhd));
         }
         let single_segment = fhd & 0x20 != 0;
         let window_len = usize::from(!single_segment);
@@ -69,26 +61,100 @@ impl FrameHeader {
             _ => 8,
         };
         let len = FIXED_LEN + window_len + dict_len + size_len;
-        if payload.len() < len {
+        let Some(fields) = payload.get(FIXED_LEN..len) else {
             return Err(truncated(len, payload.len()));
-        }
-        let dict_at = FIXED_LEN + window_len;
-        let size_at = dict_at + dict_len;
-        let dict_id = read_le(&payload[dict_at..size_at]) as u32;
+        };
+        let (window, rest) = fields.split_at(window_len);
+        let (dict, size) = rest.split_at(dict_len);
+        let dict_id = read_le(dict) as u32;
         let content_size = match size_len {
             0 => None,
-            2 => Some(read_le(&payload[size_at..len]) + 256),
-            _ => Some(read_le(&payload[size_at..len])),
+            2 => Some(read_le(size) + 256),
+            _ => Some(read_le(size)),
+        };
+        let window_size = match window {
+            // Exponent and mantissa: (1 << (10 + e)) + mantissa / 8 of it.
+            [descriptor] => {
+                let base = 1u64 << (10 + (descriptor >> 3));
+                base + base / 8 * u64::from(descriptor & 7)
+            }
+            _ => content_size.unwrap_or(0),
         };
         Ok(FrameHeader {
             content_size,
             dict_id,
             checksum: fhd & 0x04 != 0,
             len,
+            window_size,
         })
     }
 }
 
+/// A payload that does not start with a frame header: not the magic, or cut inside it.
+#[cold]
+fn not_a_frame(payload: &[u8]) -> Error {
+    let seen = &payload[..payload.len().min(MAGIC.len())];
+    if seen != &MAGIC[..seen.len()] {
+        return Error::corrupt(
+            CodecId::ZSTD,
+            format_args!("expected zstd frame magic 28 b5 2f fd, found {}", hex(seen)),
+        );
+    }
+    truncated(FIXED_LEN, payload.len())
+}
+
+#[cold]
+fn reserved_bit(fhd: u8) -> Error {
+    Error::corrupt(
+        CodecId::ZSTD,
+        format_args!("frame header descriptor {fhd:#04x} sets the reserved bit 3"),
+    )
+}
+
+/// Where a frame's blocks end, and the most they can decode to, read from the block headers
+/// without decoding (RFC 8878 §3.1.1.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Blocks {
+    /// Length of the frame: header, blocks and checksum.
+    pub(crate) frame_len: usize,
+    /// Bytes the blocks decode to at most: a raw or RLE block its size, a compressed block
+    /// the block maximum (the window size, at most 128 KiB).
+    pub(crate) most: u64,
+}
+
+/// Largest decoded size of one block.
+const BLOCK_MAX: u64 = 128 * 1024;
+
+impl FrameHeader {
+    /// Walks the block headers after this header at the start of `payload`; `None` if the
+    /// payload ends inside the frame (zstd's decoder then says what is wrong).
+    pub(crate) fn blocks(&self, payload: &[u8]) -> Option<Blocks> {
+        let block_max = self.window_size.min(BLOCK_MAX);
+        let mut at = self.len;
+        let mut most: u64 = 0;
+        loop {
+            let [a, b, c] = *payload.get(at..at + 3)? else {
+                return None;
+            };
+            let header = u32::from_le_bytes([a, b, c, 0]);
+            let size = (header >> 3) as usize;
+            let (stored, decoded) = match (header >> 1) & 3 {
+                0 => (size, size as u64), // raw
+                1 => (1, size as u64),    // RLE: one byte, repeated
+                _ => (size, block_max),   // compressed (3 is reserved: zstd rejects it)
+            };
+            at = at.checked_add(3 + stored)?;
+            most = most.saturating_add(decoded);
+            if header & 1 == 1 {
+                break;
+            }
+        }
+        let frame_len = at + if self.checksum { 4 } else { 0 };
+        (frame_len <= payload.len()).then_some(Blocks { frame_len, most })
+    }
+}
+
+#[cold]
 fn truncated(expected: usize, found: usize) -> Error {
     Error::Truncated {
         codec: CodecId::ZSTD,
@@ -97,12 +163,16 @@ fn truncated(expected: usize, found: usize) -> Error {
     }
 }
 
-/// Little-endian value of up to 8 bytes.
+/// Little-endian value of 0, 1, 2, 4 or 8 bytes.
+#[inline]
 fn read_le(bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .rev()
-        .fold(0, |acc, &b| (acc << 8) | u64::from(b))
+    match *bytes {
+        [a] => u64::from(a),
+        [a, b] => u64::from(u16::from_le_bytes([a, b])),
+        [a, b, c, d] => u64::from(u32::from_le_bytes([a, b, c, d])),
+        [a, b, c, d, e, f, g, h] => u64::from_le_bytes([a, b, c, d, e, f, g, h]),
+        _ => 0,
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -127,9 +197,41 @@ mod tests {
                 content_size: None,
                 dict_id: 0,
                 checksum: false,
-                len: 6
+                len: 6,
+                window_size: 2 << 20,
             }
         );
+        // GLIDE 2.6.0's vector for b"a" * 100: one RLE-able compressed block, at most 128 KiB.
+        let frame = crate::glide_frame(&[b'a'; 100], 3).unwrap();
+        let blocks = h.blocks(&frame).unwrap();
+        assert_eq!(
+            blocks,
+            Blocks {
+                frame_len: frame.len(),
+                most: 128 * 1024
+            }
+        );
+        assert_eq!(h.blocks(&frame[..frame.len() - 1]), None);
+    }
+
+    #[test]
+    fn blocks_end_where_zstd_says() {
+        for n in [0usize, 1, 100, 5000, 200_000, 1 << 20] {
+            let input = kvcodec::conformance::text(n, 9);
+            for frame in [
+                zstd::bulk::compress(&input, 3).unwrap(),
+                crate::glide_frame(&input, 3).unwrap(),
+            ] {
+                let h = FrameHeader::parse(&frame).unwrap();
+                let blocks = h.blocks(&frame).unwrap();
+                let zstd_says = zstd::zstd_safe::find_frame_compressed_size(&frame).unwrap();
+                assert_eq!(blocks.frame_len, zstd_says, "{n}");
+                assert!(blocks.most >= n as u64, "{n}: at most {}", blocks.most);
+                let mut longer = frame.clone();
+                longer.extend_from_slice(&[0; 3]);
+                assert_eq!(h.blocks(&longer).unwrap().frame_len, zstd_says);
+            }
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! use kvcodec_zstd::ZstdCodec;
 //!
 //! let engine = Engine::builder()
-//!     .codec(Arc::new(ZstdCodec::new(3)?) as Arc<dyn Codec>)?
+//!     .codec(Arc::new(ZstdCodec::new(3)?) as Arc<dyn Codec>)
 //!     .build()?;
 //! let value = br#"{"user":42,"name":"Ada","roles":["admin","dev"]}"#.repeat(8);
 //! let stored = engine.encode(&value)?;             // 00 01 02 00 01 + one zstd frame
@@ -60,21 +60,23 @@
 //!
 //! # Contexts
 //!
-//! A codec keeps its zstd compression and decompression contexts in small pools (about one
-//! per CPU) and reuses them across calls: share one codec (`Arc<ZstdCodec>`) across threads.
+//! Each thread keeps one zstd compression and one decompression context and reuses them for
+//! every call of every `ZstdCodec` on it ([`kvcodec::pool`]): no lock, no context moving
+//! between cores. Share one codec (`Arc<ZstdCodec>`) across threads, or make several (one per
+//! level or dictionary): codecs hold no contexts of their own. A thread that exits leaves its
+//! contexts to the next new thread ([`idle_contexts`]).
 
 mod codec;
 mod decode;
 mod dictionary;
 mod frame;
 mod glide;
-mod pool;
 
 use std::sync::Arc;
 
 use kvcodec::{Backend, Codec, CodecId, Error};
 
-pub use codec::ZstdCodec;
+pub use codec::{ZstdCodec, idle_contexts};
 pub use dictionary::{
     MIN_DICTIONARY_SIZE, MIN_TRAINING_BYTES, MIN_TRAINING_SAMPLES, ZstdBuilder, dictionary_id,
     train_dictionary,

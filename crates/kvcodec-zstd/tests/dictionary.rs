@@ -151,7 +151,6 @@ fn unknown_dictionary_is_a_typed_error() {
     // Through an engine that reports errors, it is counted as such.
     let engine = Engine::builder()
         .codec(Arc::new(reader) as Arc<dyn Codec>)
-        .unwrap()
         .on_corrupt(kvcodec::OnCorrupt::Error)
         .build()
         .unwrap();

@@ -16,7 +16,6 @@ const GLIDE_A100: &str = kvcodec::vectors::GLIDE[0].stored_hex;
 fn engine_with_limit(limit: usize) -> Engine {
     Engine::builder()
         .codec(Arc::new(ZstdCodec::default()) as Arc<dyn Codec>)
-        .unwrap()
         .max_decompressed_size(limit)
         .on_corrupt(OnCorrupt::Error)
         .build()

@@ -66,7 +66,7 @@ fn eight_threads_share_one_codec() {
     for t in threads {
         t.join().unwrap();
     }
-    let (cctx, dctx) = codec.idle_contexts();
+    let (cctx, dctx) = kvcodec_zstd::idle_contexts();
     assert!(
         (1..=8).contains(&cctx) && (1..=8).contains(&dctx),
         "idle contexts: {cctx}, {dctx}"

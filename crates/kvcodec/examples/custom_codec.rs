@@ -42,7 +42,7 @@ impl Codec for Rle {
 fn main() -> Result<(), Error> {
     kvcodec::conformance::check(&Rle);
     let engine = Engine::builder()
-        .codec(Arc::new(Rle) as Arc<dyn Codec>)?
+        .codec(Arc::new(Rle) as Arc<dyn Codec>)
         .build()?;
     let value = [vec![b'-'; 300], b"header".to_vec(), vec![0; 700]].concat();
     let stored = engine.encode(&value)?;

@@ -2,23 +2,28 @@
 
 use std::sync::Arc;
 
+use crate::counters::Counters;
 use crate::engine::DEFAULT_MAX_DECOMPRESSED_SIZE;
-use crate::metrics::Metrics;
 use crate::observe::{Observer, RateLimiter};
 use crate::policy::{DefaultPolicy, Policy};
 use crate::timing::Timing;
 use crate::{Codec, CodecId, Engine, Error, Mode, OnCorrupt, Registry, ValueTypes};
 
 /// Builds an [`Engine`].
+///
+/// Every setter takes and returns the builder; what can be wrong (a codec id registered
+/// twice, a writer nobody registered) is reported once, by [`build`](Self::build).
 pub struct EngineBuilder {
     registry: Registry,
+    /// The first registration error, reported by `build`.
+    error: Option<Error>,
     writer: Option<CodecId>,
     policy: Box<dyn Policy>,
     mode: Mode,
     max_decompressed_size: usize,
     on_corrupt: OnCorrupt,
     value_types: ValueTypes,
-    metrics: Option<Arc<Metrics>>,
+    counters: Option<Arc<Counters>>,
     observer: Option<Arc<dyn Observer>>,
     timed: Option<bool>,
 }
@@ -27,13 +32,14 @@ impl Default for EngineBuilder {
     fn default() -> Self {
         EngineBuilder {
             registry: Registry::new(),
+            error: None,
             writer: None,
             policy: Box::new(DefaultPolicy::default()),
             mode: Mode::On,
             max_decompressed_size: DEFAULT_MAX_DECOMPRESSED_SIZE,
             on_corrupt: OnCorrupt::default(),
             value_types: ValueTypes::default(),
-            metrics: None,
+            counters: None,
             observer: None,
             timed: None,
         }
@@ -42,13 +48,20 @@ impl Default for EngineBuilder {
 
 impl EngineBuilder {
     /// Registers a codec for reading (and for writing, with [`write_with`](Self::write_with)).
-    /// The first codec registered is the writer unless `write_with` names another.
-    pub fn codec(mut self, codec: impl Into<Arc<dyn Codec>>) -> Result<Self, Error> {
+    /// The first codec registered is the writer unless `write_with` names another. A second
+    /// codec for one id, or a reserved id, makes [`build`](Self::build) fail.
+    pub fn codec(mut self, codec: impl Into<Arc<dyn Codec>>) -> Self {
         let codec = codec.into();
         let id = codec.id();
-        self.registry.register(codec)?;
-        self.writer.get_or_insert(id);
-        Ok(self)
+        match self.registry.register(codec) {
+            Ok(()) => {
+                self.writer.get_or_insert(id);
+            }
+            Err(err) => {
+                self.error.get_or_insert(err);
+            }
+        }
+        self
     }
 
     /// Writes with the codec registered under `id`.
@@ -88,9 +101,9 @@ impl EngineBuilder {
         self
     }
 
-    /// Counts into these metrics instead of a new set (to share figures between engines).
-    pub fn metrics(mut self, metrics: Arc<Metrics>) -> Self {
-        self.metrics = Some(metrics);
+    /// Counts into these counters instead of a new set (to share figures between engines).
+    pub fn counters(mut self, counters: Arc<Counters>) -> Self {
+        self.counters = Some(counters);
         self
     }
 
@@ -113,8 +126,13 @@ impl EngineBuilder {
         self
     }
 
-    /// The engine. Fails if the writer id names no registered codec.
+    /// The engine. Fails with the first error of [`codec`](Self::codec)
+    /// ([`Error::DuplicateCodec`], [`Error::InvalidConfig`] for a reserved id), or if the
+    /// writer id names no registered codec ([`Error::UnknownCodec`]).
     pub fn build(self) -> Result<Engine, Error> {
+        if let Some(err) = self.error {
+            return Err(err);
+        }
         let writer = match self.writer {
             Some(id) => Some(self.registry.require(id)?.clone()),
             None => None,
@@ -124,9 +142,9 @@ impl EngineBuilder {
             (Some(false), _) | (None, None) => Timing::Never,
             (None, Some(observer)) => observer.timing(),
         };
-        let metrics = self.metrics.unwrap_or_else(Metrics::new);
+        let counters = self.counters.unwrap_or_else(Counters::new);
         if let Some(observer) = &self.observer {
-            observer.attach(&metrics);
+            observer.attach(&counters);
         }
         Ok(Engine {
             registry: self.registry,
@@ -136,7 +154,7 @@ impl EngineBuilder {
             max_decompressed_size: self.max_decompressed_size,
             on_corrupt: self.on_corrupt,
             value_types: self.value_types,
-            metrics,
+            counters,
             clock: timing.into(),
             observer: self.observer,
             warn_limit: RateLimiter::new(std::time::Duration::from_secs(10)),
@@ -181,9 +199,7 @@ mod tests {
     }
 
     fn engine(measure: Option<bool>, observer: Option<Arc<dyn Observer>>) -> Engine {
-        let mut b = Engine::builder()
-            .codec(Arc::new(Halve) as Arc<dyn Codec>)
-            .unwrap();
+        let mut b = Engine::builder().codec(Arc::new(Halve) as Arc<dyn Codec>);
         if let Some(observer) = observer {
             b = b.observer(observer);
         }
@@ -204,11 +220,11 @@ mod tests {
                 let stored = e.encode(&value).unwrap();
                 assert_eq!(e.decode(&stored).unwrap(), &value[..]);
             }
-            let s = e.metrics().snapshot();
+            let s = e.counters().snapshot();
             let c = s.codec(CodecId(0x90)).unwrap();
-            assert_eq!((c.compressed, c.decompressed), (50, 50));
+            assert_eq!((c.compress.values, c.decompress.values), (50, 50));
             assert_eq!(
-                !c.compress_time.is_zero() && !c.decompress_time.is_zero(),
+                !c.compress.time.is_zero() && !c.decompress.time.is_zero(),
                 timed,
                 "{measure:?}"
             );
@@ -220,7 +236,7 @@ mod tests {
         timing: Timing,
         /// [timed, untimed] for compress, then for decompress.
         calls: [[std::sync::atomic::AtomicU64; 2]; 2],
-        attached: std::sync::Mutex<Vec<Arc<Metrics>>>,
+        attached: std::sync::Mutex<Vec<Arc<Counters>>>,
     }
 
     impl Tally {
@@ -247,8 +263,8 @@ mod tests {
     }
 
     impl Observer for Tally {
-        fn attach(&self, metrics: &Arc<Metrics>) {
-            self.attached.lock().unwrap().push(metrics.clone());
+        fn attach(&self, counters: &Arc<Counters>) {
+            self.attached.lock().unwrap().push(counters.clone());
         }
         fn timing(&self) -> Timing {
             self.timing
@@ -293,11 +309,26 @@ mod tests {
             }
             let attached = tally.attached.lock().unwrap();
             assert_eq!(attached.len(), 1, "{case}");
-            assert!(Arc::ptr_eq(&attached[0], e.metrics()), "{case}");
+            assert!(Arc::ptr_eq(&attached[0], e.counters()), "{case}");
             // Time totals only when every value was timed: then they are totals.
-            let c = e.metrics().snapshot().codec(CodecId(0x90)).unwrap().clone();
-            assert_eq!(!c.compress_time.is_zero(), *timed.start() == N, "{case}");
+            let c = e
+                .counters()
+                .snapshot()
+                .codec(CodecId(0x90))
+                .unwrap()
+                .clone();
+            assert_eq!(!c.compress.time.is_zero(), *timed.start() == N, "{case}");
         }
+    }
+
+    #[test]
+    fn registration_errors_surface_at_build() {
+        let err = Engine::builder()
+            .codec(Arc::new(Halve) as Arc<dyn Codec>)
+            .codec(Arc::new(Halve) as Arc<dyn Codec>)
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::DuplicateCodec { .. }), "{err}");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use bytes::Bytes;
 
-use crate::{Encoded, Engine, Error};
+use crate::{Decoded, Encoded, Engine, Error};
 
 impl Engine {
     /// [`encode_outcome`](Engine::encode_outcome) for `Bytes`: the stored form, or `value`
@@ -34,9 +34,9 @@ impl Engine {
     /// [`decode`](Engine::decode) for `Bytes`: the original, or `stored` itself (no copy) when
     /// it is plain or returned as stored.
     pub fn decode_bytes(&self, stored: Bytes) -> Result<Bytes, Error> {
-        Ok(match self.decompress(&stored)? {
-            Some(plain) => Bytes::from(plain),
-            None => stored,
+        Ok(match self.decode_outcome(&stored)? {
+            Decoded::Decompressed(plain) => Bytes::from(plain),
+            Decoded::Plain | Decoded::ReturnedAsStored(_) => stored,
         })
     }
 }
@@ -74,7 +74,6 @@ mod tests {
     fn plain_values_are_not_copied() {
         let engine = Engine::builder()
             .codec(std::sync::Arc::new(Copy) as std::sync::Arc<dyn Codec>)
-            .unwrap()
             .build()
             .unwrap();
         let small = Bytes::from(vec![b'x'; 10]);

@@ -191,7 +191,6 @@ pub fn decode_with_limit(
     payload: &[u8],
     limit: usize,
 ) -> Result<Vec<u8>, Error> {
-    let id = codec.id();
     match codec.declared_len(payload)? {
         Some(declared) => {
             if let Some(per_byte) = codec.max_expansion() {
@@ -199,33 +198,32 @@ pub fn decode_with_limit(
                     .saturating_mul(per_byte)
                     .saturating_add(EXPANSION_SLACK);
                 if declared > most {
-                    return Err(Error::corrupt(
-                        id,
-                        format_args!(
-                            "payload of {} bytes declares {declared} decoded bytes; the format holds at most {most}",
-                            payload.len()
-                        ),
-                    ));
+                    return Err(impossible(codec.id(), payload.len(), declared, most));
                 }
             }
             if declared > limit as u64 {
                 return Err(Error::DeclaredSizeTooLarge {
-                    codec: id,
+                    codec: codec.id(),
                     declared,
                     limit: limit as u64,
                 });
             }
             let n = declared as usize;
-            let mut out = Vec::new();
-            out.try_reserve_exact(n)
-                .map_err(|_| Error::AllocationFailed {
-                    codec: id,
-                    bytes: declared,
-                })?;
+            let mut out = if n <= INFALLIBLE_ALLOCATION {
+                Vec::with_capacity(n)
+            } else {
+                let mut out = Vec::new();
+                out.try_reserve_exact(n)
+                    .map_err(|_| Error::AllocationFailed {
+                        codec: codec.id(),
+                        bytes: declared,
+                    })?;
+                out
+            };
             codec.decompress(payload, DecodeBound::Exact(n), &mut out)?;
             if out.len() != n {
                 return Err(Error::LengthMismatch {
-                    codec: id,
+                    codec: codec.id(),
                     expected: declared,
                     found: out.len() as u64,
                 });
@@ -237,7 +235,7 @@ pub fn decode_with_limit(
             codec.decompress(payload, DecodeBound::AtMost(limit), &mut out)?;
             if out.len() > limit {
                 return Err(Error::DecodedSizeTooLarge {
-                    codec: id,
+                    codec: codec.id(),
                     limit: limit as u64,
                 });
             }
@@ -246,5 +244,21 @@ pub fn decode_with_limit(
     }
 }
 
+/// A payload that declares more than it can hold.
+#[cold]
+fn impossible(id: CodecId, payload_len: usize, declared: u64, most: u64) -> Error {
+    Error::corrupt(
+        id,
+        format_args!(
+            "payload of {payload_len} bytes declares {declared} decoded bytes; the format holds at most {most}"
+        ),
+    )
+}
+
 /// Allowance over `payload.len() × max_expansion` for fixed framing bytes.
 const EXPANSION_SLACK: u64 = 64;
+
+/// Outputs up to this size are allocated the infallible (and shorter) way: a process that
+/// cannot get 1 MiB is failing whatever kvcodec does. Larger ones fail with
+/// [`Error::AllocationFailed`].
+const INFALLIBLE_ALLOCATION: usize = 1 << 20;

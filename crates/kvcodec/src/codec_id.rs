@@ -19,9 +19,23 @@ use std::fmt;
 /// | `0xFF` | reserved (never written) |
 ///
 /// Only `0x01` and `0x02` are understood by Valkey GLIDE; values written with other ids are
-/// readable by kvcodec readers that register the same codec.
+/// readable by kvcodec readers that register the same codec. [`CodecId::KNOWN`] is the one
+/// table of the ids kvcodec assigns, their names and whether GLIDE reads them.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CodecId(pub u8);
+
+/// One codec id kvcodec assigns: its name and whether Valkey GLIDE reads values written with
+/// it. See [`CodecId::KNOWN`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct KnownCodec {
+    /// The header id.
+    pub id: CodecId,
+    /// The backend's name (`"zstd"`): its `Backend::name`, `Codec::name`, metrics label.
+    pub name: &'static str,
+    /// `true` if Valkey GLIDE (2.x) reads values written with this id.
+    pub glide_reads: bool,
+}
 
 impl CodecId {
     /// zstd (GLIDE backend id 1).
@@ -48,14 +62,68 @@ impl CodecId {
         self.0 >= Self::APPLICATION_FIRST.0 && self.0 <= Self::APPLICATION_LAST.0
     }
 
+    /// Every id kvcodec assigns, by ascending id: the one table of names and GLIDE
+    /// readability that the engine, the exporter, the CLI and the tests read.
+    pub const KNOWN: [KnownCodec; 4] = [
+        KnownCodec {
+            id: CodecId::ZSTD,
+            name: "zstd",
+            glide_reads: true,
+        },
+        KnownCodec {
+            id: CodecId::LZ4,
+            name: "lz4",
+            glide_reads: true,
+        },
+        KnownCodec {
+            id: CodecId::SNAPPY,
+            name: "snappy",
+            glide_reads: false,
+        },
+        KnownCodec {
+            id: CodecId::DEFLATE,
+            name: "deflate",
+            glide_reads: false,
+        },
+    ];
+
+    /// This id's entry in [`KNOWN`](Self::KNOWN), if kvcodec assigns it.
+    pub const fn known(self) -> Option<&'static KnownCodec> {
+        let mut i = 0;
+        while i < Self::KNOWN.len() {
+            if Self::KNOWN[i].id.0 == self.0 {
+                return Some(&Self::KNOWN[i]);
+            }
+            i += 1;
+        }
+        None
+    }
+
     /// The name of a kvcodec-assigned id, if it has one.
     pub const fn known_name(self) -> Option<&'static str> {
-        match self.0 {
-            0x01 => Some("zstd"),
-            0x02 => Some("lz4"),
-            0x03 => Some("snappy"),
-            0x04 => Some("deflate"),
-            _ => None,
+        match self.known() {
+            Some(k) => Some(k.name),
+            None => None,
+        }
+    }
+
+    /// `true` if Valkey GLIDE reads values written with this id (zstd and lz4).
+    pub const fn glide_reads(self) -> bool {
+        matches!(
+            self.known(),
+            Some(KnownCodec {
+                glide_reads: true,
+                ..
+            })
+        )
+    }
+
+    /// The metrics label of this id: its [known name](Self::known_name), else the id in hex
+    /// (`0x80`).
+    pub fn label(self) -> std::borrow::Cow<'static, str> {
+        match self.known_name() {
+            Some(name) => name.into(),
+            None => format!("{:#04x}", self.0).into(),
         }
     }
 }
@@ -97,6 +165,12 @@ mod tests {
         assert!(CodecId(0x80).is_application() && CodecId(0xFE).is_application());
         assert!(!CodecId(0x7F).is_application() && !CodecId(0xFF).is_application());
         assert_eq!(CodecId::LZ4.to_string(), "lz4 (0x02)");
+        assert!(CodecId::ZSTD.glide_reads() && CodecId::LZ4.glide_reads());
+        assert!(!CodecId::SNAPPY.glide_reads() && !CodecId(0x90).glide_reads());
+        assert_eq!(
+            (CodecId::DEFLATE.label(), CodecId(0x90).label()),
+            ("deflate".into(), "0x90".into())
+        );
         assert_eq!(CodecId(0x90).to_string(), "0x90");
     }
 }

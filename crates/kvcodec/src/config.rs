@@ -1,21 +1,15 @@
 //! [`Config`]: GLIDE-style settings, from code, serde, or environment variables.
 
 use crate::engine::DEFAULT_MAX_DECOMPRESSED_SIZE;
-use crate::policy::DefaultPolicy;
+use crate::policy::{DEFAULT_MIN_COMPRESSION_SIZE, DefaultPolicy, MIN_MIN_COMPRESSION_SIZE};
 use crate::{Backend, Engine, Error, Mode, OnCorrupt, ValueTypes};
 
-/// Default `min_compression_size`, as in GLIDE.
-pub const DEFAULT_MIN_COMPRESSION_SIZE: usize = 64;
 /// The environment variable of each field [`Config::validate`] checks.
 const ENV_NAMES: [(&str, &str); 3] = [
     ("min_compression_size", "MIN_COMPRESSION_SIZE"),
     ("max_compression_size", "MAX_COMPRESSION_SIZE"),
     ("max_decompressed_size", "MAX_DECOMPRESSED_SIZE"),
 ];
-
-/// Smallest `min_compression_size` accepted, as in GLIDE: below it no value can shrink past
-/// the 5-byte header.
-pub const MIN_MIN_COMPRESSION_SIZE: usize = 6;
 
 /// Compression settings, with GLIDE's field names.
 ///
@@ -275,9 +269,9 @@ impl Config {
             .max_decompressed_size(self.max_decompressed_size)
             .on_corrupt(self.on_corrupt)
             .value_types(self.value_types)
-            .codec(writer.codec(self.compression_level)?)?;
+            .codec(writer.codec(self.compression_level)?);
         for b in backends.iter().filter(|b| b.id != writer.id) {
-            builder = builder.codec(b.codec(None)?)?;
+            builder = builder.codec(b.codec(None)?);
         }
         builder.build()
     }

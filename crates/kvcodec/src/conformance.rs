@@ -311,11 +311,9 @@ pub fn check_declared_limits(codec: Arc<dyn Codec>, tiny: &[u8]) {
     let engine = |on_corrupt, limit| {
         Engine::builder()
             .codec(codec.clone())
-            .and_then(|b| {
-                b.on_corrupt(on_corrupt)
-                    .max_decompressed_size(limit)
-                    .build()
-            })
+            .on_corrupt(on_corrupt)
+            .max_decompressed_size(limit)
+            .build()
             .unwrap_or_else(|e| panic!("{name}: engine: {e}"))
     };
     let stored = [&Header::new(id).to_bytes()[..], tiny].concat();

@@ -21,8 +21,8 @@
 //!
 //! # When figures appear, and what they cost
 //!
-//! The counters are not counted twice: the engine keeps its own ([`crate::Metrics`], a few
-//! relaxed atomic adds per value), and publishing adds what they grew by since the last
+//! The counters are not counted twice: the engine keeps its own ([`crate::Counters`], a few
+//! adds per value to the thread's own cache line), and publishing adds what they grew by since the last
 //! publish to the recorder's counters. Publishing happens
 //! - on the hot path, by the first timed value once a second is up (no thread, no lock
 //!   waited for; [`MetricsExporter::publish_from_hot_path`] turns it off);
@@ -38,7 +38,7 @@
 //! and bytes with the counters. Percentiles and means of the sample are unbiased.
 //!
 //! One exporter may serve several engines (their figures add up). Engines that share one
-//! [`crate::Metrics`] ([`crate::EngineBuilder::metrics`]) are one source: give them one
+//! [`crate::Counters`] ([`crate::EngineBuilder::counters`]) are one source: give them one
 //! exporter, or each exporter publishes the pooled counts.
 //!
 //! Install the recorder (e.g. `metrics-exporter-prometheus`) **before** the first value:
@@ -54,7 +54,7 @@ use std::time::Duration;
 
 use metrics::{Counter, Histogram, Label, counter, histogram};
 
-use crate::metrics::Metrics;
+use crate::counters::Counters;
 use crate::observe::{claim, now_ms};
 use crate::{CodecId, Observer, Timing};
 
@@ -84,7 +84,7 @@ struct Histograms {
 
 /// An engine's counters and what of them is already published.
 struct Attached {
-    metrics: Arc<Metrics>,
+    counters: Arc<Counters>,
     published: HashMap<Series, u64>,
 }
 
@@ -193,12 +193,12 @@ impl MetricsExporter {
         let Publisher { attached, counters } = publisher;
         attached.retain_mut(|engine| {
             // Read before the snapshot: an engine dropped after it may still have counted.
-            let engine_gone = Arc::strong_count(&engine.metrics) == 1;
+            let engine_gone = Arc::strong_count(&engine.counters) == 1;
             if engine_gone {
                 // `strong_count` is a relaxed load: see the dropped engine's last counts.
                 fence(Acquire);
             }
-            for (series, now) in series(&engine.metrics.snapshot()) {
+            for (series, now) in series(&engine.counters.snapshot()) {
                 let before = engine.published.entry(series).or_insert(0);
                 counters
                     .entry(series)
@@ -284,16 +284,16 @@ impl Drop for MetricsExporter {
 }
 
 impl Observer for MetricsExporter {
-    fn attach(&self, metrics: &Arc<Metrics>) {
+    fn attach(&self, counters: &Arc<Counters>) {
         let mut guard = self.publisher.lock().unwrap_or_else(|e| e.into_inner());
         if !guard
             .attached
             .iter()
-            .any(|a| Arc::ptr_eq(&a.metrics, metrics))
+            .any(|a| Arc::ptr_eq(&a.counters, counters))
         {
             // Counts from before the attach (a shared set) are published too.
             guard.attached.push(Attached {
-                metrics: metrics.clone(),
+                counters: counters.clone(),
                 published: HashMap::new(),
             });
         }

@@ -34,7 +34,7 @@
 //!    decoded length your framing declares (so limits apply before allocation); `decompress`
 //!    appends decoded bytes within the [`codec::DecodeBound`].
 //! 3. Run [`conformance::check`] on it in a test.
-//! 4. Register it: `Engine::builder().codec(Arc::new(MyCodec))?`, or export a [`Backend`] so
+//! 4. Register it: `Engine::builder().codec(Arc::new(MyCodec))`, or export a [`Backend`] so
 //!    a [`Config`] can name it.
 //!
 //! ```
@@ -69,7 +69,7 @@
 //!     }
 //! }
 //!
-//! let engine = Engine::builder().codec(Arc::new(Repeat) as Arc<dyn Codec>)?.build()?;
+//! let engine = Engine::builder().codec(Arc::new(Repeat) as Arc<dyn Codec>).build()?;
 //! let stored = engine.encode(&[b'z'; 1000])?;
 //! assert_eq!(stored.len(), 5 + 4 + 1);
 //! assert_eq!(&stored[..5], &[0, 1, 2, 0, 0x80]);
@@ -85,14 +85,17 @@ pub mod codec;
 mod codec_id;
 mod config;
 pub mod conformance;
+pub mod counters;
+mod decode;
+mod encode;
 mod engine;
 mod error;
 #[cfg(feature = "metrics")]
 pub mod export;
 pub mod header;
-pub mod metrics;
 mod mode;
 pub mod observe;
+mod outcome;
 pub mod policy;
 pub mod pool;
 mod registry;
@@ -103,15 +106,16 @@ pub mod vectors;
 pub use backend::Backend;
 pub use builder::EngineBuilder;
 pub use codec::{Codec, decode_with_limit};
-pub use codec_id::CodecId;
-pub use config::{Config, DEFAULT_MIN_COMPRESSION_SIZE, MIN_MIN_COMPRESSION_SIZE};
-pub use engine::{DEFAULT_MAX_DECOMPRESSED_SIZE, Encoded, Engine};
+pub use codec_id::{CodecId, KnownCodec};
+pub use config::Config;
+pub use counters::{Counters, CountersSnapshot};
+pub use engine::{DEFAULT_MAX_DECOMPRESSED_SIZE, Engine};
 pub use error::{Error, FailureKind};
 pub use header::{HEADER_LEN, Header};
-pub use metrics::{Metrics, MetricsSnapshot};
 pub use mode::{Mode, OnCorrupt};
 pub use observe::Observer;
-pub use policy::{Policy, SkipReason};
+pub use outcome::{Decoded, Encoded};
+pub use policy::{DEFAULT_MIN_COMPRESSION_SIZE, MIN_MIN_COMPRESSION_SIZE, Policy, SkipReason};
 pub use registry::Registry;
 pub use timing::Timing;
 pub use value_types::{ValueType, ValueTypes};

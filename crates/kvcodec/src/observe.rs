@@ -1,7 +1,7 @@
 //! [`Observer`]: per-value events for exporters (metrics facade, logs), and the rate limiter
 //! behind kvcodec's WARN logs.
 //!
-//! The engine's own [`crate::Metrics`] counters are always kept; an observer is for what
+//! The engine's own [`crate::Counters`] are always kept; an observer is for what
 //! counters can't give — histograms of time and ratio, and export under stable names. Every
 //! method has an empty default, so new events never break an implementation.
 //!
@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use crate::metrics::Metrics;
+use crate::counters::Counters;
 use crate::{CodecId, FailureKind, SkipReason, Timing};
 
 /// Receives one call per value the engine handles. Must be cheap: it runs on the hot path.
@@ -22,11 +22,11 @@ use crate::{CodecId, FailureKind, SkipReason, Timing};
 /// An observer that wraps or fans out to others must forward [`attach`](Observer::attach)
 /// and [`timing`](Observer::timing) too: the defaults attach nothing and time every value.
 pub trait Observer: Send + Sync {
-    /// The engine built with this observer counts into `metrics`; called once per engine, by
-    /// [`crate::EngineBuilder::build`]. An exporter can publish from them instead of counting
-    /// every event itself.
-    fn attach(&self, metrics: &Arc<Metrics>) {
-        let _ = metrics;
+    /// The engine built with this observer counts into `counters`; called once per engine,
+    /// by [`crate::EngineBuilder::build`]. An exporter can publish from them instead of
+    /// counting every event itself.
+    fn attach(&self, counters: &Arc<Counters>) {
+        let _ = counters;
     }
 
     /// A value was stored compressed: `bytes_in` plain bytes became `bytes_out` stored bytes.
@@ -71,8 +71,8 @@ pub trait Observer: Send + Sync {
 }
 
 impl<T: Observer + ?Sized> Observer for Arc<T> {
-    fn attach(&self, metrics: &Arc<Metrics>) {
-        (**self).attach(metrics)
+    fn attach(&self, counters: &Arc<Counters>) {
+        (**self).attach(counters)
     }
     fn compressed(
         &self,

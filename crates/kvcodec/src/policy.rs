@@ -25,6 +25,14 @@ use std::sync::Arc;
 
 use crate::header::has_header;
 
+/// Default minimum size ([`DefaultPolicy::min_size`], `min_compression_size`): 64 bytes, as in
+/// GLIDE.
+pub const DEFAULT_MIN_COMPRESSION_SIZE: usize = 64;
+
+/// Smallest `min_compression_size` a [`crate::Config`] accepts, as in GLIDE: below it no value
+/// can shrink past the 5-byte header.
+pub const MIN_MIN_COMPRESSION_SIZE: usize = 6;
+
 /// Why a value was stored without compression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -239,7 +247,7 @@ impl DefaultPolicy {
 
 impl Default for DefaultPolicy {
     fn default() -> Self {
-        DefaultPolicy::new(crate::config::DEFAULT_MIN_COMPRESSION_SIZE, None)
+        DefaultPolicy::new(DEFAULT_MIN_COMPRESSION_SIZE, None)
     }
 }
 

@@ -18,7 +18,7 @@ pub enum Timing {
     /// None: every `took` is `None`, the engine reads no clock.
     Never,
     /// Every value. The engine's own time totals
-    /// ([`crate::metrics::CodecSnapshot::compress_time`]) are kept too.
+    /// ([`crate::counters::DirectionCounts::time`]) are kept too.
     Every,
     /// Each value with probability 1/`n`, independently (the others get `took: None`): an
     /// unbiased sample of the times at a `n`-th of the clock reads.

@@ -12,8 +12,9 @@ use std::time::Instant;
 
 use kvcodec::Engine;
 
-use crate::contender::{Contender, LZ4_LEVELS, LZ4_LIBRARY, codec_names};
-use crate::inputs::{HTML, Input};
+use crate::contender::{Contender, LZ4_LEVELS, LZ4_LIBRARY, codec_names, glide_zstd_value};
+use crate::inputs::{HTML, Input, SMALL};
+use crate::ops;
 use crate::results::time;
 
 /// Target duration of one batch of calls, and of a whole comparison.
@@ -85,15 +86,52 @@ fn two<'a>(all: &'a mut [Contender], a: &str, b: &str) -> (&'a mut Contender, &'
     }
 }
 
+/// Times contender `a` against `b` doing `op` (`encode`, `decode`) on the values of `input`
+/// (see [`ops::values`]).
+pub fn pair_named(a: &str, b: &str, op: &str, input: &str) -> Timing {
+    let mut all = vec![ops::contender(a), ops::contender(b)];
+    let values = ops::values(a, input);
+    pair_all(&mut all, a, b, &values, op == "decode")
+}
+
 /// Times `a` against `b` encoding (`decode = false`) or decoding `data`.
 fn pair(all: &mut [Contender], a: &str, b: &str, data: &[u8], decode: bool) -> Timing {
+    pair_all(all, a, b, &[data.to_vec()], decode)
+}
+
+/// Like [`pair`] over several values, each call handling all of them: times per value.
+fn pair_all(all: &mut [Contender], a: &str, b: &str, values: &[Vec<u8>], decode: bool) -> Timing {
     let (ca, cb) = two(all, a, b);
-    let (sa, sb) = (ca.encode(data).into_owned(), cb.encode(data).into_owned());
-    let n = data.len();
-    if decode {
-        compare(|| ca.decode(&sa, n).len(), || cb.decode(&sb, n).len())
+    let stored = |c: &mut Contender| -> Vec<Vec<u8>> {
+        values.iter().map(|v| c.encode(v).into_owned()).collect()
+    };
+    let (sa, sb) = (stored(ca), stored(cb));
+    let t = if decode {
+        compare(
+            || {
+                sa.iter()
+                    .zip(values)
+                    .map(|(s, v)| ca.decode(s, v.len()).len())
+                    .sum()
+            },
+            || {
+                sb.iter()
+                    .zip(values)
+                    .map(|(s, v)| cb.decode(s, v.len()).len())
+                    .sum()
+            },
+        )
     } else {
-        compare(|| ca.encode(data).len(), || cb.encode(data).len())
+        compare(
+            || values.iter().map(|v| ca.encode(v).len()).sum(),
+            || values.iter().map(|v| cb.encode(v).len()).sum(),
+        )
+    };
+    let k = values.len() as f64;
+    Timing {
+        a: t.a / k,
+        b: t.b / k,
+        paired: t.paired,
     }
 }
 
@@ -109,16 +147,23 @@ pub fn run(inputs: &[Input], all: &mut [Contender], engine: &Engine, small: &[u8
         "\n# Interleaved A/B (fastest round of each side; paired = median of per-round ratios)\n"
     );
     println!("## Goal 1: engine overhead over the direct call\n");
+    println!(
+        "json-60-300B: per value, over the values of 60–300 B the engine stores compressed.\n"
+    );
     println!("| input | codec | op | engine | direct | overhead (fastest) | overhead (paired) |");
     println!("|---|---|---|---:|---:|---:|---:|");
-    for name in ["json-1KiB", "json-64KiB"] {
-        let Some(data) = input(inputs, name) else {
+    for name in [SMALL, "json-1KiB", "json-64KiB"] {
+        if name != SMALL && input(inputs, name).is_none() {
             continue;
-        };
+        }
         for codec in codec_names() {
+            let (e, d) = (format!("engine/{codec}"), format!("direct/{codec}"));
+            let values = ops::values(&e, name);
+            if values.is_empty() {
+                continue;
+            }
             for (op, decode) in [("encode", false), ("decode", true)] {
-                let (e, d) = (format!("engine/{codec}"), format!("direct/{codec}"));
-                let t = pair(all, &e, &d, data, decode);
+                let t = pair_all(all, &e, &d, &values, decode);
                 println!(
                     "| {name} | {codec} | {op} | {} | {} | {:+.1} % | {:+.1} % |",
                     time(t.a),
@@ -148,6 +193,42 @@ pub fn run(inputs: &[Input], all: &mut [Contender], engine: &Engine, small: &[u8
             (enc.a + dec.a) / (enc.b + dec.b)
         );
     }
+
+    println!(
+        "\n## Issue 12, goal 4: engine/zstd-3 reading GLIDE's frames (no content size) vs its own\n"
+    );
+    println!("| input | GLIDE's frame | kvcodec's frame | ratio (fastest) | ratio (paired) |");
+    println!("|---|---:|---:|---:|---:|");
+    let zstd3 = crate::contender::engine(crate::contender::zstd(3));
+    for name in [SMALL, "json-1KiB", "json-64KiB"] {
+        let values = ops::values("engine/zstd-3", name);
+        let glide: Vec<Vec<u8>> = values.iter().map(|v| glide_zstd_value(v)).collect();
+        let own: Vec<Vec<u8>> = values
+            .iter()
+            .map(|v| zstd3.encode(v).unwrap().into_owned())
+            .collect();
+        let decode_all = |stored: &[Vec<u8>]| -> usize {
+            stored
+                .iter()
+                .map(|s| zstd3.decode(black_box(s)).unwrap().len())
+                .sum()
+        };
+        let t = compare(|| decode_all(&glide), || decode_all(&own));
+        let k = values.len() as f64;
+        println!(
+            "| {name} | {} | {} | {:.3}× | {:.3}× |",
+            time(t.a / k),
+            time(t.b / k),
+            t.a / t.b,
+            t.paired
+        );
+    }
+
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let names: Vec<String> = ["zstd-3", "lz4", "snappy", "deflate-1"]
+        .map(String::from)
+        .into();
+    crate::scaling::print(&names, cores.max(2), 100);
 
     println!("\n## Goal 3: pass-through, fastest round\n");
     println!("| path | per value |");

@@ -75,7 +75,7 @@ pub struct Contender {
 pub fn engine(codec: Arc<dyn Codec>) -> Engine {
     Engine::builder()
         .codec(codec)
-        .and_then(|b| b.build())
+        .build()
         .expect("engine with one codec")
 }
 
@@ -201,6 +201,28 @@ impl Contender {
             Kind::Deflate(_, d) => inflate(d, stored, original_len).into(),
         }
     }
+}
+
+/// The codec behind `engine/<name>`: `zstd-3`, `lz4`, `lz4-hc9`, `snappy`, `deflate-1`, …
+pub fn codec(name: &str) -> Arc<dyn Codec> {
+    let level = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .and_then(|l| l.parse::<i32>().ok())
+    };
+    if let Some(l) = level("zstd-") {
+        return zstd(l);
+    }
+    if let Some(l) = level("deflate-") {
+        return Arc::new(DeflateCodec::new(l).expect("deflate level"));
+    }
+    if name == "snappy" {
+        return Arc::new(SnappyCodec::new());
+    }
+    let (level, _) = LZ4_LEVELS
+        .iter()
+        .find(|(_, n)| *n == name)
+        .unwrap_or_else(|| panic!("no codec named {name}"));
+    Arc::new(Lz4Codec::new(*level).expect("lz4 level"))
 }
 
 /// zstd at `level` as a codec.

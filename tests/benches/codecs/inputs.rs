@@ -41,6 +41,33 @@ pub fn inputs(full: bool) -> Vec<Input> {
     ]
 }
 
+/// The values of one named input: the groups of [`inputs`] (one value each, `text-1MiB` in
+/// full), `text-16MiB`, and `json-60-300B`, [`SMALL_JSON`] values of 60 to 300 bytes.
+pub fn values(name: &str) -> Vec<Vec<u8>> {
+    match name {
+        SMALL => small_json(),
+        "text-1MiB" => vec![kvcodec::conformance::text(MIB, 4)],
+        "text-16MiB" => vec![kvcodec::conformance::text(16 * MIB, 4)],
+        _ => {
+            let one = inputs(false).into_iter().find(|i| i.name == name);
+            vec![one.unwrap_or_else(|| panic!("no input named {name}")).data]
+        }
+    }
+}
+
+/// Name of the small-JSON set.
+pub const SMALL: &str = "json-60-300B";
+
+/// Values in the small-JSON set: 60, 76, …, 300 bytes.
+pub const SMALL_JSON: usize = 16;
+
+/// JSON values of 60 to 300 bytes, the size of most cached records.
+pub fn small_json() -> Vec<Vec<u8>> {
+    (0..SMALL_JSON)
+        .map(|i| json_value(60 + 16 * i, 100 + i as u64))
+        .collect()
+}
+
 /// Group name of the large HTML page.
 pub const HTML: &str = "html-128KiB";
 

@@ -14,8 +14,16 @@ pub const ALL: [&Backend; 4] = [
     &kvcodec_deflate::BACKEND,
 ];
 
-/// `(backend name, header id)` of every backend, in id order.
-pub const IDS: [(&str, u8); 4] = [("zstd", 1), ("lz4", 2), ("snappy", 3), ("deflate", 4)];
+/// `(backend name, header id)` of every backend, in id order: kvcodec's table of ids.
+pub const IDS: [(&str, u8); 4] = {
+    let k = kvcodec::CodecId::KNOWN;
+    [
+        (k[0].name, k[0].id.0),
+        (k[1].name, k[1].id.0),
+        (k[2].name, k[2].id.0),
+        (k[3].name, k[3].id.0),
+    ]
+};
 
 #[allow(unused_imports)] // not every test binary that includes this module decodes hex
 pub use kvcodec::vectors::hex;

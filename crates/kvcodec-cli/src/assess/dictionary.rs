@@ -141,7 +141,7 @@ pub(crate) fn measure(
     let with = Engine::builder()
         .policy(DefaultPolicy::new(min_size, None))
         .codec(Arc::new(codec) as Arc<dyn kvcodec::Codec>)
-        .and_then(|b| b.build())?;
+        .build()?;
     let without = spec.engine(min_size)?;
     let (dict_all, dict_small) = stored(&with, corpus, t, min_size)?;
     let (plain_all, plain_small) = stored(&without, corpus, t, min_size)?;

@@ -47,7 +47,7 @@ pub(crate) fn compress_engine(
     Engine::builder()
         .policy(spec.config(min_size).policy())
         .codec(codec)
-        .and_then(|b| b.build())
+        .build()
         .map_err(|e| CliError::usage(e.to_string()))
 }
 

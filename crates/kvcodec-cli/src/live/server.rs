@@ -154,9 +154,9 @@ impl ServerUrl {
         let mut builder = Engine::builder()
             .max_decompressed_size(max_decompressed_size)
             .on_corrupt(on_corrupt)
-            .codec(zstd)?;
+            .codec(zstd);
         for backend in backends::ALL.iter().filter(|b| b.id != CodecId::ZSTD) {
-            builder = builder.codec(backend.codec(None)?)?;
+            builder = builder.codec(backend.codec(None)?);
         }
         Ok(builder.build()?)
     }

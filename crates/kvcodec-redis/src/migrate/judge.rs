@@ -2,7 +2,7 @@
 //! verification reasons say which values are not in the promised state.
 
 use kvcodec::header::{VERSION, has_header};
-use kvcodec::{Encoded, Engine, FailureKind, Header};
+use kvcodec::{Decoded, Encoded, Engine, FailureKind, Header};
 
 use super::Direction;
 use super::reason::Reason;
@@ -67,10 +67,11 @@ pub fn judge(
             Encoded::Plain(reason) => Verdict::Keep(reason.into()),
         },
         Direction::Decompress if !framed => Verdict::Keep(Reason::NotCompressed),
-        Direction::Decompress => match engine.decompress(value) {
-            Ok(Some(plain)) if has_header(&plain) => Verdict::Keep(Reason::Nested),
-            Ok(Some(plain)) => Verdict::Rewrite(plain),
-            Ok(None) => Verdict::Keep(Reason::Undecodable),
+        Direction::Decompress => match engine.decode_outcome(value) {
+            Ok(Decoded::Decompressed(plain)) if has_header(&plain) => Verdict::Keep(Reason::Nested),
+            Ok(Decoded::Decompressed(plain)) => Verdict::Rewrite(plain),
+            // `framed`, so not plain unless the engine decodes nothing (mode `Off`).
+            Ok(Decoded::ReturnedAsStored(_) | Decoded::Plain) => Verdict::Keep(Reason::Undecodable),
             Err(e) if e.failure_kind() == Some(FailureKind::SizeLimit) => {
                 Verdict::Keep(Reason::OverMaxSize)
             }
@@ -138,7 +139,7 @@ mod tests {
         Engine::builder()
             .max_decompressed_size(1 << 20)
             .codec(codec)
-            .and_then(|b| b.build())
+            .build()
             .unwrap()
     }
 

@@ -36,13 +36,11 @@ fn shared_dictionaries() {
     let codec = dictionaries::zstd_codec(&mut plain, 3, Some(id)).unwrap();
     let writer_engine = Engine::builder()
         .codec(Arc::new(codec) as Arc<dyn Codec>)
-        .unwrap()
         .build()
         .unwrap();
     let mut writer = Compression::new(Arc::new(writer_engine)).wrap(server.connection());
     let plain_engine = Engine::builder()
         .codec(Arc::new(kvcodec_zstd::ZstdCodec::new(3).unwrap()) as Arc<dyn Codec>)
-        .unwrap()
         .build()
         .unwrap();
     let (mut with, mut without) = (0usize, 0usize);
@@ -64,7 +62,6 @@ fn shared_dictionaries() {
     let reader_codec = dictionaries::zstd_codec(&mut plain, 3, None).unwrap();
     let reader = Engine::builder()
         .codec(Arc::new(reader_codec) as Arc<dyn Codec>)
-        .unwrap()
         .build()
         .unwrap();
     let mut reader = Compression::new(Arc::new(reader)).wrap(server.connection());
@@ -72,6 +69,6 @@ fn shared_dictionaries() {
     let mut blind = Compression::new(Arc::new(plain_engine)).wrap(server.connection());
     let got: Vec<u8> = blind.get("r:1001").unwrap();
     assert!(is_compressed(&got));
-    let m = blind.compression().engine().metrics().snapshot();
+    let m = blind.compression().engine().counters().snapshot();
     assert_eq!(m.failures_of(FailureKind::UnknownDictionary), 1);
 }

@@ -119,7 +119,7 @@ fn over_every_connection(kind: ServerKind) {
             "{kind}: value {i}"
         );
     }
-    let escaped = engine.metrics().snapshot().escaped();
+    let escaped = engine.counters().snapshot().escaped();
     assert!(escaped >= 6 * 69, "{kind}: {escaped} values escaped");
 }
 
@@ -194,7 +194,7 @@ fn corrupt_is_not_too_large(kind: ServerKind) {
         stored,
         "{kind}: returned as stored"
     );
-    let m = lenient.metrics().snapshot();
+    let m = lenient.counters().snapshot();
     assert_eq!(
         (
             m.raw_fallbacks(),

@@ -22,7 +22,7 @@ fn mixed_clients(kind: ServerKind) {
     let mut on = Compression::new(on_engine.clone()).wrap(server.connection());
     assert_eq!(on.get::<_, Vec<u8>>("plain:doc").unwrap(), doc);
     assert_eq!(on.get::<_, Vec<u8>>("plain:lookalike").unwrap(), lookalike);
-    let m = on_engine.metrics().snapshot();
+    let m = on_engine.counters().snapshot();
     assert_eq!(
         (m.passthrough, m.raw_fallbacks(), m.failures()),
         (1, 1, 1),
@@ -47,7 +47,7 @@ fn mixed_clients(kind: ServerKind) {
     assert_eq!(plain.lindex::<_, Vec<u8>>("rollback:list", 0).unwrap(), doc);
     assert_eq!(
         rollback_engine
-            .metrics()
+            .counters()
             .snapshot()
             .skipped_for(SkipReason::Disabled),
         2

@@ -122,7 +122,7 @@ async fn concurrency(kind: ServerKind) {
     for task in tasks {
         task.await.unwrap();
     }
-    let m = con.compression().engine().metrics().snapshot();
+    let m = con.compression().engine().counters().snapshot();
     assert_eq!(m.compressed(), 64 * 40, "{kind}: {m:?}");
     assert_eq!(m.decompressed(), 64 * 40 * 3);
 }

@@ -47,7 +47,7 @@ fn value_types(kind: ServerKind) {
     let skipped = con
         .compression()
         .engine()
-        .metrics()
+        .counters()
         .snapshot()
         .skipped_for(kvcodec::SkipReason::ValueType);
     assert_eq!(skipped, 2, "{kind}");

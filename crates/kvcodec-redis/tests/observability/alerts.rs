@@ -45,7 +45,7 @@ fn scrape_after_workload_with(recorder: PrometheusRecorder) -> Scrape {
                 .decode(&lz4_stored(&json_value(128 * 1024, 2)))
                 .is_err()
         );
-        let m = engine.metrics().snapshot();
+        let m = engine.counters().snapshot();
         assert_eq!(
             (
                 m.compressed(),

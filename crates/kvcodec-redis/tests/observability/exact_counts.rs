@@ -18,7 +18,7 @@ fn exact_counts(kind: ServerKind) {
     let server = Server::start(kind);
     let mut plain = server.connection();
     let recorder = recorder();
-    let process_before = flat(&kvcodec::metrics::process_totals());
+    let process_before = flat(&kvcodec::counters::process_totals());
 
     let big: Vec<Vec<u8>> = (0..10)
         .map(|i| json_value(2048 + 512 * i, i as u64))
@@ -178,17 +178,17 @@ fn exact_counts(kind: ServerKind) {
     );
 
     // The engine's own snapshot agrees.
-    let m = engine.metrics().snapshot();
+    let m = engine.counters().snapshot();
     let z = m.codec(CodecId::ZSTD).expect("zstd figures");
     assert_eq!(
-        (z.compressed, z.compress_bytes_in, z.compress_bytes_out),
+        (z.compress.values, z.compress.bytes_in, z.compress.bytes_out),
         (10, plain_bytes as u64, stored_bytes as u64)
     );
     assert_eq!(
         (
-            z.decompressed,
-            z.decompress_bytes_in,
-            z.decompress_bytes_out
+            z.decompress.values,
+            z.decompress.bytes_in,
+            z.decompress.bytes_out
         ),
         (10, stored_bytes as u64, plain_bytes as u64)
     );
@@ -196,8 +196,8 @@ fn exact_counts(kind: ServerKind) {
     let l = m.codec(CodecId::LZ4).expect("lz4 figures");
     assert_eq!(
         (
-            l.compressed,
-            l.decompressed,
+            l.compress.values,
+            l.decompress.values,
             l.failures_of(FailureKind::SizeLimit)
         ),
         (0, 0, 1)
@@ -208,7 +208,7 @@ fn exact_counts(kind: ServerKind) {
     assert_eq!((m.passthrough, m.raw_fallbacks()), (8, 2), "{kind}: {m:?}");
 
     // The process totals grew by exactly this engine's figures.
-    let grown = delta(&flat(&kvcodec::metrics::process_totals()), &process_before);
+    let grown = delta(&flat(&kvcodec::counters::process_totals()), &process_before);
     assert_eq!(
         grown,
         flat(&m),

@@ -5,7 +5,7 @@
 //! Needs `kvcodec/metrics`, which this crate's `kvcodec` dev-dependency turns on for every test
 //! build, so `cargo test --workspace --all-targets` runs these tests without `--features`.
 //!
-//! Every test takes [`serial`]: `kvcodec::metrics::process_totals()` counts every engine of
+//! Every test takes [`serial`]: `kvcodec::counters::process_totals()` counts every engine of
 //! the process, and the exact-count tests compare it before and after.
 
 mod alerts;
@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use kvcodec::export::MetricsExporter;
-use kvcodec::{Engine, MetricsSnapshot};
+use kvcodec::{CountersSnapshot, Engine};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusRecorder};
 
 /// Bucket bounds for `kvcodec_compress_seconds` and `kvcodec_decompress_seconds` (the ones
@@ -80,8 +80,7 @@ pub fn engine_timed(
     };
     let engine = Engine::builder()
         .codec(first)
-        .and_then(|b| b.codec(second))
-        .unwrap()
+        .codec(second)
         .max_decompressed_size(max_decompressed_size)
         .observer(exporter.clone());
     let engine = match measure_time {
@@ -114,18 +113,18 @@ pub fn lz4_stored(plain: &[u8]) -> Vec<u8> {
 }
 
 /// The counters of a snapshot as `name → value` (times left out), to add and subtract them.
-pub fn flat(s: &MetricsSnapshot) -> BTreeMap<String, u64> {
+pub fn flat(s: &CountersSnapshot) -> BTreeMap<String, u64> {
     let mut m = BTreeMap::new();
     for c in &s.codecs {
         let name = c.codec.known_name().unwrap_or("other");
-        m.insert(format!("{name}.compressed"), c.compressed);
-        m.insert(format!("{name}.compress_bytes_in"), c.compress_bytes_in);
-        m.insert(format!("{name}.compress_bytes_out"), c.compress_bytes_out);
-        m.insert(format!("{name}.decompressed"), c.decompressed);
-        m.insert(format!("{name}.decompress_bytes_in"), c.decompress_bytes_in);
+        m.insert(format!("{name}.compressed"), c.compress.values);
+        m.insert(format!("{name}.compress.bytes_in"), c.compress.bytes_in);
+        m.insert(format!("{name}.compress.bytes_out"), c.compress.bytes_out);
+        m.insert(format!("{name}.decompressed"), c.decompress.values);
+        m.insert(format!("{name}.decompress.bytes_in"), c.decompress.bytes_in);
         m.insert(
-            format!("{name}.decompress_bytes_out"),
-            c.decompress_bytes_out,
+            format!("{name}.decompress.bytes_out"),
+            c.decompress.bytes_out,
         );
         for (kind, n) in c.failures {
             m.insert(format!("{name}.failures.{}", kind.as_str()), n);

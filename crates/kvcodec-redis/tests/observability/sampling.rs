@@ -137,12 +137,11 @@ fn one_exporter_serves_several_engines_and_a_shared_set_once() {
         let exporter = Arc::new(MetricsExporter::new().without_histograms());
         let own = engine("zstd", 1 << 20, &exporter);
         // Two engines pooling one set of counters: attached once, published once.
-        let shared = kvcodec::Metrics::new();
+        let shared = kvcodec::Counters::new();
         let pooled = |_| {
             kvcodec::Engine::builder()
                 .codec(kvcodec_zstd::BACKEND.codec(Some(3)).unwrap())
-                .unwrap()
-                .metrics(shared.clone())
+                .counters(shared.clone())
                 .observer(exporter.clone())
                 .build()
                 .unwrap()

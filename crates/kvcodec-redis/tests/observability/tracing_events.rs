@@ -111,7 +111,7 @@ fn a_thousand_corrupt_reads_give_one_key_free_warn() {
         }
     });
 
-    let m = engine.metrics().snapshot();
+    let m = engine.counters().snapshot();
     assert_eq!((m.failures(), m.raw_fallbacks()), (1000, 1000));
     let warns: Vec<&Captured> = events.iter().filter(|e| e.level == Level::WARN).collect();
     assert!(
@@ -217,5 +217,5 @@ fn ordinary_values_log_nothing_at_info_or_above() {
             "{e:?}"
         );
     }
-    assert_eq!(engine.metrics().snapshot().compressed(), 22);
+    assert_eq!(engine.counters().snapshot().compressed(), 22);
 }

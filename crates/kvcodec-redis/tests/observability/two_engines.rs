@@ -16,7 +16,7 @@ fn two_engines_keep_separate_figures() {
     let _serial = serial();
     let server = Server::start(ServerKind::Valkey);
     let recorder = recorder();
-    let process_before = flat(&kvcodec::metrics::process_totals());
+    let process_before = flat(&kvcodec::counters::process_totals());
 
     let (orders, sessions) = metrics::with_local_recorder(&recorder, || {
         let exporters = ["orders", "sessions"]
@@ -61,26 +61,26 @@ fn two_engines_keep_separate_figures() {
         (orders, sessions)
     });
 
-    let a = orders.metrics().snapshot();
-    let b = sessions.metrics().snapshot();
+    let a = orders.counters().snapshot();
+    let b = sessions.counters().snapshot();
     let (a_zstd, a_lz4) = (
         a.codec(CodecId::ZSTD).unwrap(),
         a.codec(CodecId::LZ4).unwrap(),
     );
-    assert_eq!((a_zstd.compressed, a_zstd.decompressed), (4, 4));
-    assert_eq!((a_lz4.compressed, a_lz4.decompressed), (0, 1));
+    assert_eq!((a_zstd.compress.values, a_zstd.decompress.values), (4, 4));
+    assert_eq!((a_lz4.compress.values, a_lz4.decompress.values), (0, 1));
     assert_eq!((a.skipped_for(SkipReason::TooSmall), a.passthrough), (2, 2));
     let b_lz4 = b.codec(CodecId::LZ4).unwrap();
-    assert_eq!((b_lz4.compressed, b_lz4.decompressed), (3, 2));
+    assert_eq!((b_lz4.compress.values, b_lz4.decompress.values), (3, 2));
     assert!(
         b.codec(CodecId::ZSTD).is_none(),
         "sessions never touched zstd: {b:?}"
     );
     assert_eq!((b.skipped_for(SkipReason::TooSmall), b.passthrough), (1, 0));
 
-    let after = flat(&kvcodec::metrics::process_totals());
+    let after = flat(&kvcodec::counters::process_totals());
     assert_eq!(
-        flat(&kvcodec::metrics::process_totals()),
+        flat(&kvcodec::counters::process_totals()),
         after,
         "reading the totals does not change them"
     );

@@ -2,7 +2,7 @@
 
 use metrics::{describe_counter, describe_histogram};
 
-use crate::{CodecId, FailureKind, MetricsSnapshot};
+use crate::{CodecId, CountersSnapshot, FailureKind};
 
 /// One exported counter series: name, codec label, one more label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -13,7 +13,7 @@ pub(super) struct Series {
 }
 
 /// Every counter series of a snapshot, with its value.
-pub(super) fn series(s: &MetricsSnapshot) -> Vec<(Series, u64)> {
+pub(super) fn series(s: &CountersSnapshot) -> Vec<(Series, u64)> {
     let mut out = Vec::new();
     for c in &s.codecs {
         let of = |name, label| Series {
@@ -21,24 +21,11 @@ pub(super) fn series(s: &MetricsSnapshot) -> Vec<(Series, u64)> {
             codec: Some(c.codec),
             label,
         };
-        for (op, values, bytes_in, bytes_out) in [
-            (
-                "compress",
-                c.compressed,
-                c.compress_bytes_in,
-                c.compress_bytes_out,
-            ),
-            (
-                "decompress",
-                c.decompressed,
-                c.decompress_bytes_in,
-                c.decompress_bytes_out,
-            ),
-        ] {
+        for (op, counts) in [("compress", &c.compress), ("decompress", &c.decompress)] {
             let op = Some(("operation", op));
-            out.push((of("kvcodec_values_total", op), values));
-            out.push((of("kvcodec_bytes_in_total", op), bytes_in));
-            out.push((of("kvcodec_bytes_out_total", op), bytes_out));
+            out.push((of("kvcodec_values_total", op), counts.values));
+            out.push((of("kvcodec_bytes_in_total", op), counts.bytes_in));
+            out.push((of("kvcodec_bytes_out_total", op), counts.bytes_out));
         }
         for (kind, n) in c.failures {
             let kind_label = Some(("kind", kind.as_str()));
@@ -61,10 +48,7 @@ pub(super) fn series(s: &MetricsSnapshot) -> Vec<(Series, u64)> {
 }
 
 pub(super) fn codec_label(id: CodecId) -> String {
-    match id.known_name() {
-        Some(name) => name.to_owned(),
-        None => format!("{:#04x}", id.0),
-    }
+    id.label().into_owned()
 }
 
 /// The `# HELP` text of every metric. No units: an exporter that appends unit suffixes (say

@@ -11,7 +11,7 @@
 
 use std::collections::VecDeque;
 
-use kvcodec::{Engine, OnCorrupt};
+use kvcodec::{Decoded, Engine, OnCorrupt};
 use kvcodec_redis::migrate::cas::At;
 use kvcodec_redis::migrate::{MigrateError, Reason, Visit, Walker};
 use redis::Connection;
@@ -68,13 +68,15 @@ impl Visit for Sampler {
             At::Field(_) => "hash value",
             At::Index(_) => "list element",
         };
-        match self.reader.decompress(&stored) {
-            Ok(Some(plain)) => self.buffer.push_back(Sample { kind, bytes: plain }),
-            Ok(None) => self.buffer.push_back(Sample {
+        match self.reader.decode_outcome(&stored) {
+            Ok(Decoded::Decompressed(plain)) => {
+                self.buffer.push_back(Sample { kind, bytes: plain })
+            }
+            Ok(Decoded::Plain) => self.buffer.push_back(Sample {
                 kind,
                 bytes: stored,
             }),
-            Err(_) => {
+            Ok(Decoded::ReturnedAsStored(_)) | Err(_) => {
                 self.undecodable += 1;
                 return Ok(());
             }

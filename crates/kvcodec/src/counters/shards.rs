@@ -1,0 +1,141 @@
+//! Counters split per thread: each thread adds to its own cache line with a plain load and
+//! store — no atomic read-modify-write, no line written by two cores — and a snapshot sums the
+//! lines. A shared engine then counts as cheaply as one engine per thread.
+//!
+//! Every thread that counts claims a *slot*, a small number no other live thread holds, and
+//! gives it back when it exits (the next thread takes it over, with what it counted). A thread
+//! owns line `slot` of every [`Lines`], so it is that line's only writer. Threads beyond
+//! [`SHARDS`] at once, and a thread whose slot is already gone (its thread-locals are being
+//! torn down), share one last line through atomic adds.
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::{Mutex, PoisonError};
+
+/// Lines owned by one thread each; one more line is shared.
+pub(super) const SHARDS: usize = 32;
+
+/// Counters per line: a 64-byte line of `u64`s, padded to 128 bytes (adjacent-line prefetch).
+pub(super) const WIDTH: usize = 8;
+
+#[repr(align(128))]
+struct Line([AtomicU64; WIDTH]);
+
+/// [`WIDTH`] counters, split per thread.
+pub(super) struct Lines(Box<[Line; SHARDS + 1]>);
+
+/// This thread's line in every [`Lines`].
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Slot(usize);
+
+impl Lines {
+    pub(super) fn new() -> Self {
+        Lines(Box::new(
+            [const { Line([const { AtomicU64::new(0) }; WIDTH]) }; SHARDS + 1],
+        ))
+    }
+
+    /// Adds `n` to counter `i` in `slot`'s line.
+    #[inline]
+    pub(super) fn add(&self, slot: Slot, i: usize, n: u64) {
+        let cell = &self.0[slot.0].0[i];
+        if slot.0 < SHARDS {
+            // The slot's owner is this line's only writer: no other write can come between.
+            cell.store(cell.load(Relaxed).wrapping_add(n), Relaxed);
+        } else {
+            cell.fetch_add(n, Relaxed);
+        }
+    }
+
+    /// Every counter, summed over the lines.
+    pub(super) fn sum(&self) -> [u64; WIDTH] {
+        let mut total = [0u64; WIDTH];
+        for line in self.0.iter() {
+            for (t, c) in total.iter_mut().zip(&line.0) {
+                *t = t.wrapping_add(c.load(Relaxed));
+            }
+        }
+        total
+    }
+}
+
+/// Slots given back by threads that exited.
+static FREE: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+/// The next slot never handed out.
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// A thread's claim on a slot, given back when the thread exits.
+struct Claim(usize);
+
+impl Claim {
+    fn new() -> Claim {
+        let reused = FREE.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        // The lock orders the previous owner's last counts before this thread's first.
+        Claim(reused.unwrap_or_else(|| NEXT.fetch_add(1, Relaxed).min(SHARDS)))
+    }
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        if self.0 < SHARDS {
+            FREE.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(self.0);
+        }
+    }
+}
+
+thread_local! {
+    static CLAIM: Claim = Claim::new();
+}
+
+/// The calling thread's slot.
+#[inline]
+pub(super) fn slot() -> Slot {
+    Slot(CLAIM.try_with(|c| c.0).unwrap_or(SHARDS))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threads_add_up_without_losing_counts() {
+        let lines = Lines::new();
+        // More threads than slots, some of them at the same time: owned and shared lines.
+        std::thread::scope(|s| {
+            for _ in 0..(SHARDS + 8) {
+                s.spawn(|| {
+                    for _ in 0..1000 {
+                        lines.add(slot(), 3, 2);
+                    }
+                });
+            }
+        });
+        assert_eq!(lines.sum()[3], (SHARDS as u64 + 8) * 2000);
+    }
+
+    #[test]
+    fn live_threads_hold_distinct_slots() {
+        let barrier = std::sync::Barrier::new(4);
+        let slots = Mutex::new(Vec::new());
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    let mine = slot().0;
+                    slots.lock().unwrap().push(mine);
+                    barrier.wait(); // all four alive at once
+                });
+            }
+        });
+        let mut slots = slots.into_inner().unwrap();
+        slots.retain(|s| *s < SHARDS);
+        let n = slots.len();
+        slots.sort_unstable();
+        slots.dedup();
+        assert_eq!(
+            slots.len(),
+            n,
+            "an owned slot was handed to two live threads"
+        );
+    }
+}
