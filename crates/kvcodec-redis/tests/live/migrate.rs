@@ -217,3 +217,69 @@ fn cluster_migrate_and_rollback() {
         assert_eq!(con.get::<_, Vec<u8>>(format!("k:{i}")).unwrap(), doc(i));
     }
 }
+
+/// Hash fields keep their own expiry (Valkey 9's field TTLs) through migrate and rollback:
+/// a small field (replaced by the script) and one over the script limit (replaced with
+/// `WATCH` / `MULTI` / `HSET` + `HPEXPIREAT` / `EXEC`).
+#[test]
+fn hash_field_ttls_survive_migrate_and_rollback() {
+    let server = Server::start(ServerKind::Valkey);
+    let mut con = server.connection();
+    let small = doc(3);
+    let big = doc(5).repeat(1000); // over 1 MiB, over the script limit
+    assert!(big.len() > 512 * 1024);
+    for (field, value, ms) in [("small", &small, 600_000), ("big", &big, 900_000)] {
+        redis::cmd("HSET")
+            .arg("h")
+            .arg(field)
+            .arg(value)
+            .exec(&mut con)
+            .unwrap();
+        redis::cmd("HPEXPIRE")
+            .arg("h")
+            .arg(ms)
+            .arg("FIELDS")
+            .arg(1)
+            .arg(field)
+            .exec(&mut con)
+            .unwrap();
+    }
+    redis::cmd("HSET")
+        .arg("h")
+        .arg("forever")
+        .arg(&small)
+        .exec(&mut con)
+        .unwrap();
+    let expiry = |con: &mut redis::Connection| -> Vec<i64> {
+        redis::cmd("HPEXPIRETIME")
+            .arg("h")
+            .arg("FIELDS")
+            .arg(3)
+            .arg("small")
+            .arg("big")
+            .arg("forever")
+            .query(con)
+            .unwrap()
+    };
+    let before = expiry(&mut con);
+    assert!(
+        before[0] > 0 && before[1] > 0 && before[2] == -1,
+        "{before:?}"
+    );
+    for direction in [Direction::Compress, Direction::Decompress] {
+        let s = run(&migration(direction, None), &server.url());
+        assert_eq!(s.rewritten, 3, "{direction:?}: {s:?}");
+        assert_eq!(
+            expiry(&mut con),
+            before,
+            "{direction:?}: field expiries kept"
+        );
+        let compressed = direction == Direction::Compress;
+        for (field, want) in [("small", &small), ("big", &big), ("forever", &small)] {
+            let stored: Vec<u8> = con.hget("h", field).unwrap();
+            assert_eq!(is_compressed(&stored), compressed, "{direction:?} {field}");
+            let reader = engine("zstd", Mode::DecompressOnly);
+            assert!(*reader.decode(&stored).unwrap() == want[..], "{field}");
+        }
+    }
+}

@@ -14,28 +14,76 @@ use crate::engine;
 
 const KEYS: u64 = 40;
 
+/// What the writer wrote last to one key: its type and value.
+type Last = (&'static str, Vec<u8>);
+
 /// Rewrites key `t:<i>` as a string, a hash or a list, round and round, until stopped.
-fn flipper(mut con: redis::Connection, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<u64> {
+/// Returns the number of writes and, per key, its last write.
+fn flipper(
+    mut con: redis::Connection,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<(u64, Vec<Option<Last>>)> {
     std::thread::spawn(move || {
         let mut n = 0u64;
+        let mut last: Vec<Option<Last>> = vec![None; KEYS as usize];
         while !stop.load(Ordering::Relaxed) {
             n += 1;
             let key = format!("t:{}", n % KEYS);
             let value = doc(n % 97);
             let _: () = redis::cmd("DEL").arg(&key).query(&mut con).unwrap();
-            let write = match n % 3 {
-                0 => redis::cmd("SET").arg(&key).arg(&value).clone(),
-                1 => redis::cmd("HSET").arg(&key).arg("f").arg(&value).clone(),
-                _ => redis::cmd("RPUSH")
-                    .arg(&key)
-                    .arg(&value)
-                    .arg(&value)
-                    .clone(),
+            let (kind, write) = match n % 3 {
+                0 => ("string", redis::cmd("SET").arg(&key).arg(&value).clone()),
+                1 => (
+                    "hash",
+                    redis::cmd("HSET").arg(&key).arg("f").arg(&value).clone(),
+                ),
+                _ => (
+                    "list",
+                    redis::cmd("RPUSH")
+                        .arg(&key)
+                        .arg(&value)
+                        .arg(&value)
+                        .clone(),
+                ),
             };
             write.exec(&mut con).unwrap();
+            last[(n % KEYS) as usize] = Some((kind, value));
         }
-        n
+        (n, last)
     })
+}
+
+/// Every key written by the writer has the type and value of its last write: no run changed
+/// a type or lost an update.
+fn check_last_writes(kind: ServerKind, con: &mut redis::Connection, last: &[Option<Last>]) {
+    let reader = engine("zstd", Mode::DecompressOnly);
+    for (i, last) in last.iter().enumerate() {
+        let Some((want_type, want)) = last else {
+            continue;
+        };
+        let key = format!("t:{i}");
+        let found: String = redis::cmd("TYPE").arg(&key).query(con).unwrap();
+        assert_eq!(
+            &found, want_type,
+            "{kind}: {key}: the type of the last write"
+        );
+        let stored: Vec<Vec<u8>> = match *want_type {
+            "string" => vec![redis::cmd("GET").arg(&key).query(con).unwrap()],
+            "hash" => vec![redis::cmd("HGET").arg(&key).arg("f").query(con).unwrap()],
+            _ => redis::cmd("LRANGE")
+                .arg(&key)
+                .arg(0)
+                .arg(-1)
+                .query(con)
+                .unwrap(),
+        };
+        for s in &stored {
+            assert!(
+                *reader.decode(s).unwrap() == want[..],
+                "{kind}: {key}: the value of the last write"
+            );
+        }
+    }
 }
 
 fn job(direction: Direction) -> Migration {
@@ -90,7 +138,7 @@ fn type_flips_never_abort(kind: ServerKind) {
             .sum::<u64>();
     }
     stop.store(true, Ordering::Relaxed);
-    let writes = writer.join().unwrap();
+    let (writes, last) = writer.join().unwrap();
     assert!(
         writes > 1000,
         "{kind}: the writer made only {writes} writes"
@@ -107,6 +155,7 @@ fn type_flips_never_abort(kind: ServerKind) {
         done.verification.unwrap().is_clean(),
         "{kind}: quiet keyspace verified"
     );
+    check_last_writes(kind, &mut con, &last);
 }
 
 #[test]
