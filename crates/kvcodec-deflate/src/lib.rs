@@ -55,14 +55,14 @@
 //! also that zlib-rs' level 1 (zlib-ng's "quick" strategy, fixed Huffman codes) compresses
 //! less than miniz_oxide's level 1 at both sizes; at level 6 the ratios are equal.
 //!
-//! Measured with `examples/measure_backends.rs`: compress, then decompress, JSON-like text
+//! Measured with `benches/measure_backends.rs`: compress, then decompress, JSON-like text
 //! through this codec (contexts reused from the pools of the time); MB/s of uncompressed bytes, best of
 //! 7 rounds of 150 ms, median of 3 runs; release build on a shared 2-core machine under load,
 //! so read the figures as ratios, not as absolute speeds:
 //!
 //! ```text
-//! cargo run --release -p kvcodec-deflate --example measure_backends
-//! cargo run --release -p kvcodec-deflate --example measure_backends --no-default-features --features miniz
+//! cargo bench -p kvcodec-deflate --bench measure_backends
+//! cargo bench -p kvcodec-deflate --bench measure_backends --no-default-features --features miniz
 //!
 //!                       zlib-rs                      miniz_oxide
 //!   size level  ratio  compress  decompress   ratio  compress  decompress

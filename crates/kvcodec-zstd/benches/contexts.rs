@@ -1,6 +1,7 @@
 //! Times pooled contexts against a fresh context per value, and GLIDE-style frames.
 //!
-//! `cargo run --release -p kvcodec-zstd --example contexts [value_size] [iterations]`
+//! `cargo bench -p kvcodec-zstd --bench contexts -- [value_size] [iterations]` (under `cargo
+//! test`, without `--bench`, a few iterations as a smoke test)
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -23,11 +24,13 @@ fn time(what: &str, iterations: u32, bytes: usize, mut f: impl FnMut()) -> Durat
 }
 
 fn main() {
+    let bench = std::env::args().any(|a| a == "--bench");
     let mut args = std::env::args()
         .skip(1)
+        .filter(|a| a != "--bench")
         .map(|a| a.parse::<usize>().expect("a number"));
     let size = args.next().unwrap_or(1024);
-    let iterations = args.next().unwrap_or(20_000) as u32;
+    let iterations = args.next().unwrap_or(if bench { 20_000 } else { 20 }) as u32;
     let value = kvcodec::conformance::text(size, 1);
     let codec = ZstdCodec::new(3).unwrap();
     println!("{size}-byte text value, level 3, {iterations} iterations");

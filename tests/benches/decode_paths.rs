@@ -3,7 +3,8 @@
 //! `decode_with_limit` (declared-length and expansion checks) and `Engine::decode` (header,
 //! registry, counters).
 //!
-//! `cargo run --release -p kvcodec-tests --example decode_paths [value_size] [rounds]`
+//! `cargo bench -p kvcodec-tests --bench decode_paths -- [value_size] [rounds]` (under `cargo
+//! test`, without `--bench`, a few rounds as a smoke test)
 //!
 //! Each figure is the fastest of `rounds` rounds of 20 decodes (load only ever adds time),
 //! printed three times over to show the spread. The lz4 backend runs C liblz4 (its default
@@ -86,11 +87,13 @@ fn kvcodec_paths(
 }
 
 fn main() {
+    let bench = std::env::args().any(|a| a == "--bench");
     let mut args = std::env::args()
         .skip(1)
+        .filter(|a| a != "--bench")
         .map(|a| a.parse::<usize>().expect("a number"));
     let n = args.next().unwrap_or(1024);
-    let rounds = args.next().unwrap_or(1000);
+    let rounds = args.next().unwrap_or(if bench { 1000 } else { 3 });
     let plain = kvcodec::conformance::text(n, 2);
 
     let zstd = kvcodec_zstd::BACKEND.codec(Some(3)).unwrap();

@@ -2,7 +2,7 @@
 //! of encoding then decoding one large value.
 //!
 //! ```text
-//! cargo build --release -p kvcodec-tests --example lz4_ops
+//! cargo bench -p kvcodec-tests --bench lz4_ops --no-run   # prints the binary's path
 //! lz4_ops run PATH OP INPUT LEVEL N   # PATH: engine | glide | lz4_flex; OP: encode | decode
 //! lz4_ops peak PATH MIB KIND          # KIND: html | json | text; prints VmHWM / value size
 //! lz4_ops dump DIR                    # writes the inputs, for other programs to time
@@ -159,11 +159,23 @@ fn dump(args: &[String]) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("peak") => peak(&args[1..]),
         Some("dump") => dump(&args[1..]),
+        // `cargo test --all-targets` runs benches without arguments: a smoke test of each path.
+        None => {
+            for path in ["engine", "glide", "lz4_flex"] {
+                for op in ["encode", "decode"] {
+                    let args = [path, op, "json-1KiB", "0", "3"].map(String::from);
+                    run(&args);
+                }
+            }
+        }
         _ => panic!("lz4_ops run|peak|dump …: see the file's docs"),
     }
 }
