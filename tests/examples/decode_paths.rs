@@ -165,7 +165,9 @@ fn main() {
         snappy_stored.len()
     );
     for _ in 0..3 {
-        let direct = fastest(rounds, || decoder.decompress_vec(snappy_payload).unwrap().len());
+        let direct = fastest(rounds, || {
+            decoder.decompress_vec(snappy_payload).unwrap().len()
+        });
         let ours = kvcodec_paths(rounds, &snappy, &snappy_engine, &snappy_stored, n);
         print(&[&[("snap::raw::Decoder::decompress_vec", direct)][..], &ours].concat());
     }
