@@ -1,4 +1,4 @@
-//! Where the time of one decode goes, path by path, for zstd and lz4: each codec library's
+//! Where the time of one decode goes, path by path, for zstd, lz4, deflate and snappy: each codec library's
 //! own calls, then each layer kvcodec adds — the backend's `Codec::decompress`,
 //! `decode_with_limit` (declared-length and expansion checks) and `Engine::decode` (header,
 //! registry, counters).
@@ -136,5 +136,42 @@ fn main() {
         ];
         let ours = kvcodec_paths(rounds, &lz4, &lz4_engine, &lz4_stored, n);
         print(&[&flex[..], &ours].concat());
+    }
+
+    let deflate = kvcodec_deflate::BACKEND.codec(Some(1)).unwrap();
+    let (deflate_engine, deflate_stored) = stored(&deflate, &plain);
+    let body = &deflate_stored[kvcodec::HEADER_LEN + 4..];
+    let mut inflater = flate2::Decompress::new(false);
+    println!(
+        "deflate level 1, {n}-byte text value in {} stored bytes; ns per decode, fastest of {rounds} rounds",
+        deflate_stored.len()
+    );
+    for _ in 0..3 {
+        let direct = fastest(rounds, || {
+            let mut out = Vec::with_capacity(n);
+            inflater
+                .decompress_vec(body, &mut out, flate2::FlushDecompress::Finish)
+                .unwrap();
+            inflater.reset(false);
+            out.len()
+        });
+        let ours = kvcodec_paths(rounds, &deflate, &deflate_engine, &deflate_stored, n);
+        print(&[&[("flate2::Decompress (reused)", direct)][..], &ours].concat());
+    }
+
+    let snappy = kvcodec_snappy::BACKEND.codec(None).unwrap();
+    let (snappy_engine, snappy_stored) = stored(&snappy, &plain);
+    let snappy_payload = &snappy_stored[kvcodec::HEADER_LEN..];
+    let mut decoder = snap::raw::Decoder::new();
+    println!(
+        "snappy, {n}-byte text value in {} stored bytes; ns per decode, fastest of {rounds} rounds",
+        snappy_stored.len()
+    );
+    for _ in 0..3 {
+        let direct = fastest(rounds, || {
+            decoder.decompress_vec(snappy_payload).unwrap().len()
+        });
+        let ours = kvcodec_paths(rounds, &snappy, &snappy_engine, &snappy_stored, n);
+        print(&[&[("snap::raw::Decoder::decompress_vec", direct)][..], &ours].concat());
     }
 }
