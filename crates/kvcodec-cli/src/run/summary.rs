@@ -118,6 +118,15 @@ impl RunReport {
         for (k, v) in rows {
             let _ = writeln!(out, "  {k:<14} {v}");
         }
+        for (source, f) in &s.by_source {
+            let _ = writeln!(
+                out,
+                "  from {source:<9} {} values, {} -> {}",
+                f.rewritten,
+                human_bytes(f.bytes_before),
+                human_bytes(f.bytes_after)
+            );
+        }
         if let Some(v) = &self.verification {
             out.push_str(&verification_lines(v));
         }
@@ -139,10 +148,7 @@ fn reasons(counts: &std::collections::BTreeMap<Reason, u64>) -> String {
 
 /// The verification lines of a report: what was checked, what is left and what it means.
 pub(crate) fn verification_lines(v: &Verification) -> String {
-    let state = match v.expect {
-        Expect::Plain => "plain",
-        Expect::Compressed => "compressed",
-    };
+    let state = v.expect.describe();
     let mut out = String::new();
     let fixed = if v.fixed > 0 {
         format!(", {} rewritten by the verification", v.fixed)
@@ -178,6 +184,9 @@ pub(crate) fn explain(reason: Reason, expect: Expect) -> &'static str {
         }
         (Reason::Undone, Expect::Plain) => {
             "compressed values that decode; run `kvcodec rollback` again"
+        }
+        (Reason::Undone, Expect::Recompressed) => {
+            "values of another codec, or that the target stores shorter; run `kvcodec migrate --recompress` again"
         }
         (Reason::Changed, _) => {
             "values that kept changing while being rewritten; run the command again when writes calm down"
