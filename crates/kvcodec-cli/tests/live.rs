@@ -24,6 +24,8 @@ mod lists;
 mod memory;
 #[path = "live/migrate.rs"]
 mod migrate;
+#[path = "live/recompress.rs"]
+mod recompress;
 #[path = "live/reshard.rs"]
 mod reshard;
 #[path = "live/resume.rs"]

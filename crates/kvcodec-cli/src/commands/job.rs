@@ -75,11 +75,16 @@ pub(crate) fn recompress_engine(
         .policy(spec.config(min_size).policy())
         .codec(zstd)
         .write_with(spec.backend.id);
-    for backend in crate::backends::ALL.iter().filter(|b| b.id != CodecId::ZSTD) {
+    for backend in crate::backends::ALL
+        .iter()
+        .filter(|b| b.id != CodecId::ZSTD)
+    {
         let level = (backend.id == spec.backend.id)
             .then(|| spec.effective_level())
             .flatten();
-        let codec = backend.codec(level).map_err(|e| CliError::usage(e.to_string()))?;
+        let codec = backend
+            .codec(level)
+            .map_err(|e| CliError::usage(e.to_string()))?;
         builder = builder.codec(codec);
     }
     builder.build().map_err(|e| CliError::usage(e.to_string()))

@@ -133,8 +133,7 @@ pub(crate) fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), Cli
 }
 
 /// `compress_engine` or `recompress_engine`.
-type EngineFn =
-    fn(&ServerUrl, &CodecSpec, usize, Option<u32>, bool) -> Result<Engine, CliError>;
+type EngineFn = fn(&ServerUrl, &CodecSpec, usize, Option<u32>, bool) -> Result<Engine, CliError>;
 
 /// `kvcodec rollback`.
 pub(crate) fn rollback(args: &RollbackArgs, out: &mut dyn Write) -> Result<(), CliError> {

@@ -5,8 +5,8 @@ use kvcodec::header::{VERSION, has_header};
 use kvcodec::{Decoded, Encoded, Engine, FailureKind, Header};
 
 use super::Direction;
-use super::recompress;
 use super::reason::Reason;
+use super::recompress;
 
 /// The decision about one stored value.
 #[derive(Debug, PartialEq, Eq)]

@@ -78,7 +78,9 @@ impl Sources {
         }
         let mut out = Sources::NONE;
         for part in s.split(',').map(str::trim) {
-            let known = CodecId::KNOWN.iter().find(|k| k.name.eq_ignore_ascii_case(part));
+            let known = CodecId::KNOWN
+                .iter()
+                .find(|k| k.name.eq_ignore_ascii_case(part));
             let number = match part.strip_prefix("0x") {
                 Some(hex) => u8::from_str_radix(hex, 16).ok(),
                 None => part.parse::<u8>().ok(),
@@ -260,7 +262,10 @@ mod tests {
             judge(&e3, only_lz4, &z3).unwrap(),
             Verdict::Keep(Reason::OtherSource)
         );
-        assert_eq!(peek(only_lz4, &z3[..5], z3.len() as u64), Some(Reason::OtherSource));
+        assert_eq!(
+            peek(only_lz4, &z3[..5], z3.len() as u64),
+            Some(Reason::OtherSource)
+        );
         assert_eq!(peek(only_lz4, &from_lz4[..5], 99), None);
         assert_eq!(source_label(&from_lz4), "lz4");
         assert_eq!(source_label(&plain), "plain");
@@ -288,13 +293,39 @@ mod tests {
     }
 
     #[test]
+    fn the_job_names_recompress_and_its_sources() {
+        use super::super::{DEFAULT_TIMEOUT, Direction, Migration, ValueTypes};
+        let mut m = Migration {
+            engine: Arc::new(engine(3)),
+            direction: Direction::Compress,
+            types: ValueTypes::STRINGS,
+            pattern: None,
+            rate: None,
+            dry_run: false,
+            batch: 10,
+            checkpoint: None,
+            timeout: DEFAULT_TIMEOUT,
+        };
+        assert_eq!(m.job(), "compress zstd match=*");
+        m.direction = Direction::Recompress(Sources::ALL);
+        // A plain migration's checkpoint is never resumed by a recompression, nor the reverse.
+        assert_eq!(m.job(), "recompress zstd match=*");
+        m.direction = Direction::Recompress(Sources::parse("lz4,plain").unwrap());
+        assert_eq!(m.job(), "recompress zstd match=* from=plain,lz4");
+        assert_eq!(m.expect(), super::super::Expect::Recompressed);
+    }
+
+    #[test]
     fn sources_parse_names_ids_and_say_what_is_expected() {
         let s = Sources::parse("plain, lz4,0x80,200").unwrap();
         assert!(s.plain() && s.has(CodecId::LZ4) && s.has(CodecId(0x80)) && s.has(CodecId(200)));
         assert!(!s.has(CodecId::ZSTD));
         assert_eq!(Sources::parse("all").unwrap(), Sources::ALL);
         let err = Sources::parse("lz5").unwrap_err();
-        assert!(err.contains("unknown source `lz5`") && err.contains("zstd"), "{err}");
+        assert!(
+            err.contains("unknown source `lz5`") && err.contains("zstd"),
+            "{err}"
+        );
         assert!(Sources::parse("0").is_err());
     }
 }

@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use redis::Connection;
 
+use super::Direction;
 use super::budget::{BigValue, GROUP_BYTES};
 use super::cas::{self, At, Cas, Swap};
-use super::Direction;
 use super::checkpoint::{Checkpoint, CheckpointFile, NodeProgress};
 use super::error::MigrateError;
 use super::judge::{self, Pass, Verdict};
