@@ -27,6 +27,7 @@
 
 pub(crate) mod dictionary;
 pub(crate) mod error;
+pub(crate) mod groups;
 pub(crate) mod measure;
 pub(crate) mod recommend;
 pub(crate) mod sources;
@@ -52,6 +53,8 @@ pub(crate) struct AssessOptions {
     pub(crate) passes: usize,
     /// Largest zstd dictionary to train and measure ([`dictionary`]); `None`: none.
     pub(crate) dictionary_size: Option<usize>,
+    /// Separator of `--group-by-prefix` ([`groups`]); `None`: no grouping.
+    pub(crate) group_by: Option<String>,
 }
 
 impl Default for AssessOptions {
@@ -64,6 +67,7 @@ impl Default for AssessOptions {
                 .collect(),
             passes: 3,
             dictionary_size: Some(dictionary::DEFAULT_DICT_SIZE),
+            group_by: None,
         }
     }
 }
@@ -88,6 +92,9 @@ pub(crate) struct Assessment {
     pub(crate) dictionary_note: Option<String>,
     /// The suggested configuration.
     pub(crate) recommendation: Recommendation,
+    /// Figures per key prefix under the suggested configuration (`--group-by-prefix`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) prefixes: Option<groups::PrefixGroups>,
 }
 
 /// Values and bytes of one kind.
@@ -114,6 +121,10 @@ pub(crate) fn assess(corpus: &Corpus, options: &AssessOptions) -> Result<Assessm
         .collect::<Result<Vec<_>, _>>()?;
     let dictionary_note = with_dictionaries(corpus, options, &mut candidates)?;
     let recommendation = recommend_on(corpus, &options.candidates, &candidates)?;
+    let prefixes = match &options.group_by {
+        Some(sep) => Some(by_prefix(corpus, options, &recommendation, sep)?),
+        None => None,
+    };
     let lengths = corpus.lengths();
     Ok(Assessment {
         source: corpus.source.clone(),
@@ -132,7 +143,27 @@ pub(crate) fn assess(corpus: &Corpus, options: &AssessOptions) -> Result<Assessm
         candidates,
         dictionary_note,
         recommendation,
+        prefixes,
     })
+}
+
+/// The corpus grouped by key prefix, stored under the recommended codec and min size.
+fn by_prefix(
+    corpus: &Corpus,
+    options: &AssessOptions,
+    r: &Recommendation,
+    sep: &str,
+) -> Result<groups::PrefixGroups, AssessError> {
+    let spec = options
+        .candidates
+        .iter()
+        .find(|s| s.to_string() == r.codec)
+        .ok_or(AssessError::NoCandidates)?;
+    let stored: Vec<usize> = measure::lengths(spec, corpus, r.min_size)?
+        .into_iter()
+        .map(|(_, stored)| stored)
+        .collect();
+    Ok(groups::group(corpus, &stored, sep, &r.codec, r.min_size))
 }
 
 /// Fills the dictionary figures of the zstd candidates; returns why there are none when a

@@ -53,6 +53,10 @@ pub(crate) struct AssessArgs {
     /// Candidate codec specs, comma-separated.
     #[arg(long, value_name = "SPECS", value_delimiter = ',', default_values_t = DEFAULT_CANDIDATES.map(String::from))]
     pub(crate) levels: Vec<String>,
+    /// Also report values, bytes and savings per key prefix: the part of each key before the
+    /// first SEP (e.g. `:`); files count by name, the built-in corpus has named prefixes.
+    #[arg(long, value_name = "SEP", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub(crate) group_by_prefix: Option<String>,
     /// Timed passes per candidate; the fastest counts.
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
     pub(crate) passes: u16,
@@ -92,6 +96,7 @@ impl AssessArgs {
             candidates,
             passes: usize::from(self.passes),
             dictionary_size: (!self.no_dictionary).then_some(self.dict_size),
+            group_by: self.group_by_prefix.clone(),
         })
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::assess::Assessment;
 use crate::assess::dictionary::DictionaryResult;
+use crate::assess::groups::PrefixGroups;
 use crate::assess::recommend::Recommendation;
 use crate::assess::stats::SizeStats;
 use crate::render::table::{Cell, Row, Table};
@@ -120,6 +121,41 @@ pub(crate) fn candidates(a: &Assessment) -> Table {
         });
     }
     t
+}
+
+/// Values, bytes and savings per key prefix (`--group-by-prefix`).
+pub(crate) fn prefixes(g: &PrefixGroups) -> Table {
+    let mut t = Table::new(&[
+        ("prefix", false),
+        ("values", true),
+        ("bytes", true),
+        ("share", true),
+        ("stored", true),
+        ("savings", true),
+        ("share of saved", true),
+    ]);
+    for p in &g.groups {
+        t.rows.push(Row::new(vec![
+            Cell::text(p.prefix.clone()),
+            count(p.values),
+            bytes(p.plain_bytes),
+            Cell::number(percent(p.bytes_share_pct), p.bytes_share_pct),
+            bytes(p.stored_bytes),
+            Cell::number(percent(p.savings_pct), p.savings_pct),
+            Cell::number(percent(p.savings_share_pct), p.savings_share_pct),
+        ]));
+    }
+    t
+}
+
+/// One sentence introducing the prefix table.
+pub(crate) fn prefixes_line(g: &PrefixGroups) -> String {
+    format!(
+        "By key prefix (the part before the first `{}`), stored with {} at min size {}",
+        g.separator,
+        g.codec,
+        human_bytes(g.min_size as u64)
+    )
 }
 
 /// The recommended codec's savings per size band, the band starting at the recommended

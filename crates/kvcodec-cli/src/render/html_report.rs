@@ -96,6 +96,15 @@ pub(crate) fn render(a: &Assessment) -> String {
     );
     html::table(&mut out, &tables::bands(r));
 
+    if let Some(g) = &a.prefixes {
+        let _ = writeln!(
+            out,
+            "<h2>Key prefixes</h2><p>{}.</p>",
+            esc(&tables::prefixes_line(g))
+        );
+        html::table(&mut out, &tables::prefixes(g));
+    }
+
     let buckets = tables::buckets(s);
     let _ = writeln!(
         out,

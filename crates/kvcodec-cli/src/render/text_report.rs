@@ -88,5 +88,9 @@ pub(crate) fn render(a: &Assessment) -> String {
         );
     }
     let _ = writeln!(out, "  rule: {}", r.rule);
+    if let Some(g) = &a.prefixes {
+        let _ = writeln!(out, "\n{}", tables::prefixes_line(g));
+        out.push_str(&tables::prefixes(g).to_text());
+    }
     out
 }

@@ -56,7 +56,7 @@ impl Visit for Sampler {
     fn value(
         &mut self,
         _: &mut Connection,
-        _: &[u8],
+        key: &[u8],
         at: At,
         stored: Vec<u8>,
     ) -> Result<(), MigrateError> {
@@ -68,13 +68,17 @@ impl Visit for Sampler {
             At::Field(_) => "hash value",
             At::Index(_) => "list element",
         };
+        let key = Some(String::from_utf8_lossy(key).into_owned());
         match self.reader.decode_outcome(&stored) {
-            Ok(Decoded::Decompressed(plain)) => {
-                self.buffer.push_back(Sample { kind, bytes: plain })
-            }
+            Ok(Decoded::Decompressed(plain)) => self.buffer.push_back(Sample {
+                kind,
+                bytes: plain,
+                key,
+            }),
             Ok(Decoded::Plain) => self.buffer.push_back(Sample {
                 kind,
                 bytes: stored,
+                key,
             }),
             Ok(Decoded::ReturnedAsStored(_)) | Err(_) => {
                 self.undecodable += 1;

@@ -25,6 +25,9 @@ pub(crate) struct Sample {
     pub(crate) kind: &'static str,
     /// The plain value.
     pub(crate) bytes: Vec<u8>,
+    /// The key it is stored under (a live key, a file's name, a built-in key such as
+    /// `api:17`), for `--group-by-prefix`; `None` when it has none.
+    pub(crate) key: Option<String>,
 }
 
 /// Why a source yields no more values.
