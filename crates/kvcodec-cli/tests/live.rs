@@ -8,6 +8,8 @@ mod common;
 
 #[path = "live/assess.rs"]
 mod assess;
+#[path = "live/capacity.rs"]
+mod capacity;
 #[path = "live/cluster.rs"]
 mod cluster;
 #[path = "live/dict.rs"]

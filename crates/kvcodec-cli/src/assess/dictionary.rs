@@ -212,9 +212,11 @@ mod tests {
                     kind: "t",
                     bytes,
                     key: None,
+                    stored: None,
                 })
                 .collect(),
             warnings: Vec::new(),
+            server: None,
         }
     }
 

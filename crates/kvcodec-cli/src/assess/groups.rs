@@ -141,9 +141,11 @@ mod tests {
                     kind: "t",
                     bytes: vec![b'a'; 100],
                     key: k.map(str::to_owned),
+                    stored: None,
                 })
                 .collect(),
             warnings: Vec::new(),
+            server: None,
         }
     }
 

@@ -25,6 +25,7 @@
 //!
 //! Errors are [`AssessError`]s; `crate::error` maps them to exit codes.
 
+pub(crate) mod capacity;
 pub(crate) mod dictionary;
 pub(crate) mod error;
 pub(crate) mod groups;
@@ -95,6 +96,9 @@ pub(crate) struct Assessment {
     /// Figures per key prefix under the suggested configuration (`--group-by-prefix`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) prefixes: Option<groups::PrefixGroups>,
+    /// A live server's `used_memory` now and projected after the migration (`--url`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) capacity: Option<capacity::Capacity>,
 }
 
 /// Values and bytes of one kind.
@@ -121,10 +125,15 @@ pub(crate) fn assess(corpus: &Corpus, options: &AssessOptions) -> Result<Assessm
         .collect::<Result<Vec<_>, _>>()?;
     let dictionary_note = with_dictionaries(corpus, options, &mut candidates)?;
     let recommendation = recommend_on(corpus, &options.candidates, &candidates)?;
-    let prefixes = match &options.group_by {
-        Some(sep) => Some(by_prefix(corpus, options, &recommendation, sep)?),
-        None => None,
+    let r = &recommendation;
+    let stored = match (&options.group_by, &corpus.server) {
+        (None, None) => Vec::new(),
+        _ => recommended_lengths(corpus, options, r)?,
     };
+    let prefixes = (options.group_by.as_ref())
+        .map(|sep| groups::group(corpus, &stored, sep, &r.codec, r.min_size));
+    let capacity = (corpus.server.as_ref())
+        .map(|f| capacity::project(corpus, f, &stored, &r.codec, r.min_size));
     let lengths = corpus.lengths();
     Ok(Assessment {
         source: corpus.source.clone(),
@@ -144,16 +153,16 @@ pub(crate) fn assess(corpus: &Corpus, options: &AssessOptions) -> Result<Assessm
         dictionary_note,
         recommendation,
         prefixes,
+        capacity,
     })
 }
 
-/// The corpus grouped by key prefix, stored under the recommended codec and min size.
-fn by_prefix(
+/// The stored length of every value under the recommended codec and min size.
+fn recommended_lengths(
     corpus: &Corpus,
     options: &AssessOptions,
     r: &Recommendation,
-    sep: &str,
-) -> Result<groups::PrefixGroups, AssessError> {
+) -> Result<Vec<usize>, AssessError> {
     let spec = options
         .candidates
         .iter()
@@ -163,7 +172,7 @@ fn by_prefix(
         .into_iter()
         .map(|(_, stored)| stored)
         .collect();
-    Ok(groups::group(corpus, &stored, sep, &r.codec, r.min_size))
+    Ok(stored)
 }
 
 /// Fills the dictionary figures of the zstd candidates; returns why there are none when a

@@ -3,6 +3,7 @@
 //! candidates, size bands), plus the cell formats and the dictionary sentence.
 
 use crate::assess::Assessment;
+use crate::assess::capacity::Capacity;
 use crate::assess::dictionary::DictionaryResult;
 use crate::assess::groups::PrefixGroups;
 use crate::assess::recommend::Recommendation;
@@ -146,6 +147,32 @@ pub(crate) fn prefixes(g: &PrefixGroups) -> Table {
         ]));
     }
     t
+}
+
+/// The capacity projection as sentences: the headline, then how it was measured.
+pub(crate) fn capacity_lines(c: &Capacity) -> [String; 3] {
+    [
+        format!(
+            "{}: used_memory {} now, {} projected after kvcodec migrate --to {} --min-size {} ({} freed, {})",
+            c.server,
+            human_bytes(c.used_memory),
+            human_bytes(c.used_memory_after),
+            c.codec,
+            c.min_size,
+            human_bytes(c.projected_freed_bytes),
+            percent(c.projected_freed_pct)
+        ),
+        format!(
+            "DBSIZE {}, {} keys sampled (figures × {:.2}); MEMORY USAGE of the sampled keys {} now, {} after; allocator {}",
+            c.dbsize,
+            c.keys_sampled,
+            c.extrapolation,
+            human_bytes(c.sampled_memory_usage),
+            human_bytes(c.sampled_memory_usage_after),
+            c.allocator
+        ),
+        format!("projected: {}", c.scope),
+    ]
 }
 
 /// One sentence introducing the prefix table.

@@ -63,6 +63,17 @@ pub(crate) fn render(a: &Assessment) -> String {
         esc(&r.rule)
     );
 
+    if let Some(c) = &a.capacity {
+        let [head, how, scope] = tables::capacity_lines(c);
+        let _ = writeln!(
+            out,
+            "<h2>Capacity</h2><p><b>{}</b></p><p>{}.</p><p><small>{}.</small></p>",
+            esc(&head),
+            esc(&how),
+            esc(&scope)
+        );
+    }
+
     let candidates = tables::candidates(a);
     let axes = |x, x_label| Axes {
         label: "codec",

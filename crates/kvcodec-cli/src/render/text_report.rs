@@ -88,6 +88,10 @@ pub(crate) fn render(a: &Assessment) -> String {
         );
     }
     let _ = writeln!(out, "  rule: {}", r.rule);
+    if let Some(c) = &a.capacity {
+        let [head, how, scope] = tables::capacity_lines(c);
+        let _ = writeln!(out, "\nCapacity on {head}\n  {how}\n  {scope}");
+    }
     if let Some(g) = &a.prefixes {
         let _ = writeln!(out, "\n{}", tables::prefixes_line(g));
         out.push_str(&tables::prefixes(g).to_text());

@@ -50,6 +50,7 @@ impl Iterator for DirSource {
                     kind: "file",
                     bytes,
                     key: Some(key),
+                    stored: None,
                 })
                 .map_err(SourceError::from),
         )

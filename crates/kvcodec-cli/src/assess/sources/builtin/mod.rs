@@ -119,6 +119,7 @@ impl Iterator for Builtin {
                     kind: kind.name,
                     bytes,
                     key: Some(format!("{}:{}", kind.prefix, self.done)),
+                    stored: None,
                 }));
             }
             self.kind += 1;
@@ -150,6 +151,7 @@ pub(crate) fn builtin() -> crate::assess::sources::Corpus {
         // The generators cannot fail: every item is `Ok`.
         samples: source.flatten().collect(),
         warnings: Vec::new(),
+        server: None,
     }
 }
 
