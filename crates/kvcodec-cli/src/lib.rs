@@ -68,7 +68,9 @@
 //!   inspection.rs                  what a stored value is
 //!            │
 //!            ▼
-//! backends.rs  units.rs  files.rs  shared utilities: codec specs, number formats, file reads
+//! backends.rs  units.rs  files.rs  provenance.rs
+//!                                  shared utilities: codec specs, number formats, file reads,
+//!                                  where a report came from
 //! ```
 //!
 //! The jobs themselves — topology, walk, checkpoint, verification of `migrate`, `rollback`
@@ -86,6 +88,7 @@ mod assess;
 mod files;
 mod inspection;
 mod live;
+mod provenance;
 mod render;
 mod run;
 mod units;

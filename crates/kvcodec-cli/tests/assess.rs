@@ -30,6 +30,28 @@ fn assess_json_has_a_recommendation() {
     assert!(r["projected_savings_pct"].as_f64().unwrap() > 30.0, "{r}");
     assert!(r["min_size"].as_u64().unwrap() >= 6, "{r}");
     assert_eq!(r["glide_compatible"], true);
+    // Provenance and a configuration to copy.
+    assert_eq!(a["schema_version"], 1);
+    let p = &a["provenance"];
+    assert_eq!(p["sample_size"], 400, "{p}");
+    assert!(p["server"].is_null(), "{p}");
+    assert!(
+        p["command_line"]
+            .as_str()
+            .unwrap()
+            .starts_with("kvcodec assess --json"),
+        "{p}"
+    );
+    let env = a["configuration"]["env"].as_str().unwrap();
+    assert!(
+        env.contains(&format!("MIN_COMPRESSION_SIZE={}", r["min_size"])),
+        "{env}"
+    );
+    let py = a["configuration"]["glide_python"].as_str().unwrap();
+    assert!(
+        py.contains("CompressionConfiguration(") && py.contains("enabled=True"),
+        "{py}"
+    );
 }
 
 /// The text output and the HTML report, which headless chromium then renders.

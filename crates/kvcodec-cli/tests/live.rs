@@ -26,6 +26,8 @@ mod lists;
 mod memory;
 #[path = "live/migrate.rs"]
 mod migrate;
+#[path = "live/provenance.rs"]
+mod provenance;
 #[path = "live/recompress.rs"]
 mod recompress;
 #[path = "live/reshard.rs"]

@@ -9,8 +9,9 @@ use serde::Serialize;
 use crate::assess::sources::live::LiveSource;
 use crate::error::CliError;
 use crate::files;
-use crate::live::args::TlsArgs;
+use crate::live::args::{TlsArgs, redact};
 use crate::live::server::ServerUrl;
+use crate::provenance::Provenance;
 
 /// A positional input: a file, or standard input when absent or `-`.
 #[derive(Debug, Clone, clap::Args)]
@@ -35,6 +36,27 @@ impl Input {
             }
         }
     }
+}
+
+/// This process's command line, every URL's password replaced by `***`.
+pub(crate) fn command_line() -> String {
+    let args: Vec<String> = std::env::args()
+        .enumerate()
+        .map(|(i, a)| match (i, a.split_once('=')) {
+            (0, _) => "kvcodec".to_owned(),
+            (_, Some((flag, url))) if flag.starts_with("--") && url.contains("://") => {
+                format!("{flag}={}", redact(url))
+            }
+            _ if a.contains("://") => redact(&a),
+            _ => a,
+        })
+        .collect();
+    args.join(" ")
+}
+
+/// A [`Provenance`] of this process (its command line redacted).
+pub(crate) fn provenance() -> Provenance {
+    Provenance::new(command_line())
 }
 
 /// Writes `bytes` to `out` and flushes.

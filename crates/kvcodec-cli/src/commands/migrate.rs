@@ -16,7 +16,7 @@ use kvcodec::Engine;
 use kvcodec_redis::migrate::{Direction, Migration, Node, Sources, Topology, ValueTypes};
 
 use crate::backends::CodecSpec;
-use crate::commands::io::write_out;
+use crate::commands::io::{provenance, write_out};
 use crate::commands::job::{
     check_options, check_spec, compress_engine, decode_engine, not_verified, parse_types,
     positive_size, recompress_engine,
@@ -171,7 +171,7 @@ fn execute(
     command: &'static str,
     mut migration: Migration,
     server: &ServerUrl,
-    (topology, nodes): (&Topology, Vec<Node>),
+    (topology, mut nodes): (&Topology, Vec<Node>),
     args: &RunArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
@@ -183,6 +183,9 @@ fn execute(
             .unwrap_or_else(|| checkpoint::default_path(command, server, &job));
         migration.checkpoint = Some(path);
     }
+    let mut provenance = provenance();
+    let version = nodes.first_mut().map(|n| server::describe(&mut n.con));
+    provenance.server = version.map(|v| format!("{v} at {}", server.addr()));
     let stop = interrupt::stop_flag()?;
     let label = match (migration.direction, migration.engine.writer()) {
         (Direction::Compress, Some(w)) => format!("{command} {}", w.name()),
@@ -205,6 +208,7 @@ fn execute(
         outcome.summary,
     );
     report.clean = clean;
+    report.provenance = Some(provenance);
     report.verification = outcome.verification;
     let text = if args.json {
         serde_json::to_string_pretty(&report)

@@ -5,7 +5,9 @@
 use std::fmt::Write as _;
 
 use crate::assess::Assessment;
+use crate::provenance::Provenance;
 use crate::render::assessment::{self as tables, passes, percent};
+use crate::render::configuration;
 use crate::render::html::{self, esc};
 use crate::render::svg::{self, Axes};
 use crate::units::human_bytes;
@@ -18,7 +20,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.best{background:
 code{background:#f2f2f2;padding:0 .3em;border-radius:3px}";
 
 /// The report page.
-pub(crate) fn render(a: &Assessment) -> String {
+pub(crate) fn render(a: &Assessment, provenance: &Provenance) -> String {
     let mut out = String::new();
     let r = &a.recommendation;
     let s = &a.sizes;
@@ -73,6 +75,18 @@ pub(crate) fn render(a: &Assessment) -> String {
             esc(&scope)
         );
     }
+
+    let config = configuration::configuration(r);
+    let _ = writeln!(
+        out,
+        "<h3>Configuration to copy</h3><pre>{}</pre>{}",
+        esc(&config.env),
+        config.glide_python.as_ref().map_or_else(
+            || "<p>Valkey GLIDE clients cannot read this codec: kvcodec clients only.</p>"
+                .to_owned(),
+            |py| format!("<p>Valkey GLIDE (Python):</p><pre>{}</pre>", esc(py))
+        )
+    );
 
     let candidates = tables::candidates(a);
     let axes = |x, x_label| Axes {
@@ -136,6 +150,11 @@ pub(crate) fn render(a: &Assessment) -> String {
     );
     out.push_str("<h2>Kinds of values</h2>");
     html::table(&mut out, &tables::kinds(a));
+    let _ = writeln!(
+        out,
+        "<footer><p class=\"prov\">Provenance: {}</p></footer>",
+        esc(&provenance.line())
+    );
     out.push_str("</body></html>\n");
     out
 }

@@ -4,12 +4,14 @@
 use std::fmt::Write as _;
 
 use crate::assess::Assessment;
+use crate::provenance::Provenance;
 use crate::render::assessment::{self as tables, passes, percent};
+use crate::render::configuration;
 use crate::render::table::Cell;
 use crate::units::human_bytes;
 
 /// The full plain-text report.
-pub(crate) fn render(a: &Assessment) -> String {
+pub(crate) fn render(a: &Assessment, provenance: &Provenance) -> String {
     let mut out = String::new();
     let s = &a.sizes;
     let _ = writeln!(out, "kvcodec assess: {}", a.source);
@@ -88,6 +90,10 @@ pub(crate) fn render(a: &Assessment) -> String {
         );
     }
     let _ = writeln!(out, "  rule: {}", r.rule);
+    let _ = writeln!(out, "\nConfiguration to copy");
+    for line in configuration::lines(&configuration::configuration(r)) {
+        let _ = writeln!(out, "  {line}");
+    }
     if let Some(c) = &a.capacity {
         let [head, how, scope] = tables::capacity_lines(c);
         let _ = writeln!(out, "\nCapacity on {head}\n  {how}\n  {scope}");
@@ -96,5 +102,6 @@ pub(crate) fn render(a: &Assessment) -> String {
         let _ = writeln!(out, "\n{}", tables::prefixes_line(g));
         out.push_str(&tables::prefixes(g).to_text());
     }
+    let _ = writeln!(out, "\nProvenance: {}", provenance.line());
     out
 }

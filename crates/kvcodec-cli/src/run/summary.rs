@@ -7,11 +7,16 @@ use std::path::PathBuf;
 use kvcodec_redis::migrate::{Expect, Reason, Summary, Verification};
 use serde::Serialize;
 
+use crate::provenance::{Provenance, SCHEMA_VERSION};
 use crate::units::{human_bytes, pct};
 
 /// What a run did; what `--json` prints.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct RunReport {
+    /// The layout version of this JSON ([`SCHEMA_VERSION`]).
+    pub(crate) schema_version: u32,
+    /// kvcodec's version, the date, the command line, the server and its version.
+    pub(crate) provenance: Option<Provenance>,
     /// `"migrate"` or `"rollback"`.
     pub(crate) command: &'static str,
     /// The job (`compress zstd match=*`, `rollback match=user:*`), as in the checkpoint.
@@ -54,6 +59,8 @@ impl RunReport {
     ) -> Self {
         let bytes_saved = summary.bytes_before as i64 - summary.bytes_after as i64;
         RunReport {
+            schema_version: SCHEMA_VERSION,
+            provenance: None,
             command,
             job,
             server,
@@ -135,6 +142,9 @@ impl RunReport {
                 out,
                 "  resumed from the checkpoint: the figures include the earlier run(s)"
             );
+        }
+        if let Some(p) = &self.provenance {
+            let _ = writeln!(out, "  provenance: {}", p.line());
         }
         out
     }

@@ -19,7 +19,7 @@ use redis::Connection;
 use crate::assess::capacity::ServerFigures;
 use crate::assess::sources::{Sample, SourceError, Stored, ValueSource};
 use crate::live::error::LiveError;
-use crate::live::server::ServerUrl;
+use crate::live::server::{self, ServerUrl};
 
 /// Largest decoded value read into a sample.
 pub(crate) const MAX_VALUE: usize = 64 * 1024 * 1024;
@@ -216,7 +216,7 @@ impl ValueSource for LiveSource {
                 .query(&mut node.con)
                 .map_err(fail)?;
             if figures.server.is_empty() {
-                figures.server = server_version(&info);
+                figures.server = server::server_version(&info);
                 figures.allocator = info.get("mem_allocator").unwrap_or_default();
             }
             figures.used_memory += info.get::<u64>("used_memory").unwrap_or(0);
@@ -252,17 +252,5 @@ impl ValueSource for LiveSource {
                 MAX_VALUE >> 20
             )],
         }
-    }
-}
-
-/// `valkey 9.1.0` or `redis 7.0.15`, from `INFO server`.
-fn server_version(info: &redis::InfoDict) -> String {
-    match (
-        info.get::<String>("valkey_version"),
-        info.get::<String>("redis_version"),
-    ) {
-        (Some(v), _) => format!("valkey {v}"),
-        (None, Some(v)) => format!("redis {v}"),
-        (None, None) => "unknown server".to_owned(),
     }
 }
