@@ -31,6 +31,8 @@ pub(crate) mod error;
 pub(crate) mod groups;
 pub(crate) mod measure;
 pub(crate) mod recommend;
+#[cfg(test)]
+mod reproducible;
 pub(crate) mod sources;
 pub(crate) mod stats;
 
@@ -118,10 +120,11 @@ pub(crate) fn assess(corpus: &Corpus, options: &AssessOptions) -> Result<Assessm
         return Err(AssessError::NoCandidates);
     }
     let passes = options.passes.max(1);
+    let reference = measure::Reference::new(corpus, options.min_size)?;
     let mut candidates = options
         .candidates
         .iter()
-        .map(|spec| measure::measure(spec, corpus, options.min_size, passes))
+        .map(|spec| measure::measure(spec, corpus, options.min_size, passes, &reference))
         .collect::<Result<Vec<_>, _>>()?;
     let dictionary_note = with_dictionaries(corpus, options, &mut candidates)?;
     let recommendation = recommend_on(corpus, &options.candidates, &candidates)?;

@@ -95,6 +95,8 @@ pub(crate) fn candidates(a: &Assessment) -> Table {
         ("compressed", true),
         ("compress MB/s", true),
         ("decompress MB/s", true),
+        ("compress ×ref", true),
+        ("decompress ×ref", true),
     ];
     if with_dict {
         columns.push(("held-out: no dict → dict", true));
@@ -109,6 +111,8 @@ pub(crate) fn candidates(a: &Assessment) -> Table {
             Cell::number(percent(c.compressed_pct), c.compressed_pct),
             Cell::number(speed(c.compress_mb_s), c.compress_mb_s),
             Cell::number(speed(c.decompress_mb_s), c.decompress_mb_s),
+            Cell::number(format!("{:.2}", c.compress_rel), c.compress_rel),
+            Cell::number(format!("{:.2}", c.decompress_rel), c.decompress_rel),
         ];
         if with_dict {
             cells.push(Cell::text(

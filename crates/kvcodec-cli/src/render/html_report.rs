@@ -105,7 +105,7 @@ pub(crate) fn render(a: &Assessment, provenance: &Provenance) -> String {
     let min_size = a.candidates.first().map_or(0, |c| c.min_size);
     let _ = writeln!(
         out,
-        "<p>Each codec through a real engine with GLIDE's write policy at min size {}: header counted, compressed form kept only if smaller. Speeds: MB/s of plain data on this machine, {}.</p>",
+        "<p>Each codec through a real engine with GLIDE's write policy at min size {}: header counted, compressed form kept only if smaller. Speeds: MB/s of plain data on this machine, {}; ×ref: the speed relative to zstd:1 measured alongside each candidate in the same run, what the rule uses (load does not move it).</p>",
         esc(&human_bytes(min_size as u64)),
         passes(a.passes)
     );
