@@ -34,6 +34,8 @@ mod recompress;
 mod reshard;
 #[path = "live/resume.rs"]
 mod resume;
+#[path = "live/sampling.rs"]
+mod sampling;
 #[path = "live/scripts.rs"]
 mod scripts;
 #[path = "live/stop.rs"]

@@ -71,6 +71,7 @@ impl AssessArgs {
         match (&self.dir, &self.url) {
             (Some(dir), _) => collect(DirSource::open(dir)?),
             (None, Some(url)) => collect(live_source(
+                "assess",
                 url,
                 &self.tls,
                 self.pattern.clone(),
