@@ -80,6 +80,13 @@ fn assess_text_and_html_report() {
     );
     assert_eq!(html.matches("<svg").count(), 3);
     assert!(!html.contains("<script") && !html.contains("<link") && !html.contains("src=\""));
+    // Polish: no literal backticks (they become <code>), numbers never wrap in their cells,
+    // print styles, provenance in the footer.
+    assert!(!html.contains('`'), "a literal backtick in the report");
+    assert!(html.contains("<code>kvcodec dict train</code>"), "{html}");
+    assert!(html.contains("td,th{white-space:nowrap}"));
+    assert!(html.contains("@media print{"));
+    assert!(html.contains("<footer><p class=\"prov\">Provenance: kvcodec "));
     match chromium() {
         Some(chromium) => renders_in_chromium(chromium, &report),
         None => {

@@ -8,16 +8,21 @@ use crate::assess::Assessment;
 use crate::provenance::Provenance;
 use crate::render::assessment::{self as tables, passes, percent};
 use crate::render::configuration;
-use crate::render::html::{self, esc};
+use crate::render::html::{self, esc, prose};
 use crate::render::svg::{self, Axes};
 use crate::units::human_bytes;
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#111}\
-table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{padding:.3em .8em;border-bottom:1px solid #ddd}\
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.best{background:#eef4ff;font-weight:600}\
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#111}\
+table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{padding:.3em .6em;border-bottom:1px solid #ddd}\
+td,th{white-space:nowrap}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\
+tr.best{background:#eef4ff;font-weight:600}svg{max-width:100%;height:auto}pre{background:#f2f2f2;padding:.5em;overflow-x:auto}\
+footer{margin-top:2em;color:#555;font-size:.85em}\
 .rec{border:2px solid #2563eb;border-radius:8px;padding:.5em 1em;background:#f5f8ff}\
 .charts{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0}figcaption{font-size:.9em;color:#555}\
-code{background:#f2f2f2;padding:0 .3em;border-radius:3px}";
+code{background:#f2f2f2;padding:0 .3em;border-radius:3px}\
+@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}.charts{display:block}\
+figure,table,.rec,pre{break-inside:avoid}h2,h3{break-after:avoid}\
+tr.best,.rec{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
 /// The report page.
 pub(crate) fn render(a: &Assessment, provenance: &Provenance) -> String {
@@ -31,7 +36,7 @@ pub(crate) fn render(a: &Assessment, provenance: &Provenance) -> String {
     let _ = writeln!(
         out,
         "<h1>kvcodec assess</h1><p>Source: {}. {} values, {}.</p>",
-        esc(&a.source),
+        prose(&a.source),
         s.count,
         esc(&human_bytes(s.total_bytes))
     );
@@ -59,10 +64,11 @@ pub(crate) fn render(a: &Assessment, provenance: &Provenance) -> String {
         } else {
             "<p>No candidate met the speed floors on this machine.</p>"
         },
-        r.dictionary
-            .as_ref()
-            .map_or(String::new(), |d| format!("<p>Dictionary: {}.</p>", esc(d))),
-        esc(&r.rule)
+        r.dictionary.as_ref().map_or(String::new(), |d| format!(
+            "<p>Dictionary: {}.</p>",
+            prose(d)
+        )),
+        prose(&r.rule)
     );
 
     if let Some(c) = &a.capacity {
@@ -70,9 +76,9 @@ pub(crate) fn render(a: &Assessment, provenance: &Provenance) -> String {
         let _ = writeln!(
             out,
             "<h2>Capacity</h2><p><b>{}</b></p><p>{}.</p><p><small>{}.</small></p>",
-            esc(&head),
-            esc(&how),
-            esc(&scope)
+            prose(&head),
+            prose(&how),
+            prose(&scope)
         );
     }
 
@@ -111,7 +117,7 @@ pub(crate) fn render(a: &Assessment, provenance: &Provenance) -> String {
     );
     html::table(&mut out, &candidates);
     if let Some(line) = tables::dictionary_line(a) {
-        let _ = writeln!(out, "<p>{}.</p>", esc(&line));
+        let _ = writeln!(out, "<p>{}.</p>", prose(&line));
     }
 
     let _ = writeln!(
@@ -125,7 +131,7 @@ pub(crate) fn render(a: &Assessment, provenance: &Provenance) -> String {
         let _ = writeln!(
             out,
             "<h2>Key prefixes</h2><p>{}.</p>",
-            esc(&tables::prefixes_line(g))
+            prose(&tables::prefixes_line(g))
         );
         html::table(&mut out, &tables::prefixes(g));
     }
