@@ -189,18 +189,6 @@ impl ServerArgs {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls_parse_or_say_what_is_expected() {
-        let s = ServerUrl::parse("redis://127.0.0.1:7001/2").unwrap();
-        assert_eq!(s.addr(), "127.0.0.1:7001/2");
-        assert_eq!(ServerUrl::parse("redis://h").unwrap().addr(), "h:6379");
-    }
-}
-
 /// `valkey 9.1.2` or `redis 7.0.15`, from `INFO server`.
 pub(crate) fn server_version(info: &redis::InfoDict) -> String {
     match (
@@ -219,4 +207,16 @@ pub(crate) fn describe(con: &mut dyn ConnectionLike) -> String {
         .arg("server")
         .query::<redis::InfoDict>(con)
         .map_or_else(|_| "unknown server".to_owned(), |i| server_version(&i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_parse_or_say_what_is_expected() {
+        let s = ServerUrl::parse("redis://127.0.0.1:7001/2").unwrap();
+        assert_eq!(s.addr(), "127.0.0.1:7001/2");
+        assert_eq!(ServerUrl::parse("redis://h").unwrap().addr(), "h:6379");
+    }
 }

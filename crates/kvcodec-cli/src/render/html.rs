@@ -17,7 +17,7 @@ pub(crate) fn esc(s: &str) -> String {
 /// backticks); an unpaired backtick stays as it is.
 pub(crate) fn prose(s: &str) -> String {
     let parts: Vec<&str> = s.split('`').collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         return esc(s);
     }
     parts

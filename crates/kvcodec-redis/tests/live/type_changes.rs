@@ -40,7 +40,7 @@ fn flipper(mut con: redis::Connection, stop: Arc<AtomicBool>) -> std::thread::Jo
 
 fn job(direction: Direction) -> Migration {
     let mode = match direction {
-        Direction::Compress => Mode::On,
+        Direction::Compress | Direction::Recompress(_) => Mode::On,
         Direction::Decompress => Mode::DecompressOnly,
     };
     Migration {
