@@ -13,6 +13,7 @@
 //! # against a live server (any node of a cluster)
 //! kvcodec assess --url redis://cache:6379 --match 'user:*' --sample 5000
 //! kvcodec migrate --url redis://cache:6379 --to zstd:3 --rate 2000   # Ctrl-C, then resume
+//! kvcodec migrate --url redis://cache:6379 --to zstd:3 --recompress  # lz4, zstd:1, … → zstd:3
 //! kvcodec get user:42 --url redis://cache:6379                       # the decoded value
 //! kvcodec inspect user:42 --url redis://cache:6379
 //! kvcodec rollback --url redis://cache:6379                          # everything plain again
@@ -48,6 +49,8 @@
 //!     measure.rs                     every candidate through a real engine
 //!     recommend.rs                   the rule: pure functions over measurements
 //!     dictionary.rs                  a zstd dictionary trained on half, measured on half
+//!     groups.rs                      --group-by-prefix: figures per key prefix
+//!     capacity.rs                    used_memory now and projected after a migration
 //!     stats.rs                       size percentiles and buckets
 //!     error.rs                       AssessError
 //!     sources/                       ValueSource, Corpus, SourceError
@@ -56,6 +59,7 @@
 //!     table.rs                       Table/Row/Cell, laid out as text
 //!     assessment.rs                  an Assessment as tables (the only column decisions)
 //!     html.rs svg.rs                 tables as HTML and as charts
+//!     configuration.rs               env vars and GLIDE config of a recommendation
 //!     text_report.rs html_report.rs  the two reports
 //!   live/                          live-server access
 //!     args.rs                        --url, TLS, REDISCLI_AUTH, password redaction
@@ -68,7 +72,9 @@
 //!   inspection.rs                  what a stored value is
 //!            │
 //!            ▼
-//! backends.rs  units.rs  files.rs  shared utilities: codec specs, number formats, file reads
+//! backends.rs  units.rs  files.rs  provenance.rs
+//!                                  shared utilities: codec specs, number formats, file reads,
+//!                                  where a report came from
 //! ```
 //!
 //! The jobs themselves — topology, walk, checkpoint, verification of `migrate`, `rollback`
@@ -86,6 +92,7 @@ mod assess;
 mod files;
 mod inspection;
 mod live;
+mod provenance;
 mod render;
 mod run;
 mod units;

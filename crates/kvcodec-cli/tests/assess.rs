@@ -30,6 +30,28 @@ fn assess_json_has_a_recommendation() {
     assert!(r["projected_savings_pct"].as_f64().unwrap() > 30.0, "{r}");
     assert!(r["min_size"].as_u64().unwrap() >= 6, "{r}");
     assert_eq!(r["glide_compatible"], true);
+    // Provenance and a configuration to copy.
+    assert_eq!(a["schema_version"], 1);
+    let p = &a["provenance"];
+    assert_eq!(p["sample_size"], 400, "{p}");
+    assert!(p["server"].is_null(), "{p}");
+    assert!(
+        p["command_line"]
+            .as_str()
+            .unwrap()
+            .starts_with("kvcodec assess --json"),
+        "{p}"
+    );
+    let env = a["configuration"]["env"].as_str().unwrap();
+    assert!(
+        env.contains(&format!("MIN_COMPRESSION_SIZE={}", r["min_size"])),
+        "{env}"
+    );
+    let py = a["configuration"]["glide_python"].as_str().unwrap();
+    assert!(
+        py.contains("CompressionConfiguration(") && py.contains("enabled=True"),
+        "{py}"
+    );
 }
 
 /// The text output and the HTML report, which headless chromium then renders.
@@ -58,6 +80,13 @@ fn assess_text_and_html_report() {
     );
     assert_eq!(html.matches("<svg").count(), 3);
     assert!(!html.contains("<script") && !html.contains("<link") && !html.contains("src=\""));
+    // Polish: no literal backticks (they become <code>), numbers never wrap in their cells,
+    // print styles, provenance in the footer.
+    assert!(!html.contains('`'), "a literal backtick in the report");
+    assert!(html.contains("<code>kvcodec dict train</code>"), "{html}");
+    assert!(html.contains("td,th{white-space:nowrap}"));
+    assert!(html.contains("@media print{"));
+    assert!(html.contains("<footer><p class=\"prov\">Provenance: kvcodec "));
     match chromium() {
         Some(chromium) => renders_in_chromium(chromium, &report),
         None => {
@@ -65,6 +94,84 @@ fn assess_text_and_html_report() {
         }
     }
     std::fs::remove_file(&report).unwrap();
+}
+
+/// `--group-by-prefix :` on the built-in corpus: its six named prefixes, in JSON, text, HTML.
+#[test]
+fn assess_groups_by_key_prefix() {
+    let report = temp_path("prefix-report.html");
+    let args = [
+        "assess",
+        "--json",
+        "--levels",
+        "zstd:1,lz4",
+        "--passes",
+        "1",
+        "--group-by-prefix",
+        ":",
+        "--report",
+        report.to_str().unwrap(),
+    ];
+    let a = json(&ok(&args, b""));
+    let p = &a["prefixes"];
+    assert_eq!(p["separator"], ":");
+    assert_eq!(p["codec"], a["recommendation"]["codec"]);
+    let groups = p["groups"].as_array().unwrap();
+    let mut names: Vec<(&str, u64)> = groups
+        .iter()
+        .map(|g| (g["prefix"].as_str().unwrap(), g["values"].as_u64().unwrap()))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            ("api", 120),
+            ("blob", 40),
+            ("counter", 80),
+            ("log", 60),
+            ("page", 40),
+            ("session", 60)
+        ]
+    );
+    // Most bytes first; the shares add up; random binary saves nothing.
+    let bytes: Vec<u64> = groups
+        .iter()
+        .map(|g| g["plain_bytes"].as_u64().unwrap())
+        .collect();
+    assert!(bytes.windows(2).all(|w| w[0] >= w[1]), "{p}");
+    assert_eq!(bytes.iter().sum::<u64>(), a["sizes"]["total_bytes"]);
+    let share: f64 = groups
+        .iter()
+        .map(|g| g["bytes_share_pct"].as_f64().unwrap())
+        .sum();
+    assert!((share - 100.0).abs() < 1e-6, "{share}");
+    let blob = groups.iter().find(|g| g["prefix"] == "blob").unwrap();
+    assert_eq!(blob["savings_pct"], 0.0, "{blob}");
+    let api = groups.iter().find(|g| g["prefix"] == "api").unwrap();
+    assert!(api["savings_pct"].as_f64().unwrap() > 50.0, "{api}");
+
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        html.contains("<h2>Key prefixes</h2>") && html.contains(">session<"),
+        "{html}"
+    );
+    let text_args: Vec<&str> = args.iter().copied().filter(|a| *a != "--json").collect();
+    let text = String::from_utf8(ok(&text_args, b"")).unwrap();
+    assert!(
+        text.contains("By key prefix (the part before the first `:`)"),
+        "{text}"
+    );
+    assert!(
+        text.lines().any(|l| l.trim_start().starts_with("counter")),
+        "{text}"
+    );
+    std::fs::remove_file(&report).unwrap();
+    // Without the option there is no `prefixes` member.
+    let plain = json(&ok(
+        &["assess", "--json", "--levels", "lz4", "--passes", "1"],
+        b"",
+    ));
+    assert!(plain.get("prefixes").is_none());
 }
 
 #[test]

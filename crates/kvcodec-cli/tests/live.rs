@@ -8,6 +8,8 @@ mod common;
 
 #[path = "live/assess.rs"]
 mod assess;
+#[path = "live/capacity.rs"]
+mod capacity;
 #[path = "live/cluster.rs"]
 mod cluster;
 #[path = "live/dict.rs"]
@@ -24,10 +26,16 @@ mod lists;
 mod memory;
 #[path = "live/migrate.rs"]
 mod migrate;
+#[path = "live/provenance.rs"]
+mod provenance;
+#[path = "live/recompress.rs"]
+mod recompress;
 #[path = "live/reshard.rs"]
 mod reshard;
 #[path = "live/resume.rs"]
 mod resume;
+#[path = "live/sampling.rs"]
+mod sampling;
 #[path = "live/scripts.rs"]
 mod scripts;
 #[path = "live/stop.rs"]

@@ -207,8 +207,16 @@ mod tests {
     fn corpus(values: impl Iterator<Item = Vec<u8>>) -> Corpus {
         Corpus {
             source: "test".into(),
-            samples: values.map(|bytes| Sample { kind: "t", bytes }).collect(),
+            samples: values
+                .map(|bytes| Sample {
+                    kind: "t",
+                    bytes,
+                    key: None,
+                    stored: None,
+                })
+                .collect(),
             warnings: Vec::new(),
+            server: None,
         }
     }
 

@@ -6,6 +6,12 @@
 //! megabytes (10⁶ bytes) per second through `Engine::encode` / `Engine::decode` over the
 //! whole corpus, best of [`AssessOptions::passes`](crate::assess::AssessOptions::passes)
 //! passes, measured on this machine. Every stored form is checked to decode back.
+//!
+//! MB/s move with the machine's load, so the rule does not use them: each pass of a candidate
+//! is paired with a pass of the [`Reference`] (zstd level 1 through the same engine code) over
+//! the same corpus, right before it, and the candidate's speed is its speed relative to the
+//! reference's in the same moment (`compress_rel`, `decompress_rel`: 0.5 = half as fast as
+//! zstd:1). A load that slows both slows neither ratio.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -45,6 +51,10 @@ pub(crate) struct CandidateResult {
     pub(crate) compress_mb_s: f64,
     /// Plain MB/s through `Engine::decode`.
     pub(crate) decompress_mb_s: f64,
+    /// Compression speed relative to the [`Reference`]'s, measured alongside.
+    pub(crate) compress_rel: f64,
+    /// Decompression speed relative to the [`Reference`]'s, measured alongside.
+    pub(crate) decompress_rel: f64,
     /// zstd only: savings with a dictionary trained on the other half of the corpus
     /// ([`crate::assess::dictionary`]); reports show the column only when set.
     pub(crate) dictionary: Option<DictionaryResult>,
@@ -149,12 +159,47 @@ fn mb_per_s(bytes: u64, took: Duration) -> f64 {
     bytes as f64 / 1e6 / took.as_secs_f64().max(1e-9)
 }
 
-/// Measures one candidate.
+/// The codec every candidate's speed is measured against, in the same run.
+pub(crate) const REFERENCE: &str = "zstd:1";
+
+/// The [`REFERENCE`] codec's engine and the corpus stored with it.
+pub(crate) struct Reference {
+    engine: kvcodec::Engine,
+    stored: Vec<Vec<u8>>,
+}
+
+impl Reference {
+    /// The reference for `corpus` at `min_size`.
+    pub(crate) fn new(corpus: &Corpus, min_size: usize) -> Result<Self, AssessError> {
+        let spec = CodecSpec::parse(REFERENCE).expect("the reference spec parses");
+        Ok(Reference {
+            engine: spec.engine(min_size)?,
+            stored: encode_all(&spec, corpus, min_size)?,
+        })
+    }
+}
+
+/// `passes` pairs of runs, `reference` then `candidate`: the fastest of each.
+fn paired(
+    passes: usize,
+    mut reference: impl FnMut(),
+    mut candidate: impl FnMut(),
+) -> (Duration, Duration) {
+    let (mut r, mut c) = (Duration::MAX, Duration::MAX);
+    for _ in 0..passes {
+        r = r.min(best_of(1, &mut reference));
+        c = c.min(best_of(1, &mut candidate));
+    }
+    (r, c)
+}
+
+/// Measures one candidate, its speeds also relative to `reference`'s.
 pub(crate) fn measure(
     spec: &CodecSpec,
     corpus: &Corpus,
     min_size: usize,
     passes: usize,
+    reference: &Reference,
 ) -> Result<CandidateResult, AssessError> {
     let engine = spec.engine(min_size)?;
     let stored = encode_all(spec, corpus, min_size)?;
@@ -165,16 +210,23 @@ pub(crate) fn measure(
         ..
     } = Totals::of(corpus, &stored);
     // Errors were ruled out by `encode_all`; the results are only kept alive for timing.
-    let compress = best_of(passes, || {
+    let encode = |engine: &kvcodec::Engine| {
         for sample in &corpus.samples {
             let _ = black_box(engine.encode(black_box(&sample.bytes)));
         }
-    });
-    let decompress = best_of(passes, || {
-        for form in &stored {
+    };
+    let decode = |engine: &kvcodec::Engine, stored: &[Vec<u8>]| {
+        for form in stored {
             let _ = black_box(engine.decode(black_box(form)));
         }
-    });
+    };
+    let (ref_compress, compress) = paired(passes, || encode(&reference.engine), || encode(&engine));
+    let (ref_decompress, decompress) = paired(
+        passes,
+        || decode(&reference.engine, &reference.stored),
+        || decode(&engine, &stored),
+    );
+    let rel = |r: Duration, c: Duration| r.as_secs_f64() / c.as_secs_f64().max(1e-9);
     Ok(CandidateResult {
         codec: spec.to_string(),
         backend: spec.backend.name,
@@ -188,6 +240,8 @@ pub(crate) fn measure(
         compressed_pct: pct(compressed_values as f64, corpus.samples.len() as f64),
         compress_mb_s: mb_per_s(plain_bytes, compress),
         decompress_mb_s: mb_per_s(plain_bytes, decompress),
+        compress_rel: rel(ref_compress, compress),
+        decompress_rel: rel(ref_decompress, decompress),
         dictionary: None,
     })
 }

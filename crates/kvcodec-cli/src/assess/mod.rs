@@ -25,10 +25,14 @@
 //!
 //! Errors are [`AssessError`]s; `crate::error` maps them to exit codes.
 
+pub(crate) mod capacity;
 pub(crate) mod dictionary;
 pub(crate) mod error;
+pub(crate) mod groups;
 pub(crate) mod measure;
 pub(crate) mod recommend;
+#[cfg(test)]
+mod reproducible;
 pub(crate) mod sources;
 pub(crate) mod stats;
 
@@ -52,6 +56,8 @@ pub(crate) struct AssessOptions {
     pub(crate) passes: usize,
     /// Largest zstd dictionary to train and measure ([`dictionary`]); `None`: none.
     pub(crate) dictionary_size: Option<usize>,
+    /// Separator of `--group-by-prefix` ([`groups`]); `None`: no grouping.
+    pub(crate) group_by: Option<String>,
 }
 
 impl Default for AssessOptions {
@@ -64,6 +70,7 @@ impl Default for AssessOptions {
                 .collect(),
             passes: 3,
             dictionary_size: Some(dictionary::DEFAULT_DICT_SIZE),
+            group_by: None,
         }
     }
 }
@@ -88,6 +95,12 @@ pub(crate) struct Assessment {
     pub(crate) dictionary_note: Option<String>,
     /// The suggested configuration.
     pub(crate) recommendation: Recommendation,
+    /// Figures per key prefix under the suggested configuration (`--group-by-prefix`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) prefixes: Option<groups::PrefixGroups>,
+    /// A live server's `used_memory` now and projected after the migration (`--url`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) capacity: Option<capacity::Capacity>,
 }
 
 /// Values and bytes of one kind.
@@ -107,13 +120,23 @@ pub(crate) fn assess(corpus: &Corpus, options: &AssessOptions) -> Result<Assessm
         return Err(AssessError::NoCandidates);
     }
     let passes = options.passes.max(1);
+    let reference = measure::Reference::new(corpus, options.min_size)?;
     let mut candidates = options
         .candidates
         .iter()
-        .map(|spec| measure::measure(spec, corpus, options.min_size, passes))
+        .map(|spec| measure::measure(spec, corpus, options.min_size, passes, &reference))
         .collect::<Result<Vec<_>, _>>()?;
     let dictionary_note = with_dictionaries(corpus, options, &mut candidates)?;
     let recommendation = recommend_on(corpus, &options.candidates, &candidates)?;
+    let r = &recommendation;
+    let stored = match (&options.group_by, &corpus.server) {
+        (None, None) => Vec::new(),
+        _ => recommended_lengths(corpus, options, r)?,
+    };
+    let prefixes = (options.group_by.as_ref())
+        .map(|sep| groups::group(corpus, &stored, sep, &r.codec, r.min_size));
+    let capacity = (corpus.server.as_ref())
+        .map(|f| capacity::project(corpus, f, &stored, &r.codec, r.min_size));
     let lengths = corpus.lengths();
     Ok(Assessment {
         source: corpus.source.clone(),
@@ -132,7 +155,27 @@ pub(crate) fn assess(corpus: &Corpus, options: &AssessOptions) -> Result<Assessm
         candidates,
         dictionary_note,
         recommendation,
+        prefixes,
+        capacity,
     })
+}
+
+/// The stored length of every value under the recommended codec and min size.
+fn recommended_lengths(
+    corpus: &Corpus,
+    options: &AssessOptions,
+    r: &Recommendation,
+) -> Result<Vec<usize>, AssessError> {
+    let spec = options
+        .candidates
+        .iter()
+        .find(|s| s.to_string() == r.codec)
+        .ok_or(AssessError::NoCandidates)?;
+    let stored: Vec<usize> = measure::lengths(spec, corpus, r.min_size)?
+        .into_iter()
+        .map(|(_, stored)| stored)
+        .collect();
+    Ok(stored)
 }
 
 /// Fills the dictionary figures of the zstd candidates; returns why there are none when a

@@ -3,15 +3,21 @@
 //!
 //! # The rule
 //!
-//! 1. **Speed floors.** Keep the candidates that compress at ≥ [`MIN_COMPRESS_MB_S`] and
-//!    decompress at ≥ [`MIN_DECOMPRESS_MB_S`] on this machine: a cache client should not spend
-//!    more time compressing than the network round trip it saves. If none passes, every
-//!    candidate is kept and the recommendation says so (`met_speed_floors: false`).
+//! 1. **Speed floors.** Keep the candidates that compress at ≥ [`MIN_COMPRESS_REL`] and
+//!    decompress at ≥ [`MIN_DECOMPRESS_REL`] times the speed of the reference codec (zstd:1)
+//!    measured alongside them in the same run ([`crate::assess::measure::Reference`]): a
+//!    cache client should not spend more time compressing than the network round trip it
+//!    saves. Relative speeds do not move with the machine's load, so the same data gets the
+//!    same recommendation on a busy and an idle machine (on an idle 2-core machine zstd:1
+//!    compresses the built-in corpus at about 400 MB/s: the floors are about 50 and 200 MB/s
+//!    there). If none passes, every candidate is kept and the recommendation says so
+//!    (`met_speed_floors: false`).
 //! 2. **Savings.** Among those, take the best savings. If a codec Valkey GLIDE clients can
 //!    read (zstd, lz4) comes within [`GLIDE_MARGIN_PP`] percentage points of it, only those
 //!    codecs stay in: sharing keys with GLIDE clients is worth that much. Every remaining
-//!    candidate within [`SAVINGS_TIE_PP`] points of the best is as good, and the fastest
-//!    compressor of them wins.
+//!    candidate within [`SAVINGS_TIE_PP`] points of the best is as good, and of them the first
+//!    in the candidate order wins unless another compresses more than [`SPEED_TIE`] times as
+//!    fast (relative speeds again).
 //! 3. **Minimum size.** With that codec, every value from 6 bytes up is tried and the values
 //!    are grouped in size bands between the steps of [`MIN_SIZE_STEPS`]. The minimum size is
 //!    the lower edge of the first band whose values save at least [`MIN_BAND_SAVINGS_PCT`] % of
@@ -26,13 +32,16 @@
 use serde::Serialize;
 
 use crate::assess::dictionary;
-use crate::assess::measure::{CandidateResult, Totals};
+use crate::assess::measure::{CandidateResult, REFERENCE, Totals};
 use crate::units::pct;
 
-/// Rule 1: slowest acceptable compression, plain MB/s.
-pub(crate) const MIN_COMPRESS_MB_S: f64 = 50.0;
-/// Rule 1: slowest acceptable decompression, plain MB/s.
-pub(crate) const MIN_DECOMPRESS_MB_S: f64 = 200.0;
+/// Rule 1: slowest acceptable compression, relative to the reference codec's (zstd:1).
+pub(crate) const MIN_COMPRESS_REL: f64 = 0.125;
+/// Rule 1: slowest acceptable decompression, relative to the reference codec's (zstd:1).
+pub(crate) const MIN_DECOMPRESS_REL: f64 = 0.2;
+/// Rule 2: among candidates tied on savings, one must compress this many times as fast as
+/// the earlier one to win over it.
+pub(crate) const SPEED_TIE: f64 = 1.25;
 /// Rule 2: GLIDE-readable codecs are preferred when this close to the best savings.
 pub(crate) const GLIDE_MARGIN_PP: f64 = 2.0;
 /// Rule 2: savings within this many percentage points of the best count as a tie.
@@ -72,7 +81,7 @@ pub(crate) struct Recommendation {
 /// Rules 1 and 2: the index of the chosen candidate and whether it met the floors.
 pub(crate) fn choose(candidates: &[CandidateResult]) -> Option<(usize, bool)> {
     let fast = |c: &CandidateResult| {
-        c.compress_mb_s >= MIN_COMPRESS_MB_S && c.decompress_mb_s >= MIN_DECOMPRESS_MB_S
+        c.compress_rel >= MIN_COMPRESS_REL && c.decompress_rel >= MIN_DECOMPRESS_REL
     };
     let met = candidates.iter().any(fast);
     let mut eligible: Vec<&CandidateResult> =
@@ -93,7 +102,13 @@ pub(crate) fn choose(candidates: &[CandidateResult]) -> Option<(usize, bool)> {
     let chosen = eligible
         .into_iter()
         .filter(|c| c.savings_pct >= top - SAVINGS_TIE_PP)
-        .max_by(|a, b| a.compress_mb_s.total_cmp(&b.compress_mb_s))?;
+        .reduce(|best, c| {
+            if c.compress_rel > best.compress_rel * SPEED_TIE {
+                c
+            } else {
+                best
+            }
+        })?;
     let index = candidates.iter().position(|c| std::ptr::eq(c, chosen))?;
     Some((index, met))
 }
@@ -177,10 +192,12 @@ pub(crate) fn recommendation(
         met_speed_floors,
         dictionary,
         rule: format!(
-            "best savings among codecs compressing ≥ {MIN_COMPRESS_MB_S} MB/s and decompressing ≥ \
-             {MIN_DECOMPRESS_MB_S} MB/s, GLIDE-readable ones preferred within {GLIDE_MARGIN_PP} pp, \
-             ties within {SAVINGS_TIE_PP} pp to the fastest compressor; min size: first size band \
-             saving ≥ {MIN_BAND_SAVINGS_PCT} %"
+            "best savings among codecs compressing ≥ {MIN_COMPRESS_REL} × and decompressing ≥ \
+             {MIN_DECOMPRESS_REL} × the speed of {REFERENCE} measured alongside them (relative \
+             speeds: load does not move them), GLIDE-readable ones preferred within \
+             {GLIDE_MARGIN_PP} pp, ties within {SAVINGS_TIE_PP} pp to the first candidate unless \
+             another compresses {SPEED_TIE} × as fast; min size: first size band saving ≥ \
+             {MIN_BAND_SAVINGS_PCT} %"
         ),
     }
 }
@@ -207,8 +224,10 @@ mod tests {
             savings_pct: savings,
             compressed_values: 0,
             compressed_pct: 0.0,
-            compress_mb_s: compress,
-            decompress_mb_s: decompress,
+            compress_mb_s: compress * 400.0,
+            decompress_mb_s: decompress * 1000.0,
+            compress_rel: compress,
+            decompress_rel: decompress,
             dictionary: None,
         }
     }
@@ -216,16 +235,22 @@ mod tests {
     #[test]
     fn floors_then_savings_then_speed() {
         let rows = [
-            row("slow-best", 80.0, 5.0, 900.0, true),
-            row("good", 70.0, 100.0, 900.0, true),
-            row("good-faster", 69.8, 300.0, 900.0, true),
-            row("fast-poor", 50.0, 900.0, 2000.0, true),
-            row("slow-decode", 75.0, 400.0, 100.0, true),
+            row("slow-best", 80.0, 0.01, 0.9, true),
+            row("good", 70.0, 0.25, 0.9, true),
+            row("good-faster", 69.8, 0.75, 0.9, true),
+            row("fast-poor", 50.0, 2.0, 2.0, true),
+            row("slow-decode", 75.0, 1.0, 0.1, true),
         ];
         assert_eq!(choose(&rows), Some((2, true)));
+        // Tied on savings and about as fast: the earlier candidate, whatever the noise.
+        let tied = [
+            row("first", 70.0, 0.50, 1.0, true),
+            row("second", 69.9, 0.60, 1.0, true),
+        ];
+        assert_eq!(choose(&tied), Some((0, true)));
         let slow = [
-            row("a", 60.0, 1.0, 1.0, true),
-            row("b", 70.0, 2.0, 2.0, true),
+            row("a", 60.0, 0.001, 0.001, true),
+            row("b", 70.0, 0.002, 0.002, true),
         ];
         assert_eq!(choose(&slow), Some((1, false)));
         assert_eq!(choose(&[]), None);
@@ -234,13 +259,13 @@ mod tests {
     #[test]
     fn glide_readable_codecs_win_when_close() {
         let close = [
-            row("other", 60.0, 100.0, 900.0, false),
-            row("glide", 58.5, 90.0, 900.0, true),
+            row("other", 60.0, 0.25, 0.9, false),
+            row("glide", 58.5, 0.22, 0.9, true),
         ];
         assert_eq!(choose(&close), Some((1, true)));
         let far = [
-            row("other", 60.0, 100.0, 900.0, false),
-            row("glide", 57.0, 90.0, 900.0, true),
+            row("other", 60.0, 0.25, 0.9, false),
+            row("glide", 57.0, 0.22, 0.9, true),
         ];
         assert_eq!(choose(&far), Some((0, true)));
     }

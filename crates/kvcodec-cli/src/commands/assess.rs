@@ -7,12 +7,15 @@ use crate::assess::dictionary::DEFAULT_DICT_SIZE;
 use crate::assess::sources::builtin::{Builtin, DEFAULT_SEED};
 use crate::assess::sources::dir::DirSource;
 use crate::assess::sources::{Corpus, ValueSource};
-use crate::assess::{AssessOptions, assess};
+use crate::assess::{AssessOptions, Assessment, assess};
 use crate::backends::{CodecSpec, DEFAULT_CANDIDATES};
-use crate::commands::io::{check_min_size, json, live_source, warn, write_out};
+use crate::commands::io::{check_min_size, json, live_source, provenance, warn, write_out};
 use crate::error::CliError;
-use crate::live::args::TlsArgs;
+use crate::live::args::{TlsArgs, redact};
+use crate::provenance::{Provenance, SCHEMA_VERSION};
+use crate::render::configuration::{Configuration, configuration};
 use crate::render::{html_report, text_report};
+use serde::Serialize;
 
 /// Arguments of `kvcodec assess`.
 #[derive(Debug, Clone, clap::Args)]
@@ -53,6 +56,10 @@ pub(crate) struct AssessArgs {
     /// Candidate codec specs, comma-separated.
     #[arg(long, value_name = "SPECS", value_delimiter = ',', default_values_t = DEFAULT_CANDIDATES.map(String::from))]
     pub(crate) levels: Vec<String>,
+    /// Also report values, bytes and savings per key prefix: the part of each key before the
+    /// first SEP (e.g. `:`); files count by name, the built-in corpus has named prefixes.
+    #[arg(long, value_name = "SEP", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub(crate) group_by_prefix: Option<String>,
     /// Timed passes per candidate; the fastest counts.
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
     pub(crate) passes: u16,
@@ -64,6 +71,7 @@ impl AssessArgs {
         match (&self.dir, &self.url) {
             (Some(dir), _) => collect(DirSource::open(dir)?),
             (None, Some(url)) => collect(live_source(
+                "assess",
                 url,
                 &self.tls,
                 self.pattern.clone(),
@@ -92,6 +100,7 @@ impl AssessArgs {
             candidates,
             passes: usize::from(self.passes),
             dictionary_size: (!self.no_dictionary).then_some(self.dict_size),
+            group_by: self.group_by_prefix.clone(),
         })
     }
 }
@@ -103,20 +112,42 @@ fn collect(source: impl ValueSource) -> Result<Corpus, CliError> {
     Ok(corpus.non_empty()?)
 }
 
+/// What `assess --json` prints: the assessment with its provenance and configuration.
+#[derive(Serialize)]
+struct Output<'a> {
+    schema_version: u32,
+    provenance: &'a Provenance,
+    configuration: Configuration,
+    #[serde(flatten)]
+    assessment: &'a Assessment,
+}
+
 /// Measures, prints, and writes the report if asked.
 pub(crate) fn run(args: &AssessArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let options = args.options()?;
+    let mut provenance = provenance();
     let corpus = args.corpus()?;
     let assessment = assess(&corpus, &options)?;
+    provenance.sample_size = Some(corpus.samples.len());
+    provenance.server = match (&corpus.server, &args.url) {
+        (Some(f), Some(url)) => Some(format!("{} at {}", f.server, redact(url))),
+        _ => None,
+    };
+    let provenance = &provenance;
     if let Some(path) = &args.report {
-        std::fs::write(path, html_report::render(&assessment)).map_err(|e| {
+        std::fs::write(path, html_report::render(&assessment, provenance)).map_err(|e| {
             CliError::failure(format!("cannot write report `{}`: {e}", path.display()))
         })?;
     }
     let rendered = if args.json {
-        json(&assessment)?
+        json(&Output {
+            schema_version: SCHEMA_VERSION,
+            provenance,
+            configuration: configuration(&assessment.recommendation),
+            assessment: &assessment,
+        })?
     } else {
-        let mut s = text_report::render(&assessment);
+        let mut s = text_report::render(&assessment, provenance);
         if let Some(path) = &args.report {
             s.push_str(&format!("\nReport written to {}\n", path.display()));
         }

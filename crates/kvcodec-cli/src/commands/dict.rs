@@ -106,6 +106,7 @@ pub(crate) fn run(args: &DictArgs, out: &mut dyn Write) -> Result<(), CliError> 
 fn train(args: &TrainArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let corpus = match (&args.url, &args.dir) {
         (Some(url), _) => gather(live_source(
+            "dict train",
             url,
             &args.tls,
             args.pattern.clone(),

@@ -6,11 +6,15 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::assess::capacity::ServerFigures;
 use crate::assess::sources::live::LiveSource;
+use crate::assess::sources::{Sample, SourceError, ValueSource};
 use crate::error::CliError;
 use crate::files;
-use crate::live::args::TlsArgs;
+use crate::live::args::{TlsArgs, redact};
 use crate::live::server::ServerUrl;
+use crate::provenance::Provenance;
+use crate::run::progress::Progress;
 
 /// A positional input: a file, or standard input when absent or `-`.
 #[derive(Debug, Clone, clap::Args)]
@@ -35,6 +39,27 @@ impl Input {
             }
         }
     }
+}
+
+/// This process's command line, every URL's password replaced by `***`.
+pub(crate) fn command_line() -> String {
+    let args: Vec<String> = std::env::args()
+        .enumerate()
+        .map(|(i, a)| match (i, a.split_once('=')) {
+            (0, _) => "kvcodec".to_owned(),
+            (_, Some((flag, url))) if flag.starts_with("--") && url.contains("://") => {
+                format!("{flag}={}", redact(url))
+            }
+            _ if a.contains("://") => redact(&a),
+            _ => a,
+        })
+        .collect();
+    args.join(" ")
+}
+
+/// A [`Provenance`] of this process (its command line redacted).
+pub(crate) fn provenance() -> Provenance {
+    Provenance::new(command_line())
 }
 
 /// Writes `bytes` to `out` and flushes.
@@ -62,16 +87,69 @@ pub(crate) fn warn(lines: &[String]) {
 /// `--url`, `--match` and `--sample` of `assess` and `dict train`: at most `sample` values
 /// (at least 1) of the keys matching `pattern`, 100 keys per SCAN.
 pub(crate) fn live_source(
+    command: &str,
     url: &str,
     tls: &TlsArgs,
     pattern: Option<String>,
     sample: usize,
-) -> Result<LiveSource, CliError> {
+) -> Result<Sampling, CliError> {
     if sample == 0 {
         return Err(CliError::usage("--sample 0: expected at least 1 value"));
     }
     let server = ServerUrl::open(url, tls)?;
-    Ok(LiveSource::open(&server, pattern, sample, 100)?)
+    let source = LiveSource::open(&server, pattern, sample, 100)?;
+    let bar = Progress::values(&format!("{command}: sampling"), sample as u64);
+    Ok(Sampling {
+        source,
+        bar,
+        n: 0,
+        command: command.to_owned(),
+    })
+}
+
+/// A [`LiveSource`] with a progress bar (standard error, terminal only): values sampled of
+/// `--sample`, with an ETA.
+pub(crate) struct Sampling {
+    source: LiveSource,
+    bar: Progress,
+    n: u64,
+    command: String,
+}
+
+impl Iterator for Sampling {
+    type Item = Result<Sample, SourceError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let item = self.source.next();
+        match &item {
+            Some(Ok(_)) => {
+                self.n += 1;
+                self.bar.set_values(self.n);
+            }
+            _ => self.bar.finish(),
+        }
+        item
+    }
+}
+
+impl ValueSource for Sampling {
+    fn describe(&self) -> String {
+        self.source.describe()
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        self.source.warnings()
+    }
+
+    fn server_figures(&mut self) -> Result<Option<ServerFigures>, SourceError> {
+        let bar = Progress::values(
+            &format!("{}: MEMORY USAGE of the sampled keys", self.command),
+            self.n,
+        );
+        let figures = self.source.server_figures();
+        bar.finish();
+        figures
+    }
 }
 
 /// `"--min-size"` must be at least GLIDE's minimum.

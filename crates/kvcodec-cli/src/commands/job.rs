@@ -2,7 +2,7 @@
 //! they compress and decode with, and the error of a verification that found values left.
 
 use kvcodec::{CodecId, Engine, OnCorrupt};
-use kvcodec_redis::migrate::{Expect, ValueTypes, Verification};
+use kvcodec_redis::migrate::{ValueTypes, Verification};
 
 use crate::backends::CodecSpec;
 use crate::commands::io::check_min_size;
@@ -51,6 +51,45 @@ pub(crate) fn compress_engine(
         .map_err(|e| CliError::usage(e.to_string()))
 }
 
+/// The engine `migrate --recompress --to SPEC` writes with: the spec's codec (zstd with the
+/// server's dictionaries, writing with `dictionary` if given) and policy, decoding every
+/// compiled-in backend and every dictionary of the server.
+pub(crate) fn recompress_engine(
+    server: &ServerUrl,
+    spec: &CodecSpec,
+    min_size: usize,
+    dictionary: Option<u32>,
+    cluster: bool,
+) -> Result<Engine, CliError> {
+    let mut con = server.connect_to(cluster)?;
+    let zstd_level = match spec.backend.id {
+        CodecId::ZSTD => spec.effective_level(),
+        _ => None,
+    };
+    let zstd = server.zstd_codec(
+        &mut *con,
+        zstd_level.unwrap_or(kvcodec_zstd::DEFAULT_LEVEL),
+        dictionary,
+    )?;
+    let mut builder = Engine::builder()
+        .policy(spec.config(min_size).policy())
+        .codec(zstd)
+        .write_with(spec.backend.id);
+    for backend in crate::backends::ALL
+        .iter()
+        .filter(|b| b.id != CodecId::ZSTD)
+    {
+        let level = (backend.id == spec.backend.id)
+            .then(|| spec.effective_level())
+            .flatten();
+        let codec = backend
+            .codec(level)
+            .map_err(|e| CliError::usage(e.to_string()))?;
+        builder = builder.codec(codec);
+    }
+    builder.build().map_err(|e| CliError::usage(e.to_string()))
+}
+
 /// The engine rollback and `verify --expect plain` decode with: every compiled-in codec and
 /// the server's dictionaries.
 pub(crate) fn decode_engine(
@@ -88,10 +127,7 @@ pub(crate) fn check_options(pattern: Option<&str>, rate: Option<f64>) -> Result<
 /// The error of a verification that found values in the other state.
 pub(crate) fn not_verified(v: &Verification) -> CliError {
     let reasons: Vec<String> = v.left.iter().map(|(r, n)| format!("{r} {n}")).collect();
-    let state = match v.expect {
-        Expect::Plain => "plain",
-        Expect::Compressed => "compressed",
-    };
+    let state = v.expect.describe();
     CliError::unverified(format!(
         "{} values are not {state} ({}); see the report for what each reason means",
         v.left_total(),

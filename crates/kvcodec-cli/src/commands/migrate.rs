@@ -13,12 +13,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use kvcodec::Engine;
-use kvcodec_redis::migrate::{Direction, Migration, Node, Topology, ValueTypes};
+use kvcodec_redis::migrate::{Direction, Migration, Node, Sources, Topology, ValueTypes};
 
-use crate::commands::io::write_out;
+use crate::backends::CodecSpec;
+use crate::commands::io::{provenance, write_out};
 use crate::commands::job::{
     check_options, check_spec, compress_engine, decode_engine, not_verified, parse_types,
-    positive_size,
+    positive_size, recompress_engine,
 };
 use crate::error::CliError;
 use crate::live::args::ServerArgs;
@@ -80,6 +81,16 @@ pub(crate) struct MigrateArgs {
     /// compressed), `hashes`, `lists`, comma-separated, or `all`.
     #[arg(long, value_name = "TYPES", default_value = "strings", value_parser = parse_types)]
     pub(crate) types: ValueTypes,
+    /// Also rewrite values compressed with another codec, level or dictionary, as the target
+    /// writes them: another codec always; the target's own codec (whose level and dictionary
+    /// the header does not say) only when the target's stored form is shorter. The summary
+    /// counts the rewritten values by source.
+    #[arg(long)]
+    pub(crate) recompress: bool,
+    /// With --recompress, only these stored forms: `plain`, codec names or ids (`lz4`,
+    /// `zstd`, `0x80`), comma-separated, or `all` (default).
+    #[arg(long, value_name = "SOURCES", requires = "recompress", value_parser = Sources::parse)]
+    pub(crate) from: Option<Sources>,
     /// Scan, pacing and checkpoint options.
     #[command(flatten)]
     pub(crate) run: RunArgs,
@@ -103,16 +114,26 @@ pub(crate) fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), Cli
     args.run.check()?;
     let spec = check_spec(&args.to, args.min_size, args.dictionary)?;
     let (topology, nodes) = server.topology()?;
-    let engine = compress_engine(
+    let (make, direction): (EngineFn, _) = match args.recompress {
+        true => (
+            recompress_engine,
+            Direction::Recompress(args.from.unwrap_or_default()),
+        ),
+        false => (compress_engine, Direction::Compress),
+    };
+    let engine = make(
         &server,
         &spec,
         args.min_size,
         args.dictionary,
         topology.cluster,
     )?;
-    let m = args.run.migration(engine, Direction::Compress, args.types);
+    let m = args.run.migration(engine, direction, args.types);
     execute("migrate", m, &server, (&topology, nodes), &args.run, out)
 }
+
+/// `compress_engine` or `recompress_engine`.
+type EngineFn = fn(&ServerUrl, &CodecSpec, usize, Option<u32>, bool) -> Result<Engine, CliError>;
 
 /// `kvcodec rollback`.
 pub(crate) fn rollback(args: &RollbackArgs, out: &mut dyn Write) -> Result<(), CliError> {
@@ -150,7 +171,7 @@ fn execute(
     command: &'static str,
     mut migration: Migration,
     server: &ServerUrl,
-    (topology, nodes): (&Topology, Vec<Node>),
+    (topology, mut nodes): (&Topology, Vec<Node>),
     args: &RunArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
@@ -162,9 +183,13 @@ fn execute(
             .unwrap_or_else(|| checkpoint::default_path(command, server, &job));
         migration.checkpoint = Some(path);
     }
+    let mut provenance = provenance();
+    let version = nodes.first_mut().map(|n| server::describe(&mut n.con));
+    provenance.server = version.map(|v| format!("{v} at {}", server.addr()));
     let stop = interrupt::stop_flag()?;
     let label = match (migration.direction, migration.engine.writer()) {
         (Direction::Compress, Some(w)) => format!("{command} {}", w.name()),
+        (Direction::Recompress(_), Some(w)) => format!("{command} --recompress {}", w.name()),
         _ => format!("{command} every codec"),
     };
     let progress = Arc::new(Progress::new(&label, &job, args.quiet));
@@ -183,6 +208,7 @@ fn execute(
         outcome.summary,
     );
     report.clean = clean;
+    report.provenance = Some(provenance);
     report.verification = outcome.verification;
     let text = if args.json {
         serde_json::to_string_pretty(&report)

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use kvcodec_redis::migrate::{Direction, Migration, ValueTypes};
 use serde::Serialize;
 
-use crate::commands::io::write_out;
+use crate::commands::io::{provenance, write_out};
 use crate::commands::job::{
     check_options, check_spec, compress_engine, decode_engine, not_verified, parse_types,
     positive_size,
@@ -26,6 +26,7 @@ use crate::commands::job::{
 use crate::error::CliError;
 use crate::live::args::ServerArgs;
 use crate::live::server;
+use crate::provenance::{Provenance, SCHEMA_VERSION};
 use crate::run::interrupt;
 use crate::run::progress::Progress;
 use crate::run::summary::verification_lines;
@@ -82,6 +83,8 @@ pub(crate) struct VerifyArgs {
 
 #[derive(Serialize)]
 struct VerifyReport<'a> {
+    schema_version: u32,
+    provenance: &'a Provenance,
     command: &'static str,
     server: String,
     clean: bool,
@@ -100,7 +103,7 @@ pub(crate) fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError
         }
         (ExpectArg::Plain, _) => None,
     };
-    let (topology, nodes) = server.topology()?;
+    let (topology, mut nodes) = server.topology()?;
     let (engine, direction) = match &spec {
         Some(spec) => (
             compress_engine(&server, spec, args.min_size, None, topology.cluster)?,
@@ -122,6 +125,9 @@ pub(crate) fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError
         checkpoint: None,
         timeout: server::timeout(),
     };
+    let mut provenance = provenance();
+    let version = nodes.first_mut().map(|n| server::describe(&mut n.con));
+    provenance.server = version.map(|v| format!("{v} at {}", server.addr()));
     let progress = Arc::new(Progress::new("verify", &m.job(), args.quiet));
     let result = m.verify_on(&topology, nodes, interrupt::stop_flag()?, progress.clone());
     progress.finish();
@@ -132,6 +138,8 @@ pub(crate) fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError
     };
     let text = if args.json {
         let report = VerifyReport {
+            schema_version: SCHEMA_VERSION,
+            provenance: &provenance,
             command: "verify",
             server: server.addr(),
             clean: v.is_clean(),
@@ -142,10 +150,11 @@ pub(crate) fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError
             .map_err(|e| CliError::failure(format!("cannot format JSON: {e}")))?
     } else {
         format!(
-            "kvcodec verify on {} ({} keys scanned)\n{}",
+            "kvcodec verify on {} ({} keys scanned)\n{}  provenance: {}\n",
             server.addr(),
             v.keys_scanned,
-            verification_lines(&v)
+            verification_lines(&v),
+            provenance.line()
         )
     };
     write_out(out, text.as_bytes())?;

@@ -189,6 +189,26 @@ impl ServerArgs {
     }
 }
 
+/// `valkey 9.1.2` or `redis 7.0.15`, from `INFO server`.
+pub(crate) fn server_version(info: &redis::InfoDict) -> String {
+    match (
+        info.get::<String>("valkey_version"),
+        info.get::<String>("redis_version"),
+    ) {
+        (Some(v), _) => format!("valkey {v}"),
+        (None, Some(v)) => format!("redis {v}"),
+        (None, None) => "unknown server".to_owned(),
+    }
+}
+
+/// The server and version behind `con` (`INFO server`); `unknown server` if it does not say.
+pub(crate) fn describe(con: &mut dyn ConnectionLike) -> String {
+    redis::cmd("INFO")
+        .arg("server")
+        .query::<redis::InfoDict>(con)
+        .map_or_else(|_| "unknown server".to_owned(), |i| server_version(&i))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

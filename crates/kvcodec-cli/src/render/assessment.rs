@@ -3,7 +3,9 @@
 //! candidates, size bands), plus the cell formats and the dictionary sentence.
 
 use crate::assess::Assessment;
+use crate::assess::capacity::Capacity;
 use crate::assess::dictionary::DictionaryResult;
+use crate::assess::groups::PrefixGroups;
 use crate::assess::recommend::Recommendation;
 use crate::assess::stats::SizeStats;
 use crate::render::table::{Cell, Row, Table};
@@ -93,6 +95,8 @@ pub(crate) fn candidates(a: &Assessment) -> Table {
         ("compressed", true),
         ("compress MB/s", true),
         ("decompress MB/s", true),
+        ("compress ×ref", true),
+        ("decompress ×ref", true),
     ];
     if with_dict {
         columns.push(("held-out: no dict → dict", true));
@@ -107,6 +111,8 @@ pub(crate) fn candidates(a: &Assessment) -> Table {
             Cell::number(percent(c.compressed_pct), c.compressed_pct),
             Cell::number(speed(c.compress_mb_s), c.compress_mb_s),
             Cell::number(speed(c.decompress_mb_s), c.decompress_mb_s),
+            Cell::number(format!("{:.2}", c.compress_rel), c.compress_rel),
+            Cell::number(format!("{:.2}", c.decompress_rel), c.decompress_rel),
         ];
         if with_dict {
             cells.push(Cell::text(
@@ -120,6 +126,67 @@ pub(crate) fn candidates(a: &Assessment) -> Table {
         });
     }
     t
+}
+
+/// Values, bytes and savings per key prefix (`--group-by-prefix`).
+pub(crate) fn prefixes(g: &PrefixGroups) -> Table {
+    let mut t = Table::new(&[
+        ("prefix", false),
+        ("values", true),
+        ("bytes", true),
+        ("share", true),
+        ("stored", true),
+        ("savings", true),
+        ("share of saved", true),
+    ]);
+    for p in &g.groups {
+        t.rows.push(Row::new(vec![
+            Cell::text(p.prefix.clone()),
+            count(p.values),
+            bytes(p.plain_bytes),
+            Cell::number(percent(p.bytes_share_pct), p.bytes_share_pct),
+            bytes(p.stored_bytes),
+            Cell::number(percent(p.savings_pct), p.savings_pct),
+            Cell::number(percent(p.savings_share_pct), p.savings_share_pct),
+        ]));
+    }
+    t
+}
+
+/// The capacity projection as sentences: the headline, then how it was measured.
+pub(crate) fn capacity_lines(c: &Capacity) -> [String; 3] {
+    [
+        format!(
+            "{}: used_memory {} now, {} projected after kvcodec migrate --to {} --min-size {} ({} freed, {})",
+            c.server,
+            human_bytes(c.used_memory),
+            human_bytes(c.used_memory_after),
+            c.codec,
+            c.min_size,
+            human_bytes(c.projected_freed_bytes),
+            percent(c.projected_freed_pct)
+        ),
+        format!(
+            "DBSIZE {}, {} keys sampled (figures × {:.2}); MEMORY USAGE of the sampled keys {} now, {} after; allocator {}",
+            c.dbsize,
+            c.keys_sampled,
+            c.extrapolation,
+            human_bytes(c.sampled_memory_usage),
+            human_bytes(c.sampled_memory_usage_after),
+            c.allocator
+        ),
+        format!("projected: {}", c.scope),
+    ]
+}
+
+/// One sentence introducing the prefix table.
+pub(crate) fn prefixes_line(g: &PrefixGroups) -> String {
+    format!(
+        "By key prefix (the part before the first `{}`), stored with {} at min size {}",
+        g.separator,
+        g.codec,
+        human_bytes(g.min_size as u64)
+    )
 }
 
 /// The recommended codec's savings per size band, the band starting at the recommended

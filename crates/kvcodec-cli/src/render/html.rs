@@ -13,6 +13,23 @@ pub(crate) fn esc(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
+/// Escapes a sentence for HTML, its `backticked` spans set as `<code>` (never shown as
+/// backticks); an unpaired backtick stays as it is.
+pub(crate) fn prose(s: &str) -> String {
+    let parts: Vec<&str> = s.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        return esc(s);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match i % 2 {
+            1 => format!("<code>{}</code>", esc(p)),
+            _ => esc(p),
+        })
+        .collect()
+}
+
 /// Appends `t` as an HTML table: numeric columns right-aligned (class `n`), highlighted rows
 /// in class `best`.
 pub(crate) fn table(out: &mut String, t: &Table) {
@@ -53,6 +70,15 @@ mod tests {
             esc("<a href=\"x\">&'"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
+    }
+
+    #[test]
+    fn backticks_become_code() {
+        assert_eq!(
+            prose("run `kvcodec dict train` <now>"),
+            "run <code>kvcodec dict train</code> &lt;now&gt;"
+        );
+        assert_eq!(prose("one ` only"), "one ` only");
     }
 
     #[test]

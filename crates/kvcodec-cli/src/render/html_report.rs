@@ -5,20 +5,27 @@
 use std::fmt::Write as _;
 
 use crate::assess::Assessment;
+use crate::provenance::Provenance;
 use crate::render::assessment::{self as tables, passes, percent};
-use crate::render::html::{self, esc};
+use crate::render::configuration;
+use crate::render::html::{self, esc, prose};
 use crate::render::svg::{self, Axes};
 use crate::units::human_bytes;
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#111}\
-table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{padding:.3em .8em;border-bottom:1px solid #ddd}\
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.best{background:#eef4ff;font-weight:600}\
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#111}\
+table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{padding:.3em .6em;border-bottom:1px solid #ddd}\
+td,th{white-space:nowrap}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\
+tr.best{background:#eef4ff;font-weight:600}svg{max-width:100%;height:auto}pre{background:#f2f2f2;padding:.5em;overflow-x:auto}\
+footer{margin-top:2em;color:#555;font-size:.85em}\
 .rec{border:2px solid #2563eb;border-radius:8px;padding:.5em 1em;background:#f5f8ff}\
 .charts{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0}figcaption{font-size:.9em;color:#555}\
-code{background:#f2f2f2;padding:0 .3em;border-radius:3px}";
+code{background:#f2f2f2;padding:0 .3em;border-radius:3px}\
+@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}.charts{display:block}\
+figure,table,.rec,pre{break-inside:avoid}h2,h3{break-after:avoid}\
+tr.best,.rec{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
 /// The report page.
-pub(crate) fn render(a: &Assessment) -> String {
+pub(crate) fn render(a: &Assessment, provenance: &Provenance) -> String {
     let mut out = String::new();
     let r = &a.recommendation;
     let s = &a.sizes;
@@ -29,7 +36,7 @@ pub(crate) fn render(a: &Assessment) -> String {
     let _ = writeln!(
         out,
         "<h1>kvcodec assess</h1><p>Source: {}. {} values, {}.</p>",
-        esc(&a.source),
+        prose(&a.source),
         s.count,
         esc(&human_bytes(s.total_bytes))
     );
@@ -57,10 +64,34 @@ pub(crate) fn render(a: &Assessment) -> String {
         } else {
             "<p>No candidate met the speed floors on this machine.</p>"
         },
-        r.dictionary
-            .as_ref()
-            .map_or(String::new(), |d| format!("<p>Dictionary: {}.</p>", esc(d))),
-        esc(&r.rule)
+        r.dictionary.as_ref().map_or(String::new(), |d| format!(
+            "<p>Dictionary: {}.</p>",
+            prose(d)
+        )),
+        prose(&r.rule)
+    );
+
+    if let Some(c) = &a.capacity {
+        let [head, how, scope] = tables::capacity_lines(c);
+        let _ = writeln!(
+            out,
+            "<h2>Capacity</h2><p><b>{}</b></p><p>{}.</p><p><small>{}.</small></p>",
+            prose(&head),
+            prose(&how),
+            prose(&scope)
+        );
+    }
+
+    let config = configuration::configuration(r);
+    let _ = writeln!(
+        out,
+        "<h3>Configuration to copy</h3><pre>{}</pre>{}",
+        esc(&config.env),
+        config.glide_python.as_ref().map_or_else(
+            || "<p>Valkey GLIDE clients cannot read this codec: kvcodec clients only.</p>"
+                .to_owned(),
+            |py| format!("<p>Valkey GLIDE (Python):</p><pre>{}</pre>", esc(py))
+        )
     );
 
     let candidates = tables::candidates(a);
@@ -80,13 +111,13 @@ pub(crate) fn render(a: &Assessment) -> String {
     let min_size = a.candidates.first().map_or(0, |c| c.min_size);
     let _ = writeln!(
         out,
-        "<p>Each codec through a real engine with GLIDE's write policy at min size {}: header counted, compressed form kept only if smaller. Speeds: MB/s of plain data on this machine, {}.</p>",
+        "<p>Each codec through a real engine with GLIDE's write policy at min size {}: header counted, compressed form kept only if smaller. Speeds: MB/s of plain data on this machine, {}; ×ref: the speed relative to zstd:1 measured alongside each candidate in the same run, what the rule uses (load does not move it).</p>",
         esc(&human_bytes(min_size as u64)),
         passes(a.passes)
     );
     html::table(&mut out, &candidates);
     if let Some(line) = tables::dictionary_line(a) {
-        let _ = writeln!(out, "<p>{}.</p>", esc(&line));
+        let _ = writeln!(out, "<p>{}.</p>", prose(&line));
     }
 
     let _ = writeln!(
@@ -95,6 +126,15 @@ pub(crate) fn render(a: &Assessment) -> String {
         esc(&r.codec)
     );
     html::table(&mut out, &tables::bands(r));
+
+    if let Some(g) = &a.prefixes {
+        let _ = writeln!(
+            out,
+            "<h2>Key prefixes</h2><p>{}.</p>",
+            prose(&tables::prefixes_line(g))
+        );
+        html::table(&mut out, &tables::prefixes(g));
+    }
 
     let buckets = tables::buckets(s);
     let _ = writeln!(
@@ -116,6 +156,11 @@ pub(crate) fn render(a: &Assessment) -> String {
     );
     out.push_str("<h2>Kinds of values</h2>");
     html::table(&mut out, &tables::kinds(a));
+    let _ = writeln!(
+        out,
+        "<footer><p class=\"prov\">Provenance: {}</p></footer>",
+        esc(&provenance.line())
+    );
     out.push_str("</body></html>\n");
     out
 }

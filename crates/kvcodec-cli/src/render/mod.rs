@@ -17,6 +17,7 @@
 //! [`html_report`] put the tables in order with the sentences between them.
 
 pub(crate) mod assessment;
+pub(crate) mod configuration;
 pub(crate) mod html;
 pub(crate) mod html_report;
 pub(crate) mod svg;

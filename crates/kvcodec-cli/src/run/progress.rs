@@ -1,6 +1,7 @@
 //! The progress bar of `migrate`, `rollback` and `verify`: keys scanned of the estimated
 //! total, keys per second, ETA, values rewritten — and the run's notices (resuming, a node
-//! scanned again) on standard error. The bar is drawn only when standard error is a terminal
+//! scanned again) on standard error. `assess --url` and `dict train --url` use the same bar
+//! for values sampled of `--sample` ([`Progress::values`]). The bar is drawn only when standard error is a terminal
 //! (and not with `--quiet`), so piped and scripted runs print nothing but their summary and
 //! notices.
 //!
@@ -14,6 +15,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use kvcodec_redis::migrate::{Notice, Observer, Progress as Figures};
 
 const TEMPLATE: &str = "{spinner} {prefix} [{elapsed_precise}] [{bar:30}] {human_pos}/{human_len} keys, ETA {eta}, {msg}";
+
+const VALUES: &str = "{spinner} {prefix} [{elapsed_precise}] [{bar:30}] {human_pos}/{human_len} values, ETA {eta}, {per_sec}";
 
 /// A bar fed by the migration (an [`Observer`]); notices go to standard error.
 pub(crate) struct Progress {
@@ -41,6 +44,27 @@ impl Progress {
             job: job.to_owned(),
             started: Once::new(),
         }
+    }
+
+    /// A bar of values sampled out of at most `total`, labelled `label` (`"assess: sampling"`),
+    /// drawn only when standard error is a terminal.
+    pub(crate) fn values(label: &str, total: u64) -> Self {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(4));
+        if let Ok(style) = ProgressStyle::with_template(VALUES) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_prefix(label.to_owned());
+        bar.enable_steady_tick(Duration::from_millis(250));
+        Progress {
+            bar,
+            job: String::new(),
+            started: Once::new(),
+        }
+    }
+
+    /// `n` values so far.
+    pub(crate) fn set_values(&self, n: u64) {
+        self.bar.set_position(n);
     }
 
     /// Removes the bar from the terminal.

@@ -7,11 +7,16 @@ use std::path::PathBuf;
 use kvcodec_redis::migrate::{Expect, Reason, Summary, Verification};
 use serde::Serialize;
 
+use crate::provenance::{Provenance, SCHEMA_VERSION};
 use crate::units::{human_bytes, pct};
 
 /// What a run did; what `--json` prints.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct RunReport {
+    /// The layout version of this JSON ([`SCHEMA_VERSION`]).
+    pub(crate) schema_version: u32,
+    /// kvcodec's version, the date, the command line, the server and its version.
+    pub(crate) provenance: Option<Provenance>,
     /// `"migrate"` or `"rollback"`.
     pub(crate) command: &'static str,
     /// The job (`compress zstd match=*`, `rollback match=user:*`), as in the checkpoint.
@@ -54,6 +59,8 @@ impl RunReport {
     ) -> Self {
         let bytes_saved = summary.bytes_before as i64 - summary.bytes_after as i64;
         RunReport {
+            schema_version: SCHEMA_VERSION,
+            provenance: None,
             command,
             job,
             server,
@@ -118,6 +125,15 @@ impl RunReport {
         for (k, v) in rows {
             let _ = writeln!(out, "  {k:<14} {v}");
         }
+        for (source, f) in &s.by_source {
+            let _ = writeln!(
+                out,
+                "  from {source:<9} {} values, {} -> {}",
+                f.rewritten,
+                human_bytes(f.bytes_before),
+                human_bytes(f.bytes_after)
+            );
+        }
         if let Some(v) = &self.verification {
             out.push_str(&verification_lines(v));
         }
@@ -126,6 +142,9 @@ impl RunReport {
                 out,
                 "  resumed from the checkpoint: the figures include the earlier run(s)"
             );
+        }
+        if let Some(p) = &self.provenance {
+            let _ = writeln!(out, "  provenance: {}", p.line());
         }
         out
     }
@@ -139,10 +158,7 @@ fn reasons(counts: &std::collections::BTreeMap<Reason, u64>) -> String {
 
 /// The verification lines of a report: what was checked, what is left and what it means.
 pub(crate) fn verification_lines(v: &Verification) -> String {
-    let state = match v.expect {
-        Expect::Plain => "plain",
-        Expect::Compressed => "compressed",
-    };
+    let state = v.expect.describe();
     let mut out = String::new();
     let fixed = if v.fixed > 0 {
         format!(", {} rewritten by the verification", v.fixed)
@@ -178,6 +194,9 @@ pub(crate) fn explain(reason: Reason, expect: Expect) -> &'static str {
         }
         (Reason::Undone, Expect::Plain) => {
             "compressed values that decode; run `kvcodec rollback` again"
+        }
+        (Reason::Undone, Expect::Recompressed) => {
+            "values of another codec, or that the target stores shorter; run `kvcodec migrate --recompress` again"
         }
         (Reason::Changed, _) => {
             "values that kept changing while being rewritten; run the command again when writes calm down"

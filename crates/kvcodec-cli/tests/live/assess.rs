@@ -127,6 +127,32 @@ fn assess_a_live_server() {
         "{r}"
     );
 
+    // Per key prefix: u (240 strings), h (80 hash values), l (80 list elements).
+    let mut grouped = args.to_vec();
+    grouped.extend(["--group-by-prefix", ":", "--no-dictionary"]);
+    let g = ok_json(&grouped);
+    let groups: Vec<(String, u64)> = g["prefixes"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["prefix"].as_str().unwrap().to_owned(),
+                g["values"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            ("u".to_owned(), 240),
+            ("h".to_owned(), 80),
+            ("l".to_owned(), 80)
+        ],
+        "{}",
+        g["prefixes"]
+    );
+
     // Same sample, same figures.
     let again = ok_json(&args);
     assert_eq!(again["sizes"], a["sizes"]);

@@ -6,6 +6,7 @@ use kvcodec::{Decoded, Encoded, Engine, FailureKind, Header};
 
 use super::Direction;
 use super::reason::Reason;
+use super::recompress;
 
 /// The decision about one stored value.
 #[derive(Debug, PartialEq, Eq)]
@@ -40,6 +41,7 @@ pub fn peek(direction: Direction, prefix: &[u8], len: u64) -> Option<Reason> {
     match direction {
         Direction::Compress if framed => Some(Reason::AlreadyCompressed),
         Direction::Decompress if !framed => Some(Reason::NotCompressed),
+        Direction::Recompress(sources) => recompress::peek(sources, prefix, len),
         _ => None,
     }
 }
@@ -49,6 +51,7 @@ pub fn peek(direction: Direction, prefix: &[u8], len: u64) -> Option<Reason> {
 /// - compress: a value with a header is `already_compressed`; a plain one is compressed by
 ///   the engine's writer and policy, or kept for the policy's reason (`too_small`,
 ///   `not_smaller`, …).
+/// - recompress: see [`recompress`](super::recompress).
 /// - decompress: a plain value is `not_compressed`; a compressed one is decoded, unless it
 ///   does not decode (`undecodable`), decodes past the size limit (`over_max_size`), or
 ///   decodes to a value that itself starts with a header (`nested`: such a value must stay
@@ -61,6 +64,7 @@ pub fn judge(
 ) -> Result<Verdict, kvcodec::Error> {
     let framed = has_header(value);
     Ok(match direction {
+        Direction::Recompress(sources) => recompress::judge(engine, sources, value)?,
         Direction::Compress if framed => Verdict::Keep(Reason::AlreadyCompressed),
         Direction::Compress => match engine.encode_outcome(value)? {
             Encoded::Compressed(stored) => Verdict::Rewrite(stored),
@@ -90,6 +94,13 @@ pub fn judge_within(
     value: &[u8],
     limit: u64,
 ) -> Result<Option<Verdict>, kvcodec::Error> {
+    if let Direction::Recompress(sources) = direction {
+        let most = limit.min(engine.max_decompressed_size() as u64);
+        if recompress::needs_more_than(engine, value, most) {
+            return Ok(None);
+        }
+        return recompress::judge(engine, sources, value).map(Some);
+    }
     let decoder = match (direction, Header::parse(value)) {
         (Direction::Decompress, Some((header, payload))) if header.version == VERSION => engine
             .registry()

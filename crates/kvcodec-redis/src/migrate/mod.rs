@@ -54,6 +54,10 @@
 //!   starts with a header, or is one the engine's policy keeps plain (`too_small`,
 //!   `not_smaller`, `too_large`, `low_savings`). A plain value the policy *would* compress is
 //!   `undone`.
+//! - [`Expect::Recompressed`] (after `migrate --recompress`): every value of the chosen types
+//!   of a selected source is stored as the engine would write it: with the writer's codec id
+//!   (`already_target`), or plain for a policy reason. A value of another codec, or one the
+//!   writer would store shorter, is `undone`.
 //! - [`Expect::Plain`] (after `rollback`): no string, hash value or list element starts with
 //!   a header — except values left for a reason that is reported: `undecodable`,
 //!   `over_max_size`, and `nested` (a compressed value whose content again starts with a
@@ -77,6 +81,7 @@ pub mod judge;
 mod outcome;
 pub mod pace;
 pub mod reason;
+pub mod recompress;
 mod run;
 pub mod slot_map;
 pub mod topology;
@@ -88,7 +93,8 @@ pub use error::{MigrateError, Unreached};
 /// Which value types a migration compresses (the core's setting of the same name).
 pub use kvcodec::ValueTypes;
 pub use outcome::{Expect, Notice, Observer, Outcome, Verification};
-pub use reason::{Progress, Reason, Summary};
+pub use reason::{Progress, Reason, SourceFigures, Summary};
+pub use recompress::Sources;
 pub use run::{DEFAULT_TIMEOUT, Migration, check_options};
 pub use slot_map::SlotMap;
 pub use topology::{Node, Topology};
@@ -101,4 +107,7 @@ pub enum Direction {
     Compress,
     /// Compressed (any registered codec) → plain.
     Decompress,
+    /// Plain, or compressed with another codec, level or dictionary → as the engine's writer
+    /// and policy store it today, for the selected sources ([`recompress`]).
+    Recompress(Sources),
 }

@@ -56,6 +56,20 @@ pub enum Expect {
     Plain,
     /// Every value of the chosen types that the policy would compress is compressed.
     Compressed,
+    /// Every value of the chosen types and sources is stored as the writer stores it today
+    /// (`migrate --recompress`).
+    Recompressed,
+}
+
+impl Expect {
+    /// The promised state in words: `plain`, `compressed`, `compressed with the target`.
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Expect::Plain => "plain",
+            Expect::Compressed => "compressed",
+            Expect::Recompressed => "compressed with the target",
+        }
+    }
 }
 
 /// The result of a verification pass.

@@ -45,6 +45,11 @@ pub enum Reason {
     NotSelected,
     /// kvcodec's own `kvcodec:` keys (dictionaries) are never rewritten.
     ReservedKey,
+    /// `migrate --recompress`: compressed with the target's codec id, and the target's
+    /// stored form would not be shorter (the same level and dictionary, or a better one).
+    AlreadyTarget,
+    /// `migrate --recompress --from …`: a stored form (plain or a codec) not selected.
+    OtherSource,
     /// `verify`: a value in the other state that could have been rewritten (a plain value the
     /// policy would compress; a compressed value that decodes).
     Undone,
@@ -71,6 +76,8 @@ impl Reason {
             Reason::NotSelected => "not_selected",
             Reason::ReservedKey => "reserved_key",
             Reason::Undone => "undone",
+            Reason::AlreadyTarget => "already_target",
+            Reason::OtherSource => "other_source",
         }
     }
 }
@@ -122,9 +129,40 @@ pub struct Summary {
     pub bytes_before: u64,
     /// Stored bytes of the rewritten values after.
     pub bytes_after: u64,
+    /// The rewritten values by the stored form they had: `plain`, or a codec label (`lz4`,
+    /// `zstd`, `0x80`). Filled by `migrate --recompress`; empty (and not serialized) otherwise.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_source: BTreeMap<String, SourceFigures>,
+}
+
+/// The rewritten values of one source (stored form).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceFigures {
+    /// Values rewritten.
+    pub rewritten: u64,
+    /// Their stored bytes before.
+    pub bytes_before: u64,
+    /// Their stored bytes after.
+    pub bytes_after: u64,
+}
+
+impl SourceFigures {
+    fn add(&mut self, other: &SourceFigures) {
+        self.rewritten += other.rewritten;
+        self.bytes_before += other.bytes_before;
+        self.bytes_after += other.bytes_after;
+    }
 }
 
 impl Summary {
+    /// Counts one value rewritten from `source` (`plain`, `lz4`, …).
+    pub fn rewritten_from(&mut self, source: &str, before: u64, after: u64) {
+        let f = self.by_source.entry(source.to_owned()).or_default();
+        f.rewritten += 1;
+        f.bytes_before += before;
+        f.bytes_after += after;
+    }
+
     /// Counts one key or value left for `reason`.
     pub fn skip(&mut self, reason: Reason) {
         *self.skipped.entry(reason).or_default() += 1;
@@ -144,6 +182,9 @@ impl Summary {
         self.bytes_after += other.bytes_after;
         for (r, n) in &other.skipped {
             *self.skipped.entry(*r).or_default() += n;
+        }
+        for (source, f) in &other.by_source {
+            self.by_source.entry(source.clone()).or_default().add(f);
         }
     }
 }

@@ -52,10 +52,17 @@ impl Migration {
         let what = match (self.direction, self.engine.writer()) {
             (Direction::Compress, Some(w)) => format!("compress {}", w.name()),
             (Direction::Compress, None) => "compress".to_owned(),
+            (Direction::Recompress(_), Some(w)) => format!("recompress {}", w.name()),
+            (Direction::Recompress(_), None) => "recompress".to_owned(),
             (Direction::Decompress, _) => "rollback".to_owned(),
         };
         let mut job = format!("{what} match={}", self.pattern.as_deref().unwrap_or("*"));
-        if self.direction == Direction::Compress && self.types != ValueTypes::STRINGS {
+        if let Direction::Recompress(sources) = self.direction
+            && sources != super::Sources::ALL
+        {
+            job.push_str(&format!(" from={sources}"));
+        }
+        if self.direction != Direction::Decompress && self.types != ValueTypes::STRINGS {
             job.push_str(&format!(" types={}", self.types));
         }
         job
@@ -65,13 +72,14 @@ impl Migration {
     pub fn expect(&self) -> Expect {
         match self.direction {
             Direction::Compress => Expect::Compressed,
+            Direction::Recompress(_) => Expect::Recompressed,
             Direction::Decompress => Expect::Plain,
         }
     }
 
     fn types(&self) -> ValueTypes {
         match self.direction {
-            Direction::Compress => self.types,
+            Direction::Compress | Direction::Recompress(_) => self.types,
             Direction::Decompress => ValueTypes::ALL,
         }
     }

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use redis::Connection;
 
+use super::Direction;
 use super::budget::{BigValue, GROUP_BYTES};
 use super::cas::{self, At, Cas, Swap};
 use super::checkpoint::{Checkpoint, CheckpointFile, NodeProgress};
@@ -16,6 +17,7 @@ use super::judge::{self, Pass, Verdict};
 use super::outcome::Observer;
 use super::pace::Pacer;
 use super::reason::{Progress, Reason, Summary};
+use super::recompress;
 use super::run::Migration;
 use super::topology::Node;
 use super::walker::{Visit, Walker};
@@ -130,10 +132,14 @@ impl Rewriter<'_> {
         self.shared.skipped.fetch_add(1, Ordering::Relaxed);
     }
 
-    fn rewritten(&mut self, before: usize, after: usize) {
+    /// Counts one value rewritten from `source` (by source only when recompressing).
+    fn rewritten(&mut self, source: Option<&str>, before: usize, after: usize) {
         self.s.rewritten += 1;
         self.s.bytes_before += before as u64;
         self.s.bytes_after += after as u64;
+        if let Some(source) = source {
+            self.s.rewritten_from(source, before as u64, after as u64);
+        }
         self.shared.rewritten.fetch_add(1, Ordering::Relaxed);
     }
 
@@ -157,6 +163,12 @@ impl Rewriter<'_> {
         }
         let permit = BigValue::take();
         Ok((judge::judge(engine, direction, value)?, Some(permit)))
+    }
+
+    /// The source label of `old`, when the run counts by source (a recompression).
+    fn source(&self, old: &[u8]) -> Option<String> {
+        matches!(self.shared.m.direction, Direction::Recompress(_))
+            .then(|| recompress::source_label(old).into_owned())
     }
 
     fn swap(
@@ -185,9 +197,9 @@ impl Rewriter<'_> {
         match verdict {
             Verdict::Keep(reason) => self.skip(reason),
             Verdict::Rewrite(new) => {
-                let before = old.len();
+                let (before, source) = (old.len(), self.source(&old));
                 if dry || self.swap(con, key, &at, old, &new)? == Swap::Done {
-                    self.rewritten(before, new.len());
+                    self.rewritten(source.as_deref(), before, new.len());
                 } else {
                     self.changed(&at);
                 }
@@ -223,9 +235,9 @@ impl Rewriter<'_> {
                 }
                 Verdict::Rewrite(new) => new,
             };
-            let before = old.len();
+            let (before, source) = (old.len(), self.source(&old));
             if self.swap(con, key, &at, old, &new)? == Swap::Done {
-                self.rewritten(before, new.len());
+                self.rewritten(source.as_deref(), before, new.len());
                 return Ok(());
             }
             drop(new);
@@ -305,6 +317,8 @@ impl Visit for Rewriter<'_> {
         s.rewritten += self.s.rewritten - self.mark.rewritten;
         s.bytes_before += self.s.bytes_before - self.mark.bytes_before;
         s.bytes_after += self.s.bytes_after - self.mark.bytes_after;
+        // Only rewrites add to `by_source`, and rewrites are kept: keep it as it is.
+        s.by_source = std::mem::take(&mut self.s.by_source);
         self.mark = s.clone();
         self.s = s;
     }

@@ -88,7 +88,7 @@ fn check_last_writes(kind: ServerKind, con: &mut redis::Connection, last: &[Opti
 
 fn job(direction: Direction) -> Migration {
     let mode = match direction {
-        Direction::Compress => Mode::On,
+        Direction::Compress | Direction::Recompress(_) => Mode::On,
         Direction::Decompress => Mode::DecompressOnly,
     };
     Migration {

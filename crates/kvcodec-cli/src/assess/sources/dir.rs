@@ -39,11 +39,18 @@ impl Iterator for DirSource {
 
     fn next(&mut self) -> Option<Self::Item> {
         let path = self.files.next()?;
+        let key = path
+            .strip_prefix(&self.dir)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
         Some(
             files::read("file", &path)
                 .map(|bytes| Sample {
                     kind: "file",
                     bytes,
+                    key: Some(key),
+                    stored: None,
                 })
                 .map_err(SourceError::from),
         )

@@ -9,16 +9,17 @@
 //! that does not decode is left out and counted in a warning ([`ValueSource::warnings`]).
 //! kvcodec's own key (the dictionaries, `kvcodec:dictionaries`) is skipped.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use kvcodec::{Decoded, Engine, OnCorrupt};
 use kvcodec_redis::migrate::cas::At;
 use kvcodec_redis::migrate::{MigrateError, Reason, Visit, Walker};
 use redis::Connection;
 
-use crate::assess::sources::{Sample, SourceError, ValueSource};
+use crate::assess::capacity::ServerFigures;
+use crate::assess::sources::{Sample, SourceError, Stored, ValueSource};
 use crate::live::error::LiveError;
-use crate::live::server::ServerUrl;
+use crate::live::server::{self, ServerUrl};
 
 /// Largest decoded value read into a sample.
 pub(crate) const MAX_VALUE: usize = 64 * 1024 * 1024;
@@ -40,6 +41,11 @@ struct Sampler {
     room: usize,
     reader: Engine,
     undecodable: usize,
+    /// The walker being walked.
+    walker: usize,
+    /// The distinct keys sampled, with the walker (primary) each came from.
+    keys: Vec<(usize, Vec<u8>)>,
+    seen: HashSet<Vec<u8>>,
 }
 
 impl Visit for Sampler {
@@ -56,7 +62,7 @@ impl Visit for Sampler {
     fn value(
         &mut self,
         _: &mut Connection,
-        _: &[u8],
+        key: &[u8],
         at: At,
         stored: Vec<u8>,
     ) -> Result<(), MigrateError> {
@@ -68,13 +74,29 @@ impl Visit for Sampler {
             At::Field(_) => "hash value",
             At::Index(_) => "list element",
         };
+        if self.seen.insert(key.to_vec()) {
+            self.keys.push((self.walker, key.to_vec()));
+        }
+        let key = Some(String::from_utf8_lossy(key).into_owned());
+        let len = stored.len();
         match self.reader.decode_outcome(&stored) {
-            Ok(Decoded::Decompressed(plain)) => {
-                self.buffer.push_back(Sample { kind, bytes: plain })
-            }
+            Ok(Decoded::Decompressed(plain)) => self.buffer.push_back(Sample {
+                kind,
+                bytes: plain,
+                key,
+                stored: Some(Stored {
+                    len,
+                    compressed: true,
+                }),
+            }),
             Ok(Decoded::Plain) => self.buffer.push_back(Sample {
                 kind,
                 bytes: stored,
+                key,
+                stored: Some(Stored {
+                    len,
+                    compressed: false,
+                }),
             }),
             Ok(Decoded::ReturnedAsStored(_)) | Err(_) => {
                 self.undecodable += 1;
@@ -120,6 +142,9 @@ impl LiveSource {
                 room: limit,
                 reader,
                 undecodable: 0,
+                walker: 0,
+                keys: Vec::new(),
+                seen: HashSet::new(),
             },
             finished: false,
         })
@@ -154,6 +179,7 @@ impl Iterator for LiveSource {
                 return self.finish();
             };
             self.turn = i + 1;
+            self.sampler.walker = i;
             if let Err(e) = self.walkers[i].batch(&mut self.sampler) {
                 self.finished = true;
                 return Some(Err(SourceError::Sampling(e)));
@@ -165,6 +191,56 @@ impl Iterator for LiveSource {
 impl ValueSource for LiveSource {
     fn describe(&self) -> String {
         self.description.clone()
+    }
+
+    /// `INFO server` and `INFO memory` of every primary, `DBSIZE`, and `MEMORY USAGE` of
+    /// every sampled key (pipelined per primary).
+    fn server_figures(&mut self) -> Result<Option<ServerFigures>, SourceError> {
+        let mut figures = ServerFigures {
+            server: String::new(),
+            allocator: String::new(),
+            used_memory: 0,
+            dbsize: 0,
+            memory_usage: HashMap::new(),
+        };
+        for (i, walker) in self.walkers.iter_mut().enumerate() {
+            let node = &mut walker.node;
+            let addr = node.addr.clone();
+            let fail = |source| {
+                let node = addr.clone();
+                SourceError::Sampling(MigrateError::Node { node, source })
+            };
+            let info: redis::InfoDict = redis::cmd("INFO")
+                .arg("server")
+                .arg("memory")
+                .query(&mut node.con)
+                .map_err(fail)?;
+            if figures.server.is_empty() {
+                figures.server = server::server_version(&info);
+                figures.allocator = info.get("mem_allocator").unwrap_or_default();
+            }
+            figures.used_memory += info.get::<u64>("used_memory").unwrap_or(0);
+            let dbsize: u64 = redis::cmd("DBSIZE").query(&mut node.con).map_err(fail)?;
+            let keys: Vec<&Vec<u8>> = (self.sampler.keys.iter())
+                .filter(|(w, _)| *w == i)
+                .map(|(_, k)| k)
+                .collect();
+            let mut pipe = redis::pipe();
+            for k in &keys {
+                pipe.cmd("MEMORY").arg("USAGE").arg(k.as_slice());
+            }
+            let usage: Vec<Option<u64>> = match keys.is_empty() {
+                true => Vec::new(),
+                false => pipe.query(&mut node.con).map_err(fail)?,
+            };
+            figures.dbsize += dbsize;
+            for (k, n) in keys.into_iter().zip(usage) {
+                // `None`: the key is gone since it was sampled (it uses nothing now).
+                let key = String::from_utf8_lossy(k).into_owned();
+                figures.memory_usage.insert(key, n.unwrap_or(0));
+            }
+        }
+        Ok(Some(figures))
     }
 
     /// How many compressed values did not decode and were left out, when any did.

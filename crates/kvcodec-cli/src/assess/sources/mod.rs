@@ -16,6 +16,7 @@ pub(crate) mod live;
 
 use kvcodec_redis::migrate::MigrateError;
 
+use crate::assess::capacity::ServerFigures;
 use crate::files::Unreadable;
 
 /// One value to assess, with a label saying what kind of value it is.
@@ -25,6 +26,20 @@ pub(crate) struct Sample {
     pub(crate) kind: &'static str,
     /// The plain value.
     pub(crate) bytes: Vec<u8>,
+    /// The key it is stored under (a live key, a file's name, a built-in key such as
+    /// `api:17`), for `--group-by-prefix`; `None` when it has none.
+    pub(crate) key: Option<String>,
+    /// How the value is stored on the server now (a live source only).
+    pub(crate) stored: Option<Stored>,
+}
+
+/// How a sampled value is stored on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stored {
+    /// Stored bytes.
+    pub(crate) len: usize,
+    /// `true` if stored compressed (with a header).
+    pub(crate) compressed: bool,
 }
 
 /// Why a source yields no more values.
@@ -51,6 +66,11 @@ pub(crate) trait ValueSource: Iterator<Item = Result<Sample, SourceError>> {
     fn warnings(&self) -> Vec<String> {
         Vec::new()
     }
+
+    /// Once the source is exhausted, the server's own figures (a live source only).
+    fn server_figures(&mut self) -> Result<Option<ServerFigures>, SourceError> {
+        Ok(None)
+    }
 }
 
 /// The values of a source, held in memory so every candidate sees the same ones.
@@ -62,6 +82,8 @@ pub(crate) struct Corpus {
     pub(crate) samples: Vec<Sample>,
     /// [`ValueSource::warnings`] of the source, for the command to print.
     pub(crate) warnings: Vec<String>,
+    /// [`ValueSource::server_figures`] of the source.
+    pub(crate) server: Option<ServerFigures>,
 }
 
 impl Corpus {
@@ -75,6 +97,7 @@ impl Corpus {
             source: description,
             samples,
             warnings: source.warnings(),
+            server: source.server_figures()?,
         })
     }
 

@@ -4,14 +4,14 @@
 //!
 //! # The mix ([`MIX`])
 //!
-//! | kind | values | sizes | what |
+//! | kind (key prefix) | values | sizes | what |
 //! |---|---|---|---|
-//! | `json-api` | 120 | ~200 B – 64 KiB, log-uniform | API responses: users, orders, products; ids, ISO timestamps, names, nested objects and arrays |
-//! | `session` | 60 | ~250 B – 5 KiB | session blobs: random tokens, CSRF, preferences, sometimes a cart or a JWT |
-//! | `html` | 40 | ~500 B – 16 KiB, log-uniform | cached HTML fragments (product cards) |
-//! | `log` | 60 | ~150 B – 6 KiB | batches of 1–20 log lines (access log and app messages) |
-//! | `small` | 80 | < 64 B | counters, floats, flags, UUIDs, tokens, timestamps, emails |
-//! | `binary` | 40 | 200 B – 48 KiB, log-uniform | already-compressed data (gzip/PNG/JPEG signature + random bytes) |
+//! | `json-api` (`api:`) | 120 | ~200 B – 64 KiB, log-uniform | API responses: users, orders, products; ids, ISO timestamps, names, nested objects and arrays |
+//! | `session` (`session:`) | 60 | ~250 B – 5 KiB | session blobs: random tokens, CSRF, preferences, sometimes a cart or a JWT |
+//! | `html` (`page:`) | 40 | ~500 B – 16 KiB, log-uniform | cached HTML fragments (product cards) |
+//! | `log` (`log:`) | 60 | ~150 B – 6 KiB | batches of 1–20 log lines (access log and app messages) |
+//! | `small` (`counter:`) | 80 | < 64 B | counters, floats, flags, UUIDs, tokens, timestamps, emails |
+//! | `binary` (`blob:`) | 40 | 200 B – 48 KiB, log-uniform | already-compressed data (gzip/PNG/JPEG signature + random bytes) |
 //!
 //! 400 values, about 2 MiB. Each kind draws from its own generator seeded from
 //! [`DEFAULT_SEED`] and the kind's position, so changing one kind's count leaves the others'
@@ -33,6 +33,8 @@ pub(crate) const DEFAULT_SEED: u64 = 0x6b76_636f_6465_6321; // "kvcodec!"
 pub(crate) struct Kind {
     /// Label used in reports.
     pub(crate) name: &'static str,
+    /// The key prefix of its values: keys are `prefix:N` (for `--group-by-prefix :`).
+    pub(crate) prefix: &'static str,
     /// How many values of this kind.
     pub(crate) count: usize,
     /// Generates one value.
@@ -43,31 +45,37 @@ pub(crate) struct Kind {
 pub(crate) const MIX: [Kind; 6] = [
     Kind {
         name: "json-api",
+        prefix: "api",
         count: 120,
         generate: |r| json::api_response(r, 200, 64 * 1024),
     },
     Kind {
         name: "session",
+        prefix: "session",
         count: 60,
         generate: json::session,
     },
     Kind {
         name: "html",
+        prefix: "page",
         count: 40,
         generate: |r| non_json::html(r, 500, 16 * 1024),
     },
     Kind {
         name: "log",
+        prefix: "log",
         count: 60,
         generate: non_json::logs,
     },
     Kind {
         name: "small",
+        prefix: "counter",
         count: 80,
         generate: non_json::small,
     },
     Kind {
         name: "binary",
+        prefix: "blob",
         count: 40,
         generate: |r| non_json::binary(r, 200, 48 * 1024),
     },
@@ -110,6 +118,8 @@ impl Iterator for Builtin {
                 return Some(Ok(Sample {
                     kind: kind.name,
                     bytes,
+                    key: Some(format!("{}:{}", kind.prefix, self.done)),
+                    stored: None,
                 }));
             }
             self.kind += 1;
@@ -141,6 +151,7 @@ pub(crate) fn builtin() -> crate::assess::sources::Corpus {
         // The generators cannot fail: every item is `Ok`.
         samples: source.flatten().collect(),
         warnings: Vec::new(),
+        server: None,
     }
 }
 
