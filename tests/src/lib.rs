@@ -32,6 +32,7 @@
 //! | [`reshard`] | [`Cluster::add_primary`], [`Cluster::reshard`]: a cluster that changes shape |
 //! | [`python`]  | [`run_python`]: run a Python snippet (GLIDE interop)                  |
 //! | [`data`]    | [`json_value`], [`incompressible`]: deterministic test values        |
+//! | [`mod@every_server`] | [`every_server!`]: one test, run on every [`ServerKind`]   |
 //! | [`port`]    | [`free_port`]: loopback ports no other test in this process holds     |
 //! | [`tls`]     | [`TlsServer`]: Redis with a TLS port, on certificates made for it     |
 //!
@@ -41,6 +42,7 @@
 
 pub mod cluster;
 pub mod data;
+pub mod every_server;
 pub mod html;
 pub mod keyspace;
 pub mod kind;

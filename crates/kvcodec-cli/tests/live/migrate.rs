@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use kvcodec_tests::keyspace::Writer;
-use kvcodec_tests::{Server, ServerKind};
+use kvcodec_tests::{Server, ServerKind, every_server};
 
 use crate::{
     KEYS, all_keys, compressed_values, figure, ok_json, populate, skipped, spawn, state, wait_for,
@@ -93,15 +93,7 @@ fn migrate_with_writer(kind: ServerKind) {
     assert_eq!(figure(&again, "rewritten"), 0, "{kind}: {again}");
 }
 
-#[test]
-fn migrate_with_writer_redis() {
-    migrate_with_writer(ServerKind::Redis);
-}
-
-#[test]
-fn migrate_with_writer_valkey() {
-    migrate_with_writer(ServerKind::Valkey);
-}
+every_server!(migrate_with_writer);
 
 fn killed_and_resumed(kind: ServerKind) {
     let server = Server::start(kind);
@@ -173,12 +165,4 @@ fn killed_and_resumed(kind: ServerKind) {
     assert_eq!(second["resumed"], false);
 }
 
-#[test]
-fn killed_and_resumed_redis() {
-    killed_and_resumed(ServerKind::Redis);
-}
-
-#[test]
-fn killed_and_resumed_valkey() {
-    killed_and_resumed(ServerKind::Valkey);
-}
+every_server!(killed_and_resumed);

@@ -10,7 +10,7 @@ use kvcodec_redis::migrate::{
     DEFAULT_TIMEOUT, Direction, Migration, Observer, Progress, Reason, Summary, ValueTypes,
 };
 use kvcodec_tests::keyspace::{self, Writer, all_keys, doc, populate};
-use kvcodec_tests::{Cluster, Server, ServerKind};
+use kvcodec_tests::{Cluster, Server, ServerKind, every_server};
 use redis::Commands;
 
 use crate::{engine, is_compressed};
@@ -175,22 +175,7 @@ fn stop_and_resume(kind: ServerKind) {
     );
 }
 
-#[test]
-fn migrate_with_writer_redis() {
-    migrate_with_writer(ServerKind::Redis);
-}
-#[test]
-fn migrate_with_writer_valkey() {
-    migrate_with_writer(ServerKind::Valkey);
-}
-#[test]
-fn stop_and_resume_redis() {
-    stop_and_resume(ServerKind::Redis);
-}
-#[test]
-fn stop_and_resume_valkey() {
-    stop_and_resume(ServerKind::Valkey);
-}
+every_server!(migrate_with_writer, stop_and_resume);
 
 #[test]
 fn cluster_migrate_and_rollback() {
