@@ -1,12 +1,27 @@
 #![forbid(unsafe_code)]
-//! Shared pieces of kvcodec's fuzz targets: the four backends, engines over them, and the
-//! per-codec decode checks the `corrupt_*` targets run.
+//! kvcodec's fuzz checks: each target in `fuzz_targets/` is one call into a check here, with
+//! structured inputs (`arbitrary`) where a target needs more than bytes. Also the four
+//! backends, engines over them, and the per-codec decode checks the `corrupt_*` targets run.
 //!
 //! # Getting started
 //!
 //! See `fuzz/README.md`: `cargo +nightly fuzz run corrupt_lz4` from the repository root.
 
+mod decode_any;
+mod header;
+mod replies;
+mod resp;
+mod roundtrip;
+mod slots;
+
 use std::sync::Arc;
+
+pub use decode_any::{check_decode_any, check_stored};
+pub use header::check_header;
+pub use replies::{Command, Replies, check_replies};
+pub use resp::check_resp_parse;
+pub use roundtrip::{RoundTrip, check_roundtrip};
+pub use slots::check_cluster_slots;
 
 use kvcodec::codec::DecodeBound::{self, AtMost, Exact};
 use kvcodec::{Backend, Codec, Engine, Error, OnCorrupt};
