@@ -1,13 +1,29 @@
 #![forbid(unsafe_code)]
-//! Shared pieces of kvcodec's fuzz targets: the four backends, engines over them, and the
-//! per-codec decode checks the `corrupt_*` targets run.
+//! kvcodec's fuzz checks: each target in `fuzz_targets/` is one call into a check here, with
+//! structured inputs (`arbitrary`) where a target needs more than bytes. Also the four
+//! backends, engines over them, and the per-codec decode checks the `corrupt_*` targets run.
 //!
 //! # Getting started
 //!
 //! See `fuzz/README.md`: `cargo +nightly fuzz run corrupt_lz4` from the repository root.
 
+mod decode_any;
+mod header;
+mod replies;
+mod resp;
+mod roundtrip;
+mod slots;
+
 use std::sync::Arc;
 
+pub use decode_any::{check_decode_any, check_stored};
+pub use header::check_header;
+pub use replies::{Command, Replies, check_replies};
+pub use resp::check_resp_parse;
+pub use roundtrip::{RoundTrip, check_roundtrip};
+pub use slots::check_cluster_slots;
+
+use arbitrary::{Arbitrary, Unstructured};
 use kvcodec::codec::DecodeBound::{self, AtMost, Exact};
 use kvcodec::{Backend, Codec, Engine, Error, OnCorrupt};
 use kvcodec_lz4::{Implementation, Lz4Codec};
@@ -172,12 +188,14 @@ pub fn check_payload(codec: &dyn Codec, payload: &[u8], n: usize) {
     }
 }
 
-/// The input of a `corrupt_*` target: `[n: u16 LE, pos: u16 LE, xor: u8, value..]`.
+/// The input of a `corrupt_*` target, built by `arbitrary` from the fuzzer's bytes (which are
+/// also tried whole as a payload).
+#[derive(Debug, Arbitrary)]
 struct Case<'a> {
     /// A bound for `Exact(n)` / `AtMost(n)`.
-    n: usize,
+    n: u16,
     /// Byte of the compressed payload to flip, modulo its length.
-    pos: usize,
+    pos: u16,
     /// What to xor it with (0: leave the payload valid).
     xor: u8,
     value: &'a [u8],
@@ -185,34 +203,33 @@ struct Case<'a> {
 
 impl Case<'_> {
     fn parse(data: &[u8]) -> Option<Case<'_>> {
-        let (&[n0, n1, p0, p1, xor], value) = data.split_first_chunk::<5>()?;
-        let (n, pos) = (u16::from_le_bytes([n0, n1]), u16::from_le_bytes([p0, p1]));
-        Some(Case { n: usize::from(n), pos: usize::from(pos), xor, value })
+        Case::arbitrary_take_rest(Unstructured::new(data)).ok()
     }
 
     /// `compress(value)`, with byte `pos % len` xor-ed with `xor`.
     fn payload(&self, compress: impl Fn(&[u8]) -> Vec<u8>) -> Vec<u8> {
         let mut payload = compress(self.value);
         if !payload.is_empty() {
-            let i = self.pos % payload.len();
+            let i = usize::from(self.pos) % payload.len();
             payload[i] ^= self.xor;
         }
         payload
     }
 }
 
-/// The body of a `corrupt_*` target. `data` is `[n: u16 LE, pos: u16 LE, xor: u8, value..]`:
-/// `data` itself is checked as a payload; then `compress(value)` is decoded back to `value`
-/// (when `xor` is 0) or checked with `xor` applied to its byte `pos % len`.
+/// The body of a `corrupt_*` target. `data` is a `Case` (`n`, `pos`, `xor`, `value`, built by
+/// `arbitrary`): `data` itself is checked as a payload; then `compress(value)` is decoded back
+/// to `value` (when `xor` is 0) or checked with `xor` applied to its byte `pos % len`.
 pub fn check_codec(codec: &dyn Codec, data: &[u8], compress: impl Fn(&[u8]) -> Vec<u8>) {
     let Some(case) = Case::parse(data) else { return };
-    check_payload(codec, data, case.n);
+    let n = usize::from(case.n);
+    check_payload(codec, data, n);
     let payload = case.payload(compress);
     if case.xor == 0 && case.value.len() <= CODEC_LIMIT {
         let back = decode_twice(codec, &payload, AtMost(CODEC_LIMIT));
         assert_eq!(back.as_deref(), Ok(case.value), "{}: valid payload", codec.name());
     }
-    check_payload(codec, &payload, case.n);
+    check_payload(codec, &payload, n);
 }
 
 /// Two decoders of one format (`a` and `b`, e.g. liblz4 and lz4_flex) on `data` and on
@@ -223,7 +240,8 @@ pub fn check_agree(a: &dyn Codec, b: &dyn Codec, data: &[u8], compress: impl Fn(
     let Some(case) = Case::parse(data) else { return };
     for payload in [data.to_vec(), case.payload(compress)] {
         assert_eq!(a.declared_len(&payload), b.declared_len(&payload), "declared length");
-        for bound in [AtMost(CODEC_LIMIT), Exact(case.n), AtMost(case.n)] {
+        let n = usize::from(case.n);
+        for bound in [AtMost(CODEC_LIMIT), Exact(n), AtMost(n)] {
             let (mut x, mut y) = (Vec::new(), Vec::new());
             if let (Ok(()), Ok(())) =
                 (a.decompress(&payload, bound, &mut x), b.decompress(&payload, bound, &mut y))

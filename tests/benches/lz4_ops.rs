@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use kvcodec::Engine;
 use kvcodec_lz4::Lz4Codec;
-use kvcodec_tests::{html_page, json_value};
+use kvcodec_tests::{html_page, json_value, status_bytes};
 
 #[path = "../benches/codecs/glide.rs"]
 mod glide;
@@ -102,21 +102,6 @@ fn run(args: &[String]) {
         };
     }
     println!("{total}");
-}
-
-/// `VmRSS` or `VmHWM` of this process, in bytes.
-fn status_bytes(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    let line = status
-        .lines()
-        .find(|l| l.starts_with(field))
-        .expect("field");
-    let kib: u64 = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|v| v.parse().ok())
-        .expect("kB");
-    kib * 1024
 }
 
 fn peak(args: &[String]) {

@@ -81,7 +81,7 @@ pub fn state(
     con: &mut redis::Connection,
     keys: &[String],
     decode: impl Fn(Vec<u8>) -> Vec<u8>,
-) -> HashMap<String, (Vec<Vec<u8>>, i64)> {
+) -> State {
     keys.iter()
         .map(|k| {
             let kind: String = redis::cmd("TYPE").arg(k).query(con).unwrap();
@@ -105,6 +105,27 @@ pub fn state(
             (k.clone(), (values, expiry))
         })
         .collect()
+}
+
+/// What [`state`] returns: each key's values and absolute expiry.
+pub type State = HashMap<String, (Vec<Vec<u8>>, i64)>;
+
+/// After a run beside a [`Writer`] (`last`: what [`Writer::stop`] returned): every key kept its
+/// expiry; a key the writer wrote holds its last value, any other key its value in `before`.
+/// Each message starts with `what`.
+pub fn assert_writer_kept(
+    what: &str,
+    before: &State,
+    after: &State,
+    last: &HashMap<String, Vec<u8>>,
+) {
+    for (k, (values, expiry)) in after {
+        assert_eq!(*expiry, before[k].1, "{what}: {k} expiry changed");
+        match last.get(k) {
+            Some(v) => assert!(values[0] == *v, "{what}: {k} lost the writer's last value"),
+            None => assert!(*values == before[k].0, "{what}: {k} changed"),
+        }
+    }
 }
 
 /// A client rewriting every 4th string key of [`populate`] (plain, `SET … KEEPTTL`) in a loop

@@ -32,6 +32,9 @@
 //! | [`reshard`] | [`Cluster::add_primary`], [`Cluster::reshard`]: a cluster that changes shape |
 //! | [`python`]  | [`run_python`]: run a Python snippet (GLIDE interop)                  |
 //! | [`data`]    | [`json_value`], [`incompressible`]: deterministic test values        |
+//! | [`mod@every_server`] | [`every_server!`]: one test, run on every [`ServerKind`]   |
+//! | [`proc_status`] | [`status_bytes`]: this process's memory, as the kernel counts it   |
+//! | [`fixtures`] | [`BACKENDS`]: every backend kvcodec ships                          |
 //! | [`port`]    | [`free_port`]: loopback ports no other test in this process holds     |
 //! | [`tls`]     | [`TlsServer`]: Redis with a TLS port, on certificates made for it     |
 //!
@@ -41,10 +44,13 @@
 
 pub mod cluster;
 pub mod data;
+pub mod every_server;
+pub mod fixtures;
 pub mod html;
 pub mod keyspace;
 pub mod kind;
 pub mod port;
+pub mod proc_status;
 pub mod python;
 pub mod reshard;
 pub mod server;
@@ -52,9 +58,11 @@ pub mod tls;
 
 pub use cluster::Cluster;
 pub use data::{SplitMix64, incompressible, json_value};
+pub use fixtures::BACKENDS;
 pub use html::html_page;
 pub use kind::{ServerKind, redis_cli};
 pub use port::{free_port, free_ports};
+pub use proc_status::status_bytes;
 pub use python::{python_binary, python_has_module, run_python, run_python_bytes};
 pub use reshard::Resharding;
 pub use server::{Server, info_field};

@@ -16,7 +16,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::io::Read;
 
-use kvcodec::{Backend, CodecId, Config, Engine, Error, FailureKind, OnCorrupt};
+use kvcodec::{CodecId, Config, Engine, Error, FailureKind, OnCorrupt};
+use kvcodec_tests::BACKENDS;
 
 const KIB: usize = 1024;
 const MIB: usize = 1024 * KIB;
@@ -83,13 +84,6 @@ fn largest_allocation<R>(f: impl FnOnce() -> R) -> (R, usize) {
     (r, LARGEST.with(|l| l.get()))
 }
 
-const ALL: [&Backend; 4] = [
-    &kvcodec_zstd::BACKEND,
-    &kvcodec_lz4::BACKEND,
-    &kvcodec_snappy::BACKEND,
-    &kvcodec_deflate::BACKEND,
-];
-
 fn engine(max_decompressed_size: usize, on_corrupt: OnCorrupt) -> Engine {
     Config {
         enabled: true,
@@ -97,7 +91,7 @@ fn engine(max_decompressed_size: usize, on_corrupt: OnCorrupt) -> Engine {
         on_corrupt,
         ..Config::default()
     }
-    .build(&ALL)
+    .build(&BACKENDS)
     .unwrap()
 }
 
@@ -151,7 +145,7 @@ fn the_allocator_sees_what_decoding_allocates() {
     // Control: a legitimate 4 MiB value does show up as a 4 MiB allocation, so the small
     // figures below mean "nothing was allocated", not "nothing was measured".
     let value = vec![b'x'; 4 * MIB];
-    for backend in ALL {
+    for backend in BACKENDS {
         let writer = Engine::builder()
             .codec(backend.codec(None).unwrap())
             .build()

@@ -18,14 +18,7 @@ use std::path::Path;
 
 use kvcodec::policy::MinSize;
 use kvcodec::{Backend, CodecId, Config, Engine, OnCorrupt};
-use kvcodec_tests::{json_value, python_has_module, run_python};
-
-const ALL: [&Backend; 4] = [
-    &kvcodec_zstd::BACKEND,
-    &kvcodec_lz4::BACKEND,
-    &kvcodec_snappy::BACKEND,
-    &kvcodec_deflate::BACKEND,
-];
+use kvcodec_tests::{BACKENDS, json_value, python_has_module, run_python};
 
 const SIZES: [usize; 4] = [100, 1024, 64 * 1024, 1024 * 1024];
 
@@ -122,7 +115,7 @@ fn python_decodes_what_kvcodec_writes() {
     let mut default_compressed = 0;
     for (backend, level, tag) in writers {
         let forced = always_compress(backend, level);
-        let default = config(backend.name, level).build(&ALL).unwrap();
+        let default = config(backend.name, level).build(&BACKENDS).unwrap();
         for (what, value) in values() {
             // What the default policy writes; for a value it keeps plain (it would not
             // shrink), the compressed form it rejected.
@@ -231,8 +224,8 @@ fn kvcodec_decodes_what_python_writes() {
 
     // Readers configured to write with either GLIDE backend read both.
     let readers = [
-        config("zstd", None).build(&ALL).unwrap(),
-        config("lz4", None).build(&ALL).unwrap(),
+        config("zstd", None).build(&BACKENDS).unwrap(),
+        config("lz4", None).build(&BACKENDS).unwrap(),
     ];
     for (what, value) in &values {
         for (variant, id, sized, checksum) in PY_VARIANTS {
@@ -294,7 +287,7 @@ fn a_corrupted_checksum_is_caught() {
     fs::write(dir.path().join("v.plain"), &value).unwrap();
     fs::write(dir.path().join("manifest"), "v").unwrap();
     run_python(PY_ENCODE, &[dir.path().to_str().unwrap()]);
-    let reader = config("zstd", None).build(&ALL).unwrap();
+    let reader = config("zstd", None).build(&BACKENDS).unwrap();
     for variant in ["zstd-checksum", "zstd-size-checksum"] {
         let mut payload = read(dir.path(), &format!("v.{variant}"));
         *payload.last_mut().unwrap() ^= 0x01;

@@ -123,21 +123,11 @@ fn encode_below_min_size_borrows_without_allocating() {
         json_value(63, 3),
     ];
     for engine in engines(Mode::On) {
+        let who = name(&engine);
         for value in &values {
             let (out, n) = allocations(|| engine.encode(value).unwrap());
-            assert!(
-                is_same_borrow(out, value),
-                "{}: {} B",
-                name(&engine),
-                value.len()
-            );
-            assert_eq!(
-                n,
-                0,
-                "{}: allocations encoding {} B",
-                name(&engine),
-                value.len()
-            );
+            assert!(is_same_borrow(out, value), "{who}: {} B", value.len());
+            assert_eq!(n, 0, "{who}: allocations encoding {} B", value.len());
         }
     }
 }
@@ -153,21 +143,11 @@ fn decode_without_header_borrows_without_allocating() {
         b"\x00\x01\x03\x00\x01 not the magic".to_vec(),
     ];
     for engine in engines(Mode::On) {
+        let who = name(&engine);
         for value in &values {
             let (out, n) = allocations(|| engine.decode(value).unwrap());
-            assert!(
-                is_same_borrow(out, value),
-                "{}: {} B",
-                name(&engine),
-                value.len()
-            );
-            assert_eq!(
-                n,
-                0,
-                "{}: allocations decoding {} B",
-                name(&engine),
-                value.len()
-            );
+            assert!(is_same_borrow(out, value), "{who}: {} B", value.len());
+            assert_eq!(n, 0, "{who}: allocations decoding {} B", value.len());
         }
     }
 }
@@ -178,25 +158,16 @@ fn decode_without_header_borrows_without_allocating() {
 fn a_value_with_a_header_is_stored_encoded_and_reads_back() {
     for mode in [Mode::On, Mode::DecompressOnly] {
         for engine in engines(mode) {
+            let who = name(&engine);
             let stored = engines(Mode::On)[0]
                 .encode(&json_value(4096, 6))
                 .unwrap()
                 .into_owned();
             let twice = engine.encode(&stored).unwrap();
-            assert!(!is_same_borrow(twice.clone(), &stored), "{}", name(&engine));
-            assert_eq!(&twice[..3], &[0, 1, 2], "{}", name(&engine));
-            assert_eq!(
-                engine.decode(&twice).unwrap(),
-                &stored[..],
-                "{}",
-                name(&engine)
-            );
-            assert_eq!(
-                engine.counters().snapshot().escaped(),
-                1,
-                "{}",
-                name(&engine)
-            );
+            assert!(!is_same_borrow(twice.clone(), &stored), "{who}");
+            assert_eq!(&twice[..3], &[0, 1, 2], "{who}");
+            assert_eq!(engine.decode(&twice).unwrap(), &stored[..], "{who}");
+            assert_eq!(engine.counters().snapshot().escaped(), 1, "{who}");
         }
     }
 }
@@ -205,39 +176,34 @@ fn a_value_with_a_header_is_stored_encoded_and_reads_back() {
 fn disabled_modes_pass_values_through_without_allocating() {
     let doc = json_value(4096, 7);
     for engine in engines(Mode::DecompressOnly) {
+        let who = name(&engine);
         let (out, n) = allocations(|| engine.encode(&doc).unwrap());
-        assert!(is_same_borrow(out, &doc) && n == 0, "{}", name(&engine));
+        assert!(is_same_borrow(out, &doc) && n == 0, "{who}");
     }
     let writer = &engines(Mode::On)[0];
     let stored = writer.encode(&doc).unwrap().into_owned();
     for engine in engines(Mode::Off) {
+        let who = name(&engine);
         let (written, n_written) = allocations(|| engine.encode(&doc).unwrap());
         let (read, n_read) = allocations(|| engine.decode(&stored).unwrap());
-        assert!(is_same_borrow(written, &doc), "{}", name(&engine));
-        assert!(is_same_borrow(read, &stored), "{}", name(&engine));
-        assert_eq!((n_written, n_read), (0, 0), "{}", name(&engine));
+        assert!(is_same_borrow(written, &doc), "{who}");
+        assert!(is_same_borrow(read, &stored), "{who}");
+        assert_eq!((n_written, n_read), (0, 0), "{who}");
     }
 }
 
 #[test]
 fn owned_variants_hand_back_the_same_buffer_without_allocating() {
     for engine in engines(Mode::On) {
+        let who = name(&engine);
         let small = json_value(40, 8);
         let ptr = small.as_ptr();
         let (out, n) = allocations(|| engine.encode_vec(small).unwrap());
-        assert!(
-            out.as_ptr() == ptr && n == 0,
-            "{}: encode_vec",
-            name(&engine)
-        );
+        assert!(out.as_ptr() == ptr && n == 0, "{who}: encode_vec");
         let plain = json_value(2048, 9);
         let ptr = plain.as_ptr();
         let (out, n) = allocations(|| engine.decode_vec(plain).unwrap());
-        assert!(
-            out.as_ptr() == ptr && n == 0,
-            "{}: decode_vec",
-            name(&engine)
-        );
+        assert!(out.as_ptr() == ptr && n == 0, "{who}: decode_vec");
     }
 }
 
@@ -246,19 +212,18 @@ fn owned_variants_hand_back_the_same_buffer_without_allocating() {
 fn the_counter_sees_the_compressing_path() {
     let doc = json_value(4096, 10);
     for engine in engines(Mode::On) {
+        let who = name(&engine);
         let (stored, n) = allocations(|| engine.encode(&doc).unwrap());
-        assert!(matches!(stored, Cow::Owned(_)), "{}", name(&engine));
+        assert!(matches!(stored, Cow::Owned(_)), "{who}");
         assert!(
             n >= 1,
-            "{}: expected the output allocation, counted none",
-            name(&engine)
+            "{who}: expected the output allocation, counted none"
         );
         let (plain, n) = allocations(|| engine.decode(&stored).unwrap());
         assert_eq!(plain[..], doc[..]);
         assert!(
             n >= 1,
-            "{}: expected the output allocation, counted none",
-            name(&engine)
+            "{who}: expected the output allocation, counted none"
         );
     }
 }

@@ -13,18 +13,11 @@
 use std::borrow::Cow;
 
 use kvcodec::header::has_header;
-use kvcodec::{Backend, Config, Engine, Error, FailureKind, OnCorrupt, SkipReason};
-use kvcodec_tests::json_value;
+use kvcodec::{Config, Engine, Error, FailureKind, OnCorrupt, SkipReason};
+use kvcodec_tests::{BACKENDS, json_value};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
-
-const ALL: [&Backend; 4] = [
-    &kvcodec_zstd::BACKEND,
-    &kvcodec_lz4::BACKEND,
-    &kvcodec_snappy::BACKEND,
-    &kvcodec_deflate::BACKEND,
-];
 
 /// Writer settings under test: `(backend, level)`.
 const WRITERS: [(&str, Option<i32>); 9] = [
@@ -72,7 +65,7 @@ fn engine(backend: &str, level: Option<i32>, s: &Settings, on_corrupt: OnCorrupt
         ..Config::default()
     };
     config
-        .build(&ALL)
+        .build(&BACKENDS)
         .unwrap_or_else(|e| panic!("{config:?}: {e}"))
 }
 
@@ -262,7 +255,7 @@ fn reader(max: usize, on_corrupt: OnCorrupt) -> Engine {
         on_corrupt,
         ..Config::default()
     }
-    .build(&ALL)
+    .build(&BACKENDS)
     .unwrap()
 }
 

@@ -72,6 +72,11 @@ pub fn state(
     })
 }
 
+/// The arguments `migrate --url URL --to TO`, then `more`.
+pub fn migrate_to<'a>(url: &'a str, to: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    [&["migrate", "--url", url, "--to", to][..], more].concat()
+}
+
 /// Stored values (strings, hash values, list elements) that carry a kvcodec header.
 pub fn compressed_values(con: &mut redis::Connection, keys: &[String]) -> usize {
     state(con, keys, true)

@@ -1,9 +1,7 @@
 //! The shared kvcodec conformance suite at several levels, the backend descriptor, and
 //! concurrent use.
 
-use std::sync::Arc;
-
-use kvcodec::{Codec, CodecId, decode_with_limit};
+use kvcodec::{Codec, CodecId, conformance};
 use kvcodec_deflate::{BACKEND, DeflateCodec};
 
 #[test]
@@ -15,16 +13,16 @@ fn passes_conformance_at_levels_0_1_6_9() {
 
 #[test]
 fn backend_describes_deflate() {
-    assert_eq!(BACKEND.name, "deflate");
-    assert_eq!(BACKEND.id, CodecId::DEFLATE);
-    assert_eq!(BACKEND.levels, Some(0..=9));
-    assert_eq!(BACKEND.default_level, 6);
-    let codec = BACKEND.codec(None).unwrap();
-    assert_eq!((codec.id(), codec.name()), (CodecId::DEFLATE, "deflate"));
-    let Err(err) = BACKEND.codec(Some(10)) else {
-        panic!("level 10 accepted")
-    };
-    assert!(err.to_string().contains("0..=9"), "{err}");
+    conformance::check_descriptor(
+        &BACKEND,
+        conformance::Descriptor {
+            name: "deflate",
+            id: CodecId::DEFLATE,
+            levels: Some(0..=9),
+            default_level: 6,
+            refused: (10, "0..=9"),
+        },
+    );
     assert!(DeflateCodec::new(-1).is_err());
 }
 
@@ -49,21 +47,5 @@ fn higher_levels_compress_text_smaller() {
 
 #[test]
 fn one_codec_serves_many_threads() {
-    let codec = Arc::new(DeflateCodec::default());
-    std::thread::scope(|s| {
-        for t in 0..4u64 {
-            let codec = &codec;
-            s.spawn(move || {
-                for i in 0..30 {
-                    let input = kvcodec::conformance::text(100 + 997 * i, t * 1000 + i as u64);
-                    let mut payload = Vec::new();
-                    codec.compress(&input, &mut payload).unwrap();
-                    assert_eq!(
-                        decode_with_limit(codec.as_ref(), &payload, 1 << 20).unwrap(),
-                        input
-                    );
-                }
-            });
-        }
-    });
+    conformance::check_threads(&DeflateCodec::default(), 4, 30, 997);
 }

@@ -1,6 +1,6 @@
 //! The shared kvcodec conformance suite on both implementations, and the backend descriptor.
 
-use kvcodec::CodecId;
+use kvcodec::{CodecId, conformance};
 use kvcodec_lz4::{BACKEND, Implementation, Lz4Codec};
 
 /// Every implementation this build has.
@@ -65,14 +65,14 @@ fn levels_are_checked() {
 
 #[test]
 fn backend_describes_glide_lz4() {
-    assert_eq!(BACKEND.name, "lz4");
-    assert_eq!(BACKEND.id, CodecId::LZ4);
-    assert_eq!(BACKEND.levels, Some(-128..=12));
-    assert_eq!(BACKEND.default_level, 0);
-    let codec = BACKEND.codec(None).unwrap();
-    assert_eq!((codec.id(), codec.name()), (CodecId::LZ4, "lz4"));
-    let Err(err) = BACKEND.codec(Some(13)) else {
-        panic!("level 13 accepted")
-    };
-    assert!(err.to_string().contains("-128..=12"), "{err}");
+    conformance::check_descriptor(
+        &BACKEND,
+        conformance::Descriptor {
+            name: "lz4",
+            id: CodecId::LZ4,
+            levels: Some(-128..=12),
+            default_level: 0,
+            refused: (13, "-128..=12"),
+        },
+    );
 }

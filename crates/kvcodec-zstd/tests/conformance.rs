@@ -1,8 +1,10 @@
-//! The kvcodec conformance suite, at several levels and with a dictionary.
+//! The kvcodec conformance suite, at several levels and with a dictionary, and the backend
+//! descriptor.
 
 mod common;
 
-use kvcodec_zstd::{ZstdCodec, dictionary_id};
+use kvcodec::{CodecId, conformance};
+use kvcodec_zstd::{BACKEND, ZstdCodec, dictionary_id};
 
 #[test]
 fn conformance_at_levels() {
@@ -29,4 +31,18 @@ fn conformance_with_a_dictionary() {
 fn conformance_through_box_dyn() {
     let codec: Box<dyn kvcodec::Codec> = Box::new(ZstdCodec::default());
     kvcodec::conformance::check(&codec);
+}
+
+#[test]
+fn backend_describes_zstd() {
+    conformance::check_descriptor(
+        &BACKEND,
+        conformance::Descriptor {
+            name: "zstd",
+            id: CodecId::ZSTD,
+            levels: Some(-131_072..=22),
+            default_level: 3,
+            refused: (23, "-131072..=22"),
+        },
+    );
 }

@@ -30,8 +30,19 @@
 //! 4. every truncation of a payload fails or at least never claims the original;
 //! 5. wrong bounds (`Exact(n ± 1)`, `AtMost(n - 1)`) fail without producing more than allowed;
 //! 6. garbage and bit-flipped payloads never panic and respect the bound.
+//!
+//! Beside it, each backend crate runs the [backend checks](mod@backend) — its descriptor, its
+//! stored form, a 4 GiB declaration, its reference implementation, threads — with what is
+//! particular to its format.
+
+pub mod backend;
 
 use std::sync::Arc;
+
+pub use backend::{
+    Descriptor, check_descriptor, check_garbage, check_huge_declaration, check_reference_decoder,
+    check_reference_encoder, check_stored_form, check_threads,
+};
 
 use crate::codec::DecodeBound;
 use crate::{

@@ -8,24 +8,9 @@
 
 use std::borrow::Cow;
 
-use kvcodec_tests::{html_page, json_value};
+use kvcodec_tests::{html_page, json_value, status_bytes};
 
 use crate::ops::contender;
-
-/// `VmRSS` or `VmHWM` of this process, in bytes.
-fn status_bytes(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    let line = status
-        .lines()
-        .find(|l| l.starts_with(field))
-        .expect("field");
-    let kib: u64 = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|v| v.parse().ok())
-        .expect("kB");
-    kib * 1024
-}
 
 /// Encodes then decodes a `mib` MiB value of `kind` (`html`, `json`, `text`) with `name` and
 /// prints the stored size, its capacity and the peak over the baseline.

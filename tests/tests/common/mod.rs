@@ -1,18 +1,10 @@
-//! Helpers shared by `format.rs` and `look_alikes.rs`: the four backends, engines built from a
-//! [`Config`], hex parsing and GLIDE 2.6.0's vectors (from `/work/shared/wire-format.md`).
+//! Helpers shared by `format.rs` and `look_alikes.rs`: engines built from a [`Config`] with
+//! every backend, hex parsing and GLIDE 2.6.0's vectors (from `/work/shared/wire-format.md`).
 
 // Each test file is its own crate and uses a subset of these.
 #![allow(dead_code)]
 
-use kvcodec::{Backend, Config, Engine, OnCorrupt};
-
-/// Every backend kvcodec ships.
-pub const ALL: [&Backend; 4] = [
-    &kvcodec_zstd::BACKEND,
-    &kvcodec_lz4::BACKEND,
-    &kvcodec_snappy::BACKEND,
-    &kvcodec_deflate::BACKEND,
-];
+use kvcodec::{Config, Engine, OnCorrupt};
 
 /// `(backend name, header id)` of every backend, in id order: kvcodec's table of ids.
 pub const IDS: [(&str, u8); 4] = {
@@ -36,7 +28,7 @@ pub fn with_header(version: u8, id: u8, payload: &[u8]) -> Vec<u8> {
 /// `config` built with every backend.
 pub fn build(config: Config) -> Engine {
     config
-        .build(&ALL)
+        .build(&kvcodec_tests::BACKENDS)
         .unwrap_or_else(|e| panic!("building {config:?}: {e}"))
 }
 

@@ -3,7 +3,7 @@
 
 use kvcodec_tests::{Server, ServerKind, json_value};
 
-use crate::{fails, figure, ok, ok_json};
+use crate::{fails, figure, migrate_to, ok, ok_json};
 
 /// A small JSON record (150–600 bytes): what dictionaries are for.
 fn record(i: u64) -> Vec<u8> {
@@ -87,18 +87,11 @@ fn dict_train_push_pull_and_migrate_with_it() {
     let cp = dir.path().join("cp");
     let cp = cp.to_str().unwrap();
     let id_arg = id.to_string();
-    let with = ok_json(&[
-        "migrate",
-        "--url",
+    let with = ok_json(&migrate_to(
         &url,
-        "--to",
         "zstd:3",
-        "--dictionary",
-        &id_arg,
-        "--checkpoint",
-        cp,
-        "--json",
-    ]);
+        &["--dictionary", &id_arg, "--checkpoint", cp, "--json"],
+    ));
     let saved_with = with["savings_pct"].as_f64().unwrap();
     assert_eq!(figure(&with, "rewritten"), 100, "{with}");
     assert_eq!(figure(&with, "keys_scanned"), 101, "{with}");
@@ -129,16 +122,7 @@ fn dict_train_push_pull_and_migrate_with_it() {
         assert_eq!(raw, record(i));
     }
     // Without the dictionary, zstd saves clearly less on these small records.
-    let without = ok_json(&[
-        "migrate",
-        "--url",
-        &url,
-        "--to",
-        "zstd:3",
-        "--checkpoint",
-        cp,
-        "--json",
-    ]);
+    let without = ok_json(&migrate_to(&url, "zstd:3", &["--checkpoint", cp, "--json"]));
     let saved_without = without["savings_pct"].as_f64().unwrap();
     assert!(
         saved_with > saved_without + 10.0,
@@ -198,33 +182,13 @@ fn dict_train_push_pull_and_migrate_with_it() {
     ];
     fails(&nothing, b"", 2, "cannot train a dictionary on server");
     fails(
-        &[
-            "migrate",
-            "--url",
-            &url,
-            "--to",
-            "lz4",
-            "--dictionary",
-            "1",
-            "--checkpoint",
-            cp,
-        ],
+        &migrate_to(&url, "lz4", &["--dictionary", "1", "--checkpoint", cp]),
         b"",
         2,
         "--dictionary needs a zstd codec",
     );
     fails(
-        &[
-            "migrate",
-            "--url",
-            &url,
-            "--to",
-            "zstd",
-            "--dictionary",
-            "12345",
-            "--checkpoint",
-            cp,
-        ],
+        &migrate_to(&url, "zstd", &["--dictionary", "12345", "--checkpoint", cp]),
         b"",
         2,
         "12345",

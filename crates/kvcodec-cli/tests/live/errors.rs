@@ -3,7 +3,7 @@
 
 use kvcodec_tests::{Server, ServerKind, free_port};
 
-use crate::{all_keys, compressed_values, fails, populate};
+use crate::{all_keys, compressed_values, fails, migrate_to, populate};
 
 #[test]
 fn unreachable_server_and_bad_urls() {
@@ -103,15 +103,7 @@ fn bad_codecs_checkpoints_and_options() {
     // A checkpoint of another job (a rollback's) is refused, and so is one that is not JSON.
     let job = r#"{"job": "rollback match=*", "cursors": {}, "done": [], "summary": {"keys_scanned": 0, "values_seen": 0, "rewritten": 0, "skipped": {}, "bytes_before": 0, "bytes_after": 0}}"#;
     std::fs::write(&cp, job).unwrap();
-    let args = [
-        "migrate",
-        "--url",
-        &url,
-        "--to",
-        "zstd:3",
-        "--checkpoint",
-        cp_arg,
-    ];
+    let args = migrate_to(&url, "zstd:3", &["--checkpoint", cp_arg]);
     fails(
         &args,
         b"",
@@ -135,19 +127,18 @@ fn bad_codecs_checkpoints_and_options() {
 
     // A dry run writes nothing and keeps no checkpoint.
     std::fs::remove_file(&cp).unwrap();
-    let dry = crate::ok_json(&[
-        "migrate",
-        "--url",
+    let dry = crate::ok_json(&migrate_to(
         &url,
-        "--to",
         "zstd",
-        "--types",
-        "all",
-        "--dry-run",
-        "--checkpoint",
-        cp_arg,
-        "--json",
-    ]);
+        &[
+            "--types",
+            "all",
+            "--dry-run",
+            "--checkpoint",
+            cp_arg,
+            "--json",
+        ],
+    ));
     assert_eq!(
         (dry["dry_run"].as_bool(), dry["checkpoint"].is_null()),
         (Some(true), true)
@@ -156,16 +147,7 @@ fn bad_codecs_checkpoints_and_options() {
     assert!(!cp.exists());
     assert_eq!(compressed_values(&mut con, &keys), 0, "a dry run wrote");
     let text = String::from_utf8(crate::ok(
-        &[
-            "migrate",
-            "--url",
-            &url,
-            "--to",
-            "zstd",
-            "--types",
-            "all",
-            "--dry-run",
-        ],
+        &migrate_to(&url, "zstd", &["--types", "all", "--dry-run"]),
         b"",
     ))
     .unwrap();

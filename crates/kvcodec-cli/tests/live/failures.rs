@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use kvcodec_tests::{Cluster, Server, ServerKind};
 use redis::Commands;
 
-use crate::{doc, finish_within, run_within, spawn, wait_for};
+use crate::{doc, finish_within, migrate_to, run_within, spawn, wait_for};
 
 /// Asserts `out` failed with exit code 1 and a `kvcodec: error:` line holding every needle.
 fn failed(out: &std::process::Output, what: &str, needles: &[&str]) {
@@ -171,22 +171,21 @@ fn one_sigterm_ends_a_run_blocked_on_a_frozen_server() {
     crate::populate(&mut server.connection());
     let dir = tempfile::tempdir().unwrap();
     let cp = dir.path().join("cp");
-    let args = [
-        "migrate",
-        "--url",
+    let args = migrate_to(
         &url,
-        "--to",
         "zstd",
-        "--rate",
-        "20",
-        "--batch",
-        "5",
-        "--timeout",
-        "60",
-        "--checkpoint",
-        cp.to_str().unwrap(),
-        "--json",
-    ];
+        &[
+            "--rate",
+            "20",
+            "--batch",
+            "5",
+            "--timeout",
+            "60",
+            "--checkpoint",
+            cp.to_str().unwrap(),
+            "--json",
+        ],
+    );
     let child = spawn(&args);
     wait_for(&cp, Duration::from_millis(700));
     server.freeze();

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use kvcodec_tests::{Cluster, Server, ServerKind, SplitMix64};
 
-use crate::{framed, populate, spawn};
+use crate::{framed, migrate_to, populate, spawn};
 
 const MIB: usize = 1 << 20;
 /// The largest value.
@@ -85,31 +85,11 @@ fn big_values_stay_under_a_memory_ceiling() {
     }
     let ceiling = BIG * 5 / 2;
     for args in [
-        vec![
-            "migrate",
-            "--url",
-            &url,
-            "--to",
-            "zstd:1",
-            "--dry-run",
-            "-q",
-        ],
+        migrate_to(&url, "zstd:1", &["--dry-run", "-q"]),
         vec!["migrate", "--url", &url, "--to", "zstd:1", "-q"],
         vec!["rollback", "--url", &url, "-q"],
     ] {
-        let (code, peak, stderr) = peak_rss(&args);
-        assert_eq!(code, Some(0), "{args:?}: {stderr}");
-        eprintln!(
-            "{args:?}: peak RSS {} MiB ({:.2} x the largest value)",
-            peak / MIB,
-            peak as f64 / BIG as f64
-        );
-        assert!(
-            peak < ceiling,
-            "{args:?}: peak RSS {} MiB, ceiling {} MiB",
-            peak / MIB,
-            ceiling / MIB
-        );
+        succeeds_under(&args, ceiling, "");
         let want = if args[0] == "rollback" || args.contains(&"--dry-run") {
             0
         } else {
@@ -121,6 +101,24 @@ fn big_values_stay_under_a_memory_ceiling() {
         let back: Vec<u8> = redis::cmd("GET").arg(k).query(&mut con).unwrap();
         assert!(back == *v, "{k} not restored byte-exact");
     }
+}
+
+/// Runs `kvcodec args…`, which must succeed with a peak RSS under `ceiling` (printed, after
+/// `label`, as MiB and as a multiple of the largest value).
+fn succeeds_under(args: &[&str], ceiling: usize, label: &str) {
+    let (code, peak, stderr) = peak_rss(args);
+    assert_eq!(code, Some(0), "{args:?}: {stderr}");
+    eprintln!(
+        "{label}{args:?}: peak RSS {} MiB ({:.2} x the largest value)",
+        peak / MIB,
+        peak as f64 / BIG as f64
+    );
+    assert!(
+        peak < ceiling,
+        "{args:?}: peak RSS {} MiB, ceiling {} MiB",
+        peak / MIB,
+        ceiling / MIB
+    );
 }
 
 /// `len` bytes that compress only slightly: each 4 KiB block is 3,600 random bytes and 496
@@ -175,19 +173,7 @@ fn big_values_on_every_primary_stay_under_the_ceiling() {
         vec!["migrate", "--url", &url, "--to", "zstd:1", "-q"],
         vec!["rollback", "--url", &url, "-q"],
     ] {
-        let (code, peak, stderr) = peak_rss(&args);
-        assert_eq!(code, Some(0), "{args:?}: {stderr}");
-        eprintln!(
-            "cluster {args:?}: peak RSS {} MiB ({:.2} x the largest value)",
-            peak / MIB,
-            peak as f64 / BIG as f64
-        );
-        assert!(
-            peak < ceiling,
-            "{args:?}: peak RSS {} MiB, ceiling {} MiB",
-            peak / MIB,
-            ceiling / MIB
-        );
+        succeeds_under(&args, ceiling, "cluster ");
         let framed = keys
             .iter()
             .filter(|k| {

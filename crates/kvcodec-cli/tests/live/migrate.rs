@@ -3,43 +3,50 @@
 
 use std::time::Duration;
 
-use kvcodec_tests::keyspace::Writer;
-use kvcodec_tests::{Server, ServerKind};
+use kvcodec_tests::keyspace::{State, Writer, assert_writer_kept};
+use kvcodec_tests::{Server, ServerKind, every_server};
 
 use crate::{
-    KEYS, all_keys, compressed_values, figure, ok_json, populate, skipped, spawn, state, wait_for,
+    KEYS, all_keys, compressed_values, figure, migrate_to, ok_json, populate, skipped, spawn,
+    state, wait_for,
 };
 
 /// Values of `populate` long enough to compress: 90 strings, 48 hash values, 48 list elements.
 const COMPRESSIBLE: u64 = 90 + 48 + 48;
 
-fn migrate_with_writer(kind: ServerKind) {
+/// A server of `kind` holding `populate`'s keyspace, a plain connection to it, its keys, and
+/// their decoded state before any run.
+fn populated(kind: ServerKind) -> (Server, redis::Connection, Vec<String>, State) {
     let server = Server::start(kind);
-    let url = server.url();
     let mut plain = server.connection();
     populate(&mut plain);
     let keys = all_keys(&mut plain);
     let before = state(&mut plain, &keys, false);
+    (server, plain, keys, before)
+}
+
+fn migrate_with_writer(kind: ServerKind) {
+    let (server, mut plain, keys, before) = populated(kind);
+    let url = server.url();
 
     // A plain client rewrites 30 string keys (SET … KEEPTTL) the whole time.
     let writer = Writer::start(server.connection());
     let dir = tempfile::tempdir().unwrap();
     let cp = dir.path().join("cp.json");
     let cp_arg = cp.to_str().unwrap();
-    let args = [
-        "migrate",
-        "--url",
+    let args = migrate_to(
         &url,
-        "--to",
         "zstd:3",
-        "--types",
-        "all",
-        "--batch",
-        "10",
-        "--checkpoint",
-        cp_arg,
-        "--json",
-    ];
+        &[
+            "--types",
+            "all",
+            "--batch",
+            "10",
+            "--checkpoint",
+            cp_arg,
+            "--json",
+        ],
+    );
     let first = ok_json(&args);
     let last = writer.stop();
 
@@ -58,14 +65,7 @@ fn migrate_with_writer(kind: ServerKind) {
     );
 
     let after = state(&mut plain, &keys, false);
-    for k in &keys {
-        let (values, expiry) = &after[k];
-        assert_eq!(*expiry, before[k].1, "{kind}: {k} expiry changed");
-        match last.get(k) {
-            Some(v) => assert!(values[0] == *v, "{kind}: {k} lost the writer's last value"),
-            None => assert!(*values == before[k].0, "{kind}: {k} changed"),
-        }
-    }
+    assert_writer_kept(kind.name(), &before, &after, &last);
     // The writer's last values may be plain (written after the run passed their key); a
     // second run compresses at most those, a third finds nothing.
     let second = ok_json(&args);
@@ -93,41 +93,28 @@ fn migrate_with_writer(kind: ServerKind) {
     assert_eq!(figure(&again, "rewritten"), 0, "{kind}: {again}");
 }
 
-#[test]
-fn migrate_with_writer_redis() {
-    migrate_with_writer(ServerKind::Redis);
-}
-
-#[test]
-fn migrate_with_writer_valkey() {
-    migrate_with_writer(ServerKind::Valkey);
-}
+every_server!(migrate_with_writer);
 
 fn killed_and_resumed(kind: ServerKind) {
-    let server = Server::start(kind);
+    let (server, mut plain, keys, before) = populated(kind);
     let url = server.url();
-    let mut plain = server.connection();
-    populate(&mut plain);
-    let keys = all_keys(&mut plain);
-    let before = state(&mut plain, &keys, false);
     let dir = tempfile::tempdir().unwrap();
     let cp = dir.path().join("migrate.checkpoint");
-    let args = [
-        "migrate",
-        "--url",
+    let args = migrate_to(
         &url,
-        "--to",
         "zstd:3",
-        "--types",
-        "strings,hashes,lists",
-        "--rate",
-        "50",
-        "--batch",
-        "10",
-        "--checkpoint",
-        cp.to_str().unwrap(),
-        "--json",
-    ];
+        &[
+            "--types",
+            "strings,hashes,lists",
+            "--rate",
+            "50",
+            "--batch",
+            "10",
+            "--checkpoint",
+            cp.to_str().unwrap(),
+            "--json",
+        ],
+    );
 
     // SIGKILL after about a second: at 50 keys/s, about a third of the keys are done.
     let mut child = spawn(&args);
@@ -173,12 +160,4 @@ fn killed_and_resumed(kind: ServerKind) {
     assert_eq!(second["resumed"], false);
 }
 
-#[test]
-fn killed_and_resumed_redis() {
-    killed_and_resumed(ServerKind::Redis);
-}
-
-#[test]
-fn killed_and_resumed_valkey() {
-    killed_and_resumed(ServerKind::Valkey);
-}
+every_server!(killed_and_resumed);

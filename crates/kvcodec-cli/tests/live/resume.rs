@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use kvcodec_tests::{Server, ServerKind, json_value};
 
-use crate::{framed, report, run_within, spawn, wait_for};
+use crate::{framed, migrate_to, report, run_within, spawn, wait_for};
 
 const KEYS: usize = 20_000;
 
@@ -112,15 +112,7 @@ fn a_db0_checkpoint_does_not_skip_keys_of_db1() {
     let cp = dir.path().join("shared.checkpoint");
     let cp_arg = cp.to_str().unwrap();
     let run = |url: &str, extra: &[&str]| {
-        let mut a = vec![
-            "migrate",
-            "--url",
-            url,
-            "--to",
-            "lz4",
-            "--checkpoint",
-            cp_arg,
-        ];
+        let mut a = migrate_to(url, "lz4", &["--checkpoint", cp_arg]);
         a.extend_from_slice(extra);
         a.iter().map(|s| s.to_string()).collect::<Vec<String>>()
     };

@@ -10,7 +10,7 @@ use std::time::Duration;
 use kvcodec_tests::{Server, ServerKind};
 use redis::Value;
 
-use crate::run_within;
+use crate::{migrate_to, run_within};
 
 const MIB: usize = 1 << 20;
 const BIG_KEYS: [&str; 3] = ["s", "h", "l"];
@@ -92,9 +92,7 @@ fn big_values_are_never_replaced_by_a_script() {
         .unwrap();
     redis::cmd("SLOWLOG").arg("RESET").exec(&mut con).unwrap();
     for args in [
-        vec![
-            "migrate", "--url", &url, "--to", "zstd:1", "--types", "all", "-q",
-        ],
+        migrate_to(&url, "zstd:1", &["--types", "all", "-q"]),
         vec!["rollback", "--url", &url, "-q"],
     ] {
         let out = run_within(&args, Duration::from_secs(120));

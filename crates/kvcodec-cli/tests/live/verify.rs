@@ -7,7 +7,7 @@ use std::time::Duration;
 use kvcodec::{CodecId, Header};
 use kvcodec_tests::{Server, ServerKind};
 
-use crate::{all_keys, doc, fails, framed, populate, report, run_within, spawn};
+use crate::{all_keys, doc, fails, framed, migrate_to, populate, report, run_within, spawn};
 
 fn run(args: &[&str]) -> (serde_json::Value, Option<i32>, String) {
     let out = run_within(args, Duration::from_secs(120));
@@ -172,15 +172,7 @@ fn bad_options_are_refused_before_anything_is_written() {
             "--timeout 0: expected a number of seconds",
         ),
         (
-            vec![
-                "migrate",
-                "--url",
-                &url,
-                "--to",
-                "zstd",
-                "--checkpoint",
-                "/nonexistent-dir/cp",
-            ],
+            migrate_to(&url, "zstd", &["--checkpoint", "/nonexistent-dir/cp"]),
             "cannot use the checkpoint /nonexistent-dir/cp",
         ),
     ] {
@@ -203,17 +195,11 @@ fn two_runs_sharing_a_checkpoint_do_not_collide() {
     populate(&mut con);
     let dir = tempfile::tempdir().unwrap();
     let cp = dir.path().join("shared.checkpoint");
-    let args = [
-        "migrate",
-        "--url",
+    let args = migrate_to(
         &url,
-        "--to",
         "lz4",
-        "--batch",
-        "1",
-        "--checkpoint",
-        cp.to_str().unwrap(),
-    ];
+        &["--batch", "1", "--checkpoint", cp.to_str().unwrap()],
+    );
     let children: Vec<_> = (0..2).map(|_| spawn(&args)).collect();
     for child in children {
         let out = crate::finish_within(child, Duration::from_secs(120), "shared checkpoint run");

@@ -1,7 +1,7 @@
 //! Every command in the table round-trips through the wrapper; read with a plain client, the
 //! stored bytes are compressed exactly when the policy says so.
 
-use kvcodec_tests::{Server, ServerKind, json_value};
+use kvcodec_tests::{Server, ServerKind, every_server, json_value};
 use redis::{Commands, Value};
 
 use crate::{is_compressed, raw_get, wrap};
@@ -314,38 +314,9 @@ fn refused(kind: ServerKind) {
     );
 }
 
-#[test]
-fn strings_redis() {
-    strings(ServerKind::Redis);
-}
-#[test]
-fn strings_valkey() {
-    strings(ServerKind::Valkey);
-}
-#[test]
-fn hashes_redis() {
-    hashes(ServerKind::Redis);
-}
-#[test]
-fn hashes_valkey() {
-    hashes(ServerKind::Valkey);
-}
-#[test]
-fn lists_redis() {
-    lists(ServerKind::Redis);
-}
-#[test]
-fn lists_valkey() {
-    lists(ServerKind::Valkey);
-}
-#[test]
-fn refused_redis() {
-    refused(ServerKind::Redis);
-}
-#[test]
-fn refused_valkey() {
-    refused(ServerKind::Valkey);
-}
+every_server!(strings, hashes);
+
+every_server!(lists, refused);
 
 /// Valkey 9 adds hash-field-expiry and multi-key-expiry commands; they follow the same table.
 #[test]

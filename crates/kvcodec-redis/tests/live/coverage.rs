@@ -2,7 +2,7 @@
 //! through unreviewed; the commands added to the table this way behave as classified.
 
 use kvcodec_redis::table::{Class, class_of};
-use kvcodec_tests::{Server, ServerKind, json_value};
+use kvcodec_tests::{Server, ServerKind, every_server, json_value};
 use redis::{Commands, Value};
 
 use crate::{is_compressed, wrap};
@@ -59,16 +59,15 @@ fn commands_are_classified(kind: ServerKind) {
     assert!(passed > 100, "{kind}: {passed} pass-through commands");
 }
 
-#[test]
-fn commands_are_classified_redis() {
-    commands_are_classified(ServerKind::Redis);
-}
-#[test]
-fn commands_are_classified_valkey() {
-    commands_are_classified(ServerKind::Valkey);
+every_server!(commands_are_classified);
+
+/// HSCAN over RESP2 and RESP3.
+fn hscan(kind: ServerKind) {
+    hscan_over(kind, "resp2");
+    hscan_over(kind, "resp3");
 }
 
-fn hscan(kind: ServerKind, protocol: &str) {
+fn hscan_over(kind: ServerKind, protocol: &str) {
     let server = Server::start(kind);
     let mut plain = server.connection();
     let url = format!("{}?protocol={protocol}", server.url());
@@ -115,16 +114,7 @@ fn hscan(kind: ServerKind, protocol: &str) {
     }
 }
 
-#[test]
-fn hscan_redis() {
-    hscan(ServerKind::Redis, "resp2");
-    hscan(ServerKind::Redis, "resp3");
-}
-#[test]
-fn hscan_valkey() {
-    hscan(ServerKind::Valkey, "resp2");
-    hscan(ServerKind::Valkey, "resp3");
-}
+every_server!(hscan);
 
 fn sort_and_counters(kind: ServerKind) {
     let server = Server::start(kind);
@@ -176,11 +166,4 @@ fn sort_and_counters(kind: ServerKind) {
     );
 }
 
-#[test]
-fn sort_and_counters_redis() {
-    sort_and_counters(ServerKind::Redis);
-}
-#[test]
-fn sort_and_counters_valkey() {
-    sort_and_counters(ServerKind::Valkey);
-}
+every_server!(sort_and_counters);

@@ -4,7 +4,7 @@
 
 use kvcodec::Mode;
 use kvcodec_redis::Compression;
-use kvcodec_tests::{Server, ServerKind, incompressible, json_value, run_python};
+use kvcodec_tests::{Server, ServerKind, every_server, incompressible, json_value, run_python};
 use redis::Commands;
 
 use crate::{engine, is_compressed, raw_get};
@@ -48,7 +48,7 @@ fn values() -> Vec<Vec<u8>> {
     ]
 }
 
-fn interop(kind: ServerKind) {
+fn glide_interop(kind: ServerKind) {
     let server = Server::start(kind);
     let mut plain = server.connection();
     let dir = tempfile::tempdir().unwrap();
@@ -121,11 +121,4 @@ fn interop(kind: ServerKind) {
     }
 }
 
-#[test]
-fn glide_interop_valkey() {
-    interop(ServerKind::Valkey);
-}
-#[test]
-fn glide_interop_redis() {
-    interop(ServerKind::Redis);
-}
+every_server!(glide_interop);

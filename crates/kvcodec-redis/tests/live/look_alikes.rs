@@ -6,7 +6,7 @@
 
 use kvcodec::{Mode, OnCorrupt};
 use kvcodec_redis::{Compressed, Compression};
-use kvcodec_tests::{Cluster, Server, ServerKind, SplitMix64, run_python};
+use kvcodec_tests::{Cluster, Server, ServerKind, SplitMix64, every_server, run_python};
 use redis::{AsyncCommands, Commands};
 
 use crate::glide::GLIDE;
@@ -123,14 +123,7 @@ fn over_every_connection(kind: ServerKind) {
     assert!(escaped >= 6 * 69, "{kind}: {escaped} values escaped");
 }
 
-#[test]
-fn over_every_connection_redis() {
-    over_every_connection(ServerKind::Redis);
-}
-#[test]
-fn over_every_connection_valkey() {
-    over_every_connection(ServerKind::Valkey);
-}
+every_server!(over_every_connection);
 
 #[test]
 fn over_cluster_connections() {
@@ -171,14 +164,7 @@ fn read_by_glide(kind: ServerKind) {
     }
 }
 
-#[test]
-fn read_by_glide_redis() {
-    read_by_glide(ServerKind::Redis);
-}
-#[test]
-fn read_by_glide_valkey() {
-    read_by_glide(ServerKind::Valkey);
-}
+every_server!(read_by_glide);
 
 /// `00 01 02 00 02 ff ff ff 7f garbage`: declares 2 GiB from 7 payload bytes — corrupt.
 fn corrupt_is_not_too_large(kind: ServerKind) {
@@ -229,11 +215,4 @@ fn corrupt_is_not_too_large(kind: ServerKind) {
     assert_eq!(std::fs::read(out).unwrap(), stored, "{kind}: GLIDE");
 }
 
-#[test]
-fn corrupt_is_not_too_large_redis() {
-    corrupt_is_not_too_large(ServerKind::Redis);
-}
-#[test]
-fn corrupt_is_not_too_large_valkey() {
-    corrupt_is_not_too_large(ServerKind::Valkey);
-}
+every_server!(corrupt_is_not_too_large);

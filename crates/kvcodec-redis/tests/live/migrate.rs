@@ -9,8 +9,8 @@ use kvcodec::Mode;
 use kvcodec_redis::migrate::{
     DEFAULT_TIMEOUT, Direction, Migration, Observer, Progress, Reason, Summary, ValueTypes,
 };
-use kvcodec_tests::keyspace::{self, Writer, all_keys, doc, populate};
-use kvcodec_tests::{Cluster, Server, ServerKind};
+use kvcodec_tests::keyspace::{self, Writer, all_keys, assert_writer_kept, doc, populate};
+use kvcodec_tests::{Cluster, Server, ServerKind, every_server};
 use redis::Commands;
 
 use crate::{engine, is_compressed};
@@ -69,14 +69,7 @@ fn migrate_with_writer(kind: ServerKind) {
     let last = writer.stop();
 
     let after = state(&mut plain, &keys);
-    for k in &keys {
-        let (values, expiry) = &after[k];
-        assert_eq!(*expiry, before[k].1, "{kind}: {k} expiry changed");
-        match last.get(k) {
-            Some(v) => assert!(values[0] == *v, "{kind}: {k} lost the writer's last value"),
-            None => assert!(*values == before[k].0, "{kind}: {k} changed"),
-        }
-    }
+    assert_writer_kept(kind.name(), &before, &after, &last);
     assert!(first.rewritten > 100, "{kind}: {first:?}");
     assert_eq!(first.skipped_for(Reason::TooSmall), 30, "{kind}: {first:?}");
     assert_eq!(first.skipped_for(Reason::UnsupportedType), 1);
@@ -175,22 +168,7 @@ fn stop_and_resume(kind: ServerKind) {
     );
 }
 
-#[test]
-fn migrate_with_writer_redis() {
-    migrate_with_writer(ServerKind::Redis);
-}
-#[test]
-fn migrate_with_writer_valkey() {
-    migrate_with_writer(ServerKind::Valkey);
-}
-#[test]
-fn stop_and_resume_redis() {
-    stop_and_resume(ServerKind::Redis);
-}
-#[test]
-fn stop_and_resume_valkey() {
-    stop_and_resume(ServerKind::Valkey);
-}
+every_server!(migrate_with_writer, stop_and_resume);
 
 #[test]
 fn cluster_migrate_and_rollback() {

@@ -2,7 +2,7 @@
 
 use kvcodec::{Mode, SkipReason};
 use kvcodec_redis::Compression;
-use kvcodec_tests::{Server, ServerKind, json_value};
+use kvcodec_tests::{Server, ServerKind, every_server, json_value};
 use redis::Commands;
 
 use crate::{engine, is_compressed, raw_get};
@@ -76,11 +76,4 @@ fn mixed_clients(kind: ServerKind) {
     }
 }
 
-#[test]
-fn mixed_clients_redis() {
-    mixed_clients(ServerKind::Redis);
-}
-#[test]
-fn mixed_clients_valkey() {
-    mixed_clients(ServerKind::Valkey);
-}
+every_server!(mixed_clients);

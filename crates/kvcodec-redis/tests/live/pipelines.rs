@@ -1,7 +1,7 @@
 //! Pipelines and MULTI/EXEC transactions, sync and async: each command's arguments and reply
 //! are handled by its own table entry.
 
-use kvcodec_tests::{Server, ServerKind, json_value};
+use kvcodec_tests::{Server, ServerKind, every_server, json_value};
 use redis::{AsyncCommands, Commands, Value};
 
 use crate::{is_compressed, raw_get, wrap};
@@ -131,19 +131,6 @@ async fn async_pipelines(kind: ServerKind) {
     assert!(plain.ttl::<_, i64>("cm:a").unwrap() > 0);
 }
 
-#[test]
-fn sync_pipelines_redis() {
-    sync_pipelines(ServerKind::Redis);
-}
-#[test]
-fn sync_pipelines_valkey() {
-    sync_pipelines(ServerKind::Valkey);
-}
-#[tokio::test]
-async fn async_pipelines_redis() {
-    async_pipelines(ServerKind::Redis).await;
-}
-#[tokio::test]
-async fn async_pipelines_valkey() {
-    async_pipelines(ServerKind::Valkey).await;
-}
+every_server!(sync_pipelines);
+
+every_server!(#[tokio::test] async async_pipelines);

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use kvcodec_tests::{Cluster, Server, ServerKind, json_value};
+use kvcodec_tests::{Cluster, Server, ServerKind, every_server, json_value};
 use redis::{AsyncCommands, Commands};
 
 use crate::{is_compressed, wrap};
@@ -127,19 +127,6 @@ async fn concurrency(kind: ServerKind) {
     assert_eq!(m.decompressed(), 64 * 40 * 3);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cluster_redis() {
-    cluster(ServerKind::Redis).await;
-}
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cluster_valkey() {
-    cluster(ServerKind::Valkey).await;
-}
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrency_redis() {
-    concurrency(ServerKind::Redis).await;
-}
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrency_valkey() {
-    concurrency(ServerKind::Valkey).await;
-}
+every_server!(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async cluster);
+
+every_server!(#[tokio::test(flavor = "multi_thread", worker_threads = 4)] async concurrency);

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use kvcodec_redis::Compressed;
-use kvcodec_tests::{Server, ServerKind, json_value};
+use kvcodec_tests::{Server, ServerKind, every_server, json_value};
 use redis::{AsyncCommands, Commands, Value};
 
 use crate::{is_compressed, raw_get, wrap};
@@ -192,14 +192,7 @@ async fn no_response_inside_multi(kind: ServerKind) {
     assert_eq!(con.get::<_, Vec<u8>>("k2").await.unwrap(), doc(), "{kind}");
 }
 
-#[tokio::test]
-async fn no_response_inside_multi_redis() {
-    no_response_inside_multi(ServerKind::Redis).await;
-}
-#[tokio::test]
-async fn no_response_inside_multi_valkey() {
-    no_response_inside_multi(ServerKind::Valkey).await;
-}
+every_server!(#[tokio::test] async no_response_inside_multi);
 
 async fn multiplexed_refused_multi(kind: ServerKind) {
     let server = Server::start(kind);
@@ -220,35 +213,8 @@ async fn multiplexed_refused_multi(kind: ServerKind) {
     );
 }
 
-#[test]
-fn refused_multi_redis() {
-    refused_multi(ServerKind::Redis);
-}
-#[test]
-fn refused_multi_valkey() {
-    refused_multi(ServerKind::Valkey);
-}
-#[test]
-fn nested_multi_redis() {
-    nested_multi(ServerKind::Redis);
-}
-#[test]
-fn nested_multi_valkey() {
-    nested_multi(ServerKind::Valkey);
-}
-#[tokio::test]
-async fn manager_reconnects_redis() {
-    manager_reconnects(ServerKind::Redis).await;
-}
-#[tokio::test]
-async fn manager_reconnects_valkey() {
-    manager_reconnects(ServerKind::Valkey).await;
-}
-#[tokio::test]
-async fn multiplexed_refused_multi_redis() {
-    multiplexed_refused_multi(ServerKind::Redis).await;
-}
-#[tokio::test]
-async fn multiplexed_refused_multi_valkey() {
-    multiplexed_refused_multi(ServerKind::Valkey).await;
-}
+every_server!(refused_multi, nested_multi);
+
+every_server!(#[tokio::test] async manager_reconnects);
+
+every_server!(#[tokio::test] async multiplexed_refused_multi);

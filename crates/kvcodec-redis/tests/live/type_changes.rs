@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use kvcodec::Mode;
 use kvcodec_redis::migrate::{DEFAULT_TIMEOUT, Direction, Migration, Progress, Reason, ValueTypes};
 use kvcodec_tests::keyspace::doc;
-use kvcodec_tests::{Server, ServerKind};
+use kvcodec_tests::{Server, ServerKind, every_server};
 
 use crate::engine;
 
@@ -158,12 +158,4 @@ fn type_flips_never_abort(kind: ServerKind) {
     check_last_writes(kind, &mut con, &last);
 }
 
-#[test]
-fn type_flips_never_abort_redis() {
-    type_flips_never_abort(ServerKind::Redis);
-}
-
-#[test]
-fn type_flips_never_abort_valkey() {
-    type_flips_never_abort(ServerKind::Valkey);
-}
+every_server!(type_flips_never_abort);

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use kvcodec::{Config, Mode, OnCorrupt};
 use kvcodec_redis::Compression;
 use kvcodec_redis::errors::{DECODE_ERROR_CODE, is_decode_error};
-use kvcodec_tests::{Server, ServerKind, json_value};
+use kvcodec_tests::{Server, ServerKind, every_server, json_value};
 use redis::{AsyncCommands, Commands};
 
 use crate::{engine, is_compressed, raw_get};
@@ -37,14 +37,7 @@ fn unconfigured(kind: ServerKind) {
     assert!(err.to_string().contains("`MIN_COMPRESSION_SIZE`"), "{err}");
 }
 
-#[test]
-fn unconfigured_redis() {
-    unconfigured(ServerKind::Redis);
-}
-#[test]
-fn unconfigured_valkey() {
-    unconfigured(ServerKind::Valkey);
-}
+every_server!(unconfigured);
 
 async fn decode_errors(kind: ServerKind) {
     let server = Server::start(kind);
@@ -131,24 +124,10 @@ fn missing_backend(kind: ServerKind) {
     assert_eq!(r.get::<_, Vec<u8>>("foreign").unwrap(), foreign, "{kind}");
 }
 
-#[test]
-fn missing_backend_redis() {
-    missing_backend(ServerKind::Redis);
-}
-#[test]
-fn missing_backend_valkey() {
-    missing_backend(ServerKind::Valkey);
-}
+every_server!(missing_backend);
 
 fn engine_lz4() -> Arc<kvcodec::Engine> {
     engine("lz4", Mode::On)
 }
 
-#[tokio::test]
-async fn decode_errors_redis() {
-    decode_errors(ServerKind::Redis).await;
-}
-#[tokio::test]
-async fn decode_errors_valkey() {
-    decode_errors(ServerKind::Valkey).await;
-}
+every_server!(#[tokio::test] async decode_errors);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use kvcodec::{Config, ValueTypes};
 use kvcodec_redis::Compression;
-use kvcodec_tests::{Server, ServerKind, json_value};
+use kvcodec_tests::{Server, ServerKind, every_server, json_value};
 use redis::Commands;
 
 use crate::{is_compressed, raw_get};
@@ -85,11 +85,4 @@ fn value_types(kind: ServerKind) {
     assert_eq!(got, vec![("f".to_owned(), doc.clone())]);
 }
 
-#[test]
-fn value_types_redis() {
-    value_types(ServerKind::Redis);
-}
-#[test]
-fn value_types_valkey() {
-    value_types(ServerKind::Valkey);
-}
+every_server!(value_types);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use kvcodec::export::MetricsExporter;
 use kvcodec::{CodecId, FailureKind, SkipReason};
 use kvcodec_redis::Compression;
-use kvcodec_tests::{Server, ServerKind, incompressible, json_value};
+use kvcodec_tests::{Server, ServerKind, every_server, incompressible, json_value};
 use redis::Commands;
 
 use crate::{Scrape, delta, engine, flat, lookalike, lz4_stored, recorder, serial};
@@ -216,12 +216,4 @@ fn exact_counts(kind: ServerKind) {
     );
 }
 
-#[test]
-fn exact_counts_valkey() {
-    exact_counts(ServerKind::Valkey);
-}
-
-#[test]
-fn exact_counts_redis() {
-    exact_counts(ServerKind::Redis);
-}
+every_server!(exact_counts);
