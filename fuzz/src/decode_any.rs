@@ -49,7 +49,15 @@ pub fn check_stored(stored: &[u8]) {
     match (lenient.decode_outcome(stored), strict) {
         (Ok(Decoded::ReturnedAsStored(why)), Err(e)) => {
             assert!(!size_limit(&e), "size-limit error swallowed: {e}");
-            assert_eq!(why, e, "the reason given is the strict engine's error");
+            // The same kind of failure; not always the same words: zstd reports one corrupt
+            // frame as "Destination buffer is too small" on a fresh context and as "Data
+            // corruption detected" on one that has decoded a frame over 128 KiB before (its
+            // buffers are sized by history, and they decide which check fails first).
+            assert_eq!(
+                why.failure_kind(),
+                e.failure_kind(),
+                "the reason given is the strict engine's kind of error: {why} vs {e}"
+            );
         }
         (Err(e), strict) => assert!(size_limit(&e) && strict == Err(e.clone()), "surfaced: {e}"),
         (lenient, strict) => assert_eq!(lenient, strict),

@@ -94,12 +94,4 @@ fn projection_lands_within_ten_percent(kind: ServerKind) {
     );
 }
 
-#[test]
-fn capacity_projection_valkey() {
-    projection_lands_within_ten_percent(ServerKind::Valkey);
-}
-
-#[test]
-fn capacity_projection_redis() {
-    projection_lands_within_ten_percent(ServerKind::Redis);
-}
+kvcodec_tests::every_server!(projection_lands_within_ten_percent);

@@ -237,12 +237,4 @@ fn recompress_with_writer(kind: ServerKind) {
     }
 }
 
-#[test]
-fn recompress_lz4_to_zstd_with_writer_valkey() {
-    recompress_with_writer(ServerKind::Valkey);
-}
-
-#[test]
-fn recompress_lz4_to_zstd_with_writer_redis() {
-    recompress_with_writer(ServerKind::Redis);
-}
+kvcodec_tests::every_server!(recompress_with_writer);
