@@ -1,4 +1,5 @@
-//! Shared number formats: [`human_bytes`] for sizes, [`pct`] for shares.
+//! Shared number formats: [`human_bytes`] for sizes, [`pct`] for shares, [`iso8601`] for
+//! times.
 
 /// `part / whole` in percent, 0 when `whole` is 0.
 pub(crate) fn pct(part: f64, whole: f64) -> f64 {
@@ -23,6 +24,29 @@ pub(crate) fn human_bytes(n: u64) -> String {
     } else {
         format!("{value:.1} {}", UNITS[unit])
     }
+}
+
+/// `2024-05-01T12:34:56Z` for `secs` since the Unix epoch, with `.789` before the `Z` when
+/// `millis` is given (UTC; civil-from-days, Howard Hinnant's algorithm).
+pub(crate) fn iso8601(secs: u64, millis: Option<u64>) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let fraction = millis.map_or(String::new(), |ms| format!(".{ms:03}"));
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{fraction}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
 }
 
 #[cfg(test)]
