@@ -30,7 +30,7 @@ pub fn idle_contexts() -> (usize, usize) {
 }
 
 /// zstd's largest input (`ZSTD_MAX_INPUT_SIZE`); `compress_bound` fails above it.
-const MAX_INPUT: u64 = if usize::BITS == 64 {
+pub(crate) const MAX_INPUT: u64 = if usize::BITS == 64 {
     0xFF00_FF00_FF00_FF00
 } else {
     0xFF00_FF00

@@ -30,3 +30,10 @@ fn conformance_through_box_dyn() {
     let codec: Box<dyn kvcodec::Codec> = Box::new(ZstdCodec::default());
     kvcodec::conformance::check(&codec);
 }
+
+#[test]
+fn conformance_of_the_compact_dictionary_codec() {
+    let set = kvcodec_zstd::Dictionaries::new();
+    let id = set.insert(&common::record_dictionary()).unwrap();
+    kvcodec::conformance::check(&kvcodec_zstd::ZstdDictCodec::writer(set, id, 3).unwrap());
+}
