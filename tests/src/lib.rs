@@ -48,6 +48,7 @@ pub mod port;
 pub mod python;
 pub mod reshard;
 pub mod server;
+pub mod small_json;
 pub mod tls;
 
 pub use cluster::Cluster;
@@ -58,4 +59,5 @@ pub use port::{free_port, free_ports};
 pub use python::{python_binary, python_has_module, run_python, run_python_bytes};
 pub use reshard::Resharding;
 pub use server::{Server, info_field};
+pub use small_json::small_json;
 pub use tls::TlsServer;

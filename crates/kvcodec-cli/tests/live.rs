@@ -30,6 +30,8 @@ mod reshard;
 mod resume;
 #[path = "live/scripts.rs"]
 mod scripts;
+#[path = "live/small_values.rs"]
+mod small_values;
 #[path = "live/stop.rs"]
 mod stop;
 #[path = "live/tls.rs"]

@@ -204,6 +204,25 @@ pub fn compact_dictionary_id(payload: &[u8]) -> Option<u32> {
         .map(|(id, _)| id)
 }
 
+/// The dictionary a stored value (header included) was written with: the varint of a compact
+/// value (`0x05`), or the dictionary id in the frame header of a standard zstd value (`0x01`).
+/// `None` for values of other codecs, plain values, zstd frames without a dictionary, and
+/// bytes too short to say.
+pub fn stored_dictionary_id(stored: &[u8]) -> Option<u32> {
+    if !kvcodec::header::has_header(stored) {
+        return None;
+    }
+    let payload = &stored[5..];
+    match CodecId(stored[4]) {
+        CodecId::ZSTD_DICT => compact_dictionary_id(payload),
+        CodecId::ZSTD => FrameHeader::parse(payload)
+            .ok()
+            .map(|h| h.dict_id)
+            .filter(|&id| id != 0),
+        _ => None,
+    }
+}
+
 impl Codec for ZstdDictCodec {
     fn id(&self) -> CodecId {
         CodecId::ZSTD_DICT

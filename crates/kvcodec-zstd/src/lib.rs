@@ -86,10 +86,12 @@ use std::sync::Arc;
 use kvcodec::{Backend, Codec, CodecId, Error};
 
 pub use codec::{ZstdCodec, idle_contexts};
-pub use compact::{COMPACT_OVERHEAD, DICT_MIN_SIZE, ZstdDictCodec, compact_dictionary_id};
+pub use compact::{
+    COMPACT_OVERHEAD, DICT_MIN_SIZE, ZstdDictCodec, compact_dictionary_id, stored_dictionary_id,
+};
 pub use dictionary::{
     MIN_DICTIONARY_SIZE, MIN_TRAINING_BYTES, MIN_TRAINING_SAMPLES, ZstdBuilder, dictionary_id,
-    train_dictionary,
+    set_dictionary_id, train_dictionary,
 };
 pub use glide::glide_frame;
 pub use store::Dictionaries;

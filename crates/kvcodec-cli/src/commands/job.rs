@@ -28,22 +28,27 @@ pub(crate) fn positive_size(s: &str) -> Result<usize, String> {
     }
 }
 
-/// The engine `migrate --to SPEC [--min-size] [--dictionary]` compresses with.
+/// The engine `migrate --to SPEC [--min-size] [--dictionary]` compresses with: with a
+/// dictionary, the compact dictionary codec (header id 0x05) at the spec's level, its own
+/// minimum size unless `--min-size` is given.
 pub(crate) fn compress_engine(
     server: &ServerUrl,
     spec: &CodecSpec,
-    min_size: usize,
+    min_size: Option<usize>,
     dictionary: Option<u32>,
     cluster: bool,
 ) -> Result<Engine, CliError> {
     let Some(id) = dictionary else {
-        return Ok(spec.engine(min_size)?);
+        return Ok(spec.engine(min_size.unwrap_or(kvcodec::DEFAULT_MIN_COMPRESSION_SIZE))?);
     };
     let mut con = server.connect_to(cluster)?;
     let level = spec
         .effective_level()
         .unwrap_or(kvcodec_zstd::DEFAULT_LEVEL);
-    let codec = server.zstd_codec(&mut *con, level, Some(id))?;
+    let codec = server.dict_codec(&mut *con, level, id)?;
+    let min_size = min_size
+        .or(codec.min_size())
+        .unwrap_or(kvcodec_zstd::DICT_MIN_SIZE);
     Engine::builder()
         .policy(spec.config(min_size).policy())
         .codec(codec)
@@ -65,11 +70,13 @@ pub(crate) fn decode_engine(
 /// Checks `--to`, `--min-size` and `--dictionary` before anything connects.
 pub(crate) fn check_spec(
     to: &str,
-    min_size: usize,
+    min_size: Option<usize>,
     dictionary: Option<u32>,
 ) -> Result<CodecSpec, CliError> {
     let spec = CodecSpec::parse(to)?;
-    check_min_size(min_size)?;
+    if let Some(min_size) = min_size {
+        check_min_size(min_size)?;
+    }
     if dictionary.is_some() && spec.backend.id != CodecId::ZSTD {
         return Err(CliError::usage(format!(
             "--dictionary needs a zstd codec, found --to {spec}"
