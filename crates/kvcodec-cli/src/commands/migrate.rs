@@ -70,7 +70,7 @@ pub(crate) struct MigrateArgs {
     #[arg(long, value_name = "SPEC")]
     pub(crate) to: String,
     /// Values shorter than this stay plain (GLIDE's `min_compression_size`). Default: 64
-    /// bytes, or with `--dictionary` the dictionary codec's own minimum (16 bytes).
+    /// bytes, or with `--dictionary` the dictionary codec's own minimum (32 bytes).
     #[arg(long, value_name = "BYTES")]
     pub(crate) min_size: Option<usize>,
     /// Compress with this shared zstd dictionary (see `kvcodec dict push`), in the compact
