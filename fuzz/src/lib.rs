@@ -100,11 +100,43 @@ fn engine_with(codecs: [Arc<dyn Codec>; 4], on_corrupt: OnCorrupt) -> Engine {
     for codec in codecs {
         builder = builder.codec(codec);
     }
+    // The compact dictionary codec (0x05), reading with dictionary 1 (never the writer).
+    builder = builder.codec(Arc::new(dict_codec()) as Arc<dyn Codec>);
     builder
         .max_decompressed_size(ENGINE_LIMIT)
         .on_corrupt(on_corrupt)
         .build()
         .expect("writer is registered")
+}
+
+/// A dictionary trained on small JSON-like records, id 1, in a shared set, built once.
+pub fn dictionaries() -> Arc<kvcodec_zstd::Dictionaries> {
+    static SET: std::sync::LazyLock<Arc<kvcodec_zstd::Dictionaries>> =
+        std::sync::LazyLock::new(|| {
+            let samples: Vec<String> = (0..600u32)
+                .map(|i| {
+                    format!(
+                        r#"{{"uid":{},"flag":"f{}","on":{},"plan":"p{}","ts":{}}}"#,
+                        i.wrapping_mul(7919),
+                        i % 13,
+                        i % 2 == 0,
+                        i % 4,
+                        1_718_000_000 + i * 37
+                    )
+                })
+                .collect();
+            let mut dict = kvcodec_zstd::train_dictionary(&samples, 2048).expect("trains");
+            kvcodec_zstd::set_dictionary_id(&mut dict, 1).expect("a dictionary");
+            let set = kvcodec_zstd::Dictionaries::new();
+            set.insert(&dict).expect("loads");
+            set
+        });
+    SET.clone()
+}
+
+/// The compact dictionary codec (header id 0x05) writing and reading with [`dictionaries`].
+pub fn dict_codec() -> kvcodec_zstd::ZstdDictCodec {
+    kvcodec_zstd::ZstdDictCodec::writer(dictionaries(), 1, 3).expect("dictionary 1 is in the set")
 }
 
 /// `true` if `len` output bytes satisfy `bound`.

@@ -54,6 +54,7 @@ pub mod proc_status;
 pub mod python;
 pub mod reshard;
 pub mod server;
+pub mod small_json;
 pub mod tls;
 
 pub use cluster::Cluster;
@@ -66,4 +67,5 @@ pub use proc_status::status_bytes;
 pub use python::{python_binary, python_has_module, run_python, run_python_bytes};
 pub use reshard::Resharding;
 pub use server::{Server, info_field};
+pub use small_json::small_json;
 pub use tls::TlsServer;

@@ -248,15 +248,20 @@ fn limit() -> impl Strategy<Value = usize> {
     ]
 }
 
+/// Every backend, and the compact dictionary codec (0x05) knowing no dictionary: its values
+/// fail as an unknown dictionary, which `ReturnStored` returns as stored.
 fn reader(max: usize, on_corrupt: OnCorrupt) -> Engine {
-    Config {
-        enabled: true,
-        max_decompressed_size: max,
-        on_corrupt,
-        ..Config::default()
+    let mut builder = Engine::builder()
+        .max_decompressed_size(max)
+        .on_corrupt(on_corrupt);
+    for backend in BACKENDS {
+        builder = builder.codec(backend.codec(None).unwrap());
     }
-    .build(&BACKENDS)
-    .unwrap()
+    let dict = kvcodec_zstd::ZstdDictCodec::reader(kvcodec_zstd::Dictionaries::new());
+    builder
+        .codec(std::sync::Arc::new(dict) as std::sync::Arc<dyn kvcodec::Codec>)
+        .build()
+        .unwrap()
 }
 
 fn is_size_limit(e: &Error) -> bool {

@@ -72,6 +72,11 @@ pub(crate) struct Inspection {
 /// Inspects `stored`, decoding at most `max_size` bytes with the compiled-in backends.
 pub(crate) fn inspect(stored: &[u8], max_size: usize) -> Inspection {
     inspect_with(stored, max_size, &|id| {
+        if id == CodecId::ZSTD_DICT {
+            // Offline there are no dictionaries: the frame is read, its dictionary unknown.
+            let reader = kvcodec_zstd::ZstdDictCodec::reader(kvcodec_zstd::Dictionaries::new());
+            return Some(Arc::new(reader) as Arc<dyn Codec>);
+        }
         backends::by_id(id).and_then(|b| b.codec(None).ok())
     })
 }

@@ -206,6 +206,52 @@ fn assess_a_directory() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Issue 13's keyspace (small JSON, ~78 B, half under 64 B): a dictionary wins, so the
+/// recommendation is the dictionary configuration, measured on held-out values, with GLIDE's
+/// trade-off stated; the configuration without one is still given.
+#[test]
+fn assess_recommends_a_dictionary_on_small_json() {
+    let dir = temp_path("small-json");
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..2000u64 {
+        std::fs::write(dir.join(format!("v{i:04}")), kvcodec_tests::small_json(i)).unwrap();
+    }
+    let args = [
+        "assess",
+        "--dir",
+        dir.to_str().unwrap(),
+        "--levels",
+        "zstd:3,lz4,deflate:1",
+        "--passes",
+        "1",
+    ];
+    let a = json(&ok(&[&args[..], &["--json"]].concat(), b""));
+    let r = &a["recommendation"];
+    let d = &r["with_dictionary"];
+    assert_eq!(d["codec"], "zstd:3", "{r}");
+    assert_eq!(d["min_size"], kvcodec_zstd::DICT_MIN_SIZE);
+    assert_eq!(d["tested_on"], 1000, "the held-out half");
+    let saved = d["held_out_savings_pct"].as_f64().unwrap();
+    assert!(
+        saved >= r["projected_savings_pct"].as_f64().unwrap() + 10.0 && saved >= 40.0,
+        "{r}"
+    );
+    assert!(
+        d["trade_off"]
+            .as_str()
+            .unwrap()
+            .contains("GLIDE clients cannot read")
+    );
+    assert!(d["steps"].as_str().unwrap().contains("--dictionary ID"));
+    let text = String::from_utf8(ok(&args, b"")).unwrap();
+    assert!(
+        text.contains("Recommended: zstd:3 with a trained dictionary")
+            && text.contains("Without a dictionary: "),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// `chromium`, if installed (Debian package `chromium`). `KVCODEC_REQUIRE_CHROMIUM=1` makes its
 /// absence a failure.
 fn chromium() -> Option<&'static str> {

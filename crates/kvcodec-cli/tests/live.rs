@@ -38,6 +38,8 @@ mod resume;
 mod sampling;
 #[path = "live/scripts.rs"]
 mod scripts;
+#[path = "live/small_values.rs"]
+mod small_values;
 #[path = "live/stop.rs"]
 mod stop;
 #[path = "live/tls.rs"]

@@ -9,6 +9,29 @@ use crate::connection::{cmd_args, rebuild};
 const MULTI: &[u8] = b"MULTI";
 const EXEC: &[u8] = b"EXEC";
 
+impl<C: ConnectionLike + Send> Compressed<C> {
+    /// Fetches these dictionaries on this connection (see [`crate::fetch`]).
+    async fn fetch_async(&mut self, ids: Vec<u32>) {
+        #[cfg(feature = "zstd")]
+        if let Some(fetch) = self.compression.fetch.clone() {
+            use crate::fetch::{DictionaryFetch, Step};
+            for id in ids {
+                let size = self
+                    .inner
+                    .req_packed_command(&DictionaryFetch::size_command(id))
+                    .await;
+                if fetch.on_size(id, size) == Step::Get {
+                    let get = DictionaryFetch::get_command(id);
+                    let bytes = self.inner.req_packed_command(&get).await;
+                    fetch.on_bytes(id, bytes);
+                }
+            }
+        }
+        #[cfg(not(feature = "zstd"))]
+        let _ = ids;
+    }
+}
+
 impl<C: ConnectionLike + Send> ConnectionLike for Compressed<C> {
     fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
         Box::pin(async move {
@@ -17,6 +40,12 @@ impl<C: ConnectionLike + Send> ConnectionLike for Compressed<C> {
                 None => self.inner.req_packed_command(cmd).await,
                 Some(args) => self.inner.req_packed_command(&rebuild(args, cmd)).await,
             };
+            if let Ok(r) = &reply
+                && !cmd.is_no_response()
+            {
+                let ids = self.to_fetch(std::slice::from_ref(&plan), 0, std::slice::from_ref(r));
+                self.fetch_async(ids).await;
+            }
             self.read_one(&plan, cmd.is_no_response(), reply)
         })
     }
@@ -61,6 +90,10 @@ impl<C: ConnectionLike + Send> ConnectionLike for Compressed<C> {
                     .req_packed_commands(&rebuilt, offset, count)
                     .await
             };
+            if let Ok(r) = &replies {
+                let ids = self.to_fetch(&plans, offset, r);
+                self.fetch_async(ids).await;
+            }
             self.read(&plans, offset, replies)
         })
     }

@@ -52,6 +52,8 @@ impl Plan<'_> {
 #[derive(Debug, Clone)]
 pub struct Compression {
     engine: Arc<Engine>,
+    #[cfg(feature = "zstd")]
+    pub(crate) fetch: Option<Arc<crate::fetch::DictionaryFetch>>,
     allow_all_incompatible: bool,
     allowed: HashSet<String>,
 }
@@ -61,6 +63,8 @@ impl Compression {
     pub fn new(engine: Arc<Engine>) -> Self {
         Compression {
             engine,
+            #[cfg(feature = "zstd")]
+            fetch: None,
             allow_all_incompatible: false,
             allowed: HashSet::new(),
         }
@@ -96,6 +100,38 @@ impl Compression {
     pub fn allow_all_incompatible(mut self) -> Self {
         self.allow_all_incompatible = true;
         self
+    }
+
+    /// Fetches dictionaries the engine lacks from the server, on the connection whose reply
+    /// needs them, before decoding it (see [`crate::fetch`]): readers need no restart when a
+    /// dictionary is pushed. `fetch` must fill the set the engine's
+    /// [`ZstdDictCodec`](kvcodec_zstd::ZstdDictCodec) decodes with (feature `zstd`).
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    /// use std::sync::Arc;
+    /// use kvcodec_redis::{Compression, dictionaries, fetch::DictionaryFetch};
+    /// use kvcodec_zstd::ZstdDictCodec;
+    ///
+    /// let client = redis::Client::open("redis://127.0.0.1/")?;
+    /// let mut con = client.get_connection()?;
+    /// let set = dictionaries::shared(&mut con)?; // what the server has now
+    /// let reader: Arc<dyn kvcodec::Codec> = Arc::new(ZstdDictCodec::reader(set.clone()));
+    /// let engine = kvcodec::Engine::builder().codec(reader).mode(kvcodec::Mode::DecompressOnly).build()?;
+    /// let compression = Compression::new(Arc::new(engine)).fetch_dictionaries(DictionaryFetch::new(set));
+    /// let mut con = compression.wrap(con); // decodes values of dictionaries pushed later too
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "zstd")]
+    pub fn fetch_dictionaries(mut self, fetch: crate::fetch::DictionaryFetch) -> Self {
+        self.fetch = Some(Arc::new(fetch));
+        self
+    }
+
+    /// The dictionary fetch, if configured (feature `zstd`).
+    #[cfg(feature = "zstd")]
+    pub fn dictionary_fetch(&self) -> Option<&crate::fetch::DictionaryFetch> {
+        self.fetch.as_deref()
     }
 
     /// The engine.

@@ -112,6 +112,35 @@ impl<C> Compressed<C> {
         Ok(out)
     }
 
+    /// The dictionary ids to fetch before decoding `replies` (to plans `plans[offset..]`):
+    /// those the engine lacks and the fetch admits now, none when no fetch is configured or
+    /// when the server holds a MULTI for this connection after these replies (a command sent
+    /// now would be queued).
+    pub(crate) fn to_fetch(&self, plans: &[Plan], offset: usize, replies: &[Value]) -> Vec<u32> {
+        #[cfg(feature = "zstd")]
+        if let Some(fetch) = &self.compression.fetch {
+            let ids = fetch.missing(replies);
+            if ids.is_empty() {
+                return ids;
+            }
+            let mut tx = self.tx.clone();
+            for (i, plan) in plans.iter().enumerate() {
+                match i.checked_sub(offset).and_then(|at| replies.get(at)) {
+                    Some(reply) => {
+                        tx.on_reply(plan.role, reply);
+                    }
+                    None => tx.on_hidden(plan.role),
+                }
+            }
+            if tx.is_open() {
+                return Vec::new();
+            }
+            return fetch.admit(ids);
+        }
+        let _ = (plans, offset, replies);
+        Vec::new()
+    }
+
     /// [`read`](Self::read) for one command; `no_response`: it was sent with
     /// `Cmd::set_no_response`, so the reply is redis-rs' stand-in, not the server's.
     pub(crate) fn read_one(
@@ -161,6 +190,25 @@ pub(crate) fn rebuild(args: &[Cow<'_, [u8]>], like: &Cmd) -> Cmd {
     cmd
 }
 
+impl<C: redis::ConnectionLike> Compressed<C> {
+    /// Fetches these dictionaries on this connection (see [`crate::fetch`]).
+    fn fetch_sync(&mut self, ids: Vec<u32>) {
+        #[cfg(feature = "zstd")]
+        if let Some(fetch) = self.compression.fetch.clone() {
+            use crate::fetch::{DictionaryFetch, Step};
+            for id in ids {
+                let size = self.inner.req_command(&DictionaryFetch::size_command(id));
+                if fetch.on_size(id, size) == Step::Get {
+                    let bytes = self.inner.req_command(&DictionaryFetch::get_command(id));
+                    fetch.on_bytes(id, bytes);
+                }
+            }
+        }
+        #[cfg(not(feature = "zstd"))]
+        let _ = ids;
+    }
+}
+
 impl<C: redis::ConnectionLike> redis::ConnectionLike for Compressed<C> {
     fn req_command(&mut self, cmd: &Cmd) -> RedisResult<Value> {
         let plan = self.compression.plan(&cmd_args(cmd))?;
@@ -168,6 +216,12 @@ impl<C: redis::ConnectionLike> redis::ConnectionLike for Compressed<C> {
             None => self.inner.req_command(cmd),
             Some(args) => self.inner.req_command(&rebuild(args, cmd)),
         };
+        if let Ok(r) = &reply
+            && !cmd.is_no_response()
+        {
+            let ids = self.to_fetch(std::slice::from_ref(&plan), 0, std::slice::from_ref(r));
+            self.fetch_sync(ids);
+        }
         self.read_one(&plan, cmd.is_no_response(), reply)
     }
 
@@ -211,6 +265,10 @@ impl<C: redis::ConnectionLike> redis::ConnectionLike for Compressed<C> {
             }
             self.inner.req_packed_commands(&repacked, offset, count)
         };
+        if let Ok(r) = &replies {
+            let ids = self.to_fetch(&plans, offset, r);
+            self.fetch_sync(ids);
+        }
         self.read(&plans, offset, replies)
     }
 

@@ -60,8 +60,24 @@ pub fn pull(con: &mut dyn ConnectionLike) -> RedisResult<Vec<(u32, Vec<u8>)>> {
     Ok(out)
 }
 
-/// A zstd codec at `level` that decodes with every dictionary on the server and, if
-/// `write_with` is set, compresses with that one (feature `zstd`).
+/// Every dictionary on the server, in a new shared set (feature `zstd`): give it to a
+/// [`kvcodec_zstd::ZstdDictCodec`] and to [`crate::Compression::fetch_dictionaries`], and
+/// dictionaries pushed later are fetched into it when a value needs one.
+#[cfg(feature = "zstd")]
+pub fn shared(
+    con: &mut dyn ConnectionLike,
+) -> Result<std::sync::Arc<kvcodec_zstd::Dictionaries>, Box<dyn std::error::Error + Send + Sync>> {
+    let set = kvcodec_zstd::Dictionaries::new();
+    for (_, dictionary) in pull(con)? {
+        set.insert(&dictionary)?;
+    }
+    Ok(set)
+}
+
+/// A zstd codec (header id `0x01`, standard frames) at `level` that decodes with every
+/// dictionary on the server and, if `write_with` is set, compresses with that one (feature
+/// `zstd`): the older dictionary form. New dictionary values use
+/// [`kvcodec_zstd::ZstdDictCodec`] over [`shared`].
 #[cfg(feature = "zstd")]
 pub fn zstd_codec(
     con: &mut dyn ConnectionLike,

@@ -104,6 +104,8 @@ mod compression;
 mod connection;
 pub mod dictionaries;
 pub mod errors;
+#[cfg(feature = "zstd")]
+pub mod fetch;
 #[cfg(feature = "migrate")]
 pub mod migrate;
 pub mod resp;

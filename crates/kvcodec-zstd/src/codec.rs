@@ -30,7 +30,7 @@ pub fn idle_contexts() -> (usize, usize) {
 }
 
 /// zstd's largest input (`ZSTD_MAX_INPUT_SIZE`); `compress_bound` fails above it.
-const MAX_INPUT: u64 = if usize::BITS == 64 {
+pub(crate) const MAX_INPUT: u64 = if usize::BITS == 64 {
     0xFF00_FF00_FF00_FF00
 } else {
     0xFF00_FF00
@@ -130,6 +130,14 @@ pub(crate) fn zstd_error(what: &str, code: zstd_safe::ErrorCode) -> Error {
 impl Codec for ZstdCodec {
     fn id(&self) -> CodecId {
         CodecId::ZSTD
+    }
+
+    /// The frame header's dictionary id (0, no dictionary, is `None`).
+    fn dictionary_id(&self, payload: &[u8]) -> Option<u32> {
+        FrameHeader::parse(payload)
+            .ok()
+            .map(|h| h.dict_id)
+            .filter(|&id| id != 0)
     }
 
     fn name(&self) -> &str {

@@ -45,12 +45,30 @@ impl FrameHeader {
     /// the header.
     #[inline]
     pub(crate) fn parse(payload: &[u8]) -> Result<FrameHeader, Error> {
-        let [0x28, 0xB5, 0x2F, 0xFD, fhd, ..] = *payload else {
+        let [0x28, 0xB5, 0x2F, 0xFD, ..] = *payload else {
             return Err(not_a_frame(payload));
         };
+        Self::parse_fields(payload, MAGIC.len(), CodecId::ZSTD)
+    }
+
+    /// Parses the header of a frame without magic number (zstd's `ZSTD_f_zstd1_magicless`
+    /// format, the compact dictionary codec's): the frame header descriptor comes first.
+    /// Errors name `codec`.
+    #[inline]
+    pub(crate) fn parse_magicless(payload: &[u8], codec: CodecId) -> Result<FrameHeader, Error> {
+        Self::parse_fields(payload, 0, codec)
+    }
+
+    /// The fields from the frame header descriptor at `payload[at]` on.
+    #[inline]
+    fn parse_fields(payload: &[u8], at: usize, codec: CodecId) -> Result<FrameHeader, Error> {
+        let Some(&fhd) = payload.get(at) else {
+            return Err(truncated(codec, at + 1, payload.len()));
+        };
         if fhd & 0x08 != 0 {
-            return Err(reserved_bit(fhd));
+            return Err(reserved_bit(codec, fhd));
         }
+        let fixed = at + 1;
         let single_segment = fhd & 0x20 != 0;
         let window_len = usize::from(!single_segment);
         let dict_len = [0, 1, 2, 4][usize::from(fhd & 0x03)];
@@ -60,9 +78,9 @@ impl FrameHeader {
             2 => 4,
             _ => 8,
         };
-        let len = FIXED_LEN + window_len + dict_len + size_len;
-        let Some(fields) = payload.get(FIXED_LEN..len) else {
-            return Err(truncated(len, payload.len()));
+        let len = fixed + window_len + dict_len + size_len;
+        let Some(fields) = payload.get(fixed..len) else {
+            return Err(truncated(codec, len, payload.len()));
         };
         let (window, rest) = fields.split_at(window_len);
         let (dict, size) = rest.split_at(dict_len);
@@ -100,13 +118,13 @@ fn not_a_frame(payload: &[u8]) -> Error {
             format_args!("expected zstd frame magic 28 b5 2f fd, found {}", hex(seen)),
         );
     }
-    truncated(FIXED_LEN, payload.len())
+    truncated(CodecId::ZSTD, FIXED_LEN, payload.len())
 }
 
 #[cold]
-fn reserved_bit(fhd: u8) -> Error {
+fn reserved_bit(codec: CodecId, fhd: u8) -> Error {
     Error::corrupt(
-        CodecId::ZSTD,
+        codec,
         format_args!("frame header descriptor {fhd:#04x} sets the reserved bit 3"),
     )
 }
@@ -155,9 +173,9 @@ impl FrameHeader {
 }
 
 #[cold]
-fn truncated(expected: usize, found: usize) -> Error {
+fn truncated(codec: CodecId, expected: usize, found: usize) -> Error {
     Error::Truncated {
-        codec: CodecId::ZSTD,
+        codec,
         expected,
         found,
     }

@@ -46,3 +46,10 @@ fn backend_describes_zstd() {
         },
     );
 }
+
+#[test]
+fn conformance_of_the_compact_dictionary_codec() {
+    let set = kvcodec_zstd::Dictionaries::new();
+    let id = set.insert(&common::record_dictionary()).unwrap();
+    kvcodec::conformance::check(&kvcodec_zstd::ZstdDictCodec::writer(set, id, 3).unwrap());
+}

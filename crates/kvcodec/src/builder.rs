@@ -18,7 +18,8 @@ pub struct EngineBuilder {
     /// The first registration error, reported by `build`.
     error: Option<Error>,
     writer: Option<CodecId>,
-    policy: Box<dyn Policy>,
+    /// `None`: the [`DefaultPolicy`], at the writer's [`Codec::min_size`] if it has one.
+    policy: Option<Box<dyn Policy>>,
     mode: Mode,
     max_decompressed_size: usize,
     on_corrupt: OnCorrupt,
@@ -34,7 +35,7 @@ impl Default for EngineBuilder {
             registry: Registry::new(),
             error: None,
             writer: None,
-            policy: Box::new(DefaultPolicy::default()),
+            policy: None,
             mode: Mode::On,
             max_decompressed_size: DEFAULT_MAX_DECOMPRESSED_SIZE,
             on_corrupt: OnCorrupt::default(),
@@ -70,9 +71,10 @@ impl EngineBuilder {
         self
     }
 
-    /// Replaces the [`DefaultPolicy`].
+    /// Replaces the [`DefaultPolicy`] (which uses the writer's own [`Codec::min_size`] when it
+    /// has one, 64 bytes otherwise).
     pub fn policy(mut self, policy: impl Policy + 'static) -> Self {
-        self.policy = Box::new(policy);
+        self.policy = Some(Box::new(policy));
         self
     }
 
@@ -129,6 +131,10 @@ impl EngineBuilder {
     /// The engine. Fails with the first error of [`codec`](Self::codec)
     /// ([`Error::DuplicateCodec`], [`Error::InvalidConfig`] for a reserved id), or if the
     /// writer id names no registered codec ([`Error::UnknownCodec`]).
+    ///
+    /// Without a [`policy`](Self::policy), the engine uses [`DefaultPolicy`] with the writer's
+    /// [`Codec::min_size`] as its minimum size, if the writer has one (a dictionary codec), else
+    /// the default 64 bytes.
     pub fn build(self) -> Result<Engine, Error> {
         if let Some(err) = self.error {
             return Err(err);
@@ -137,6 +143,13 @@ impl EngineBuilder {
             Some(id) => Some(self.registry.require(id)?.clone()),
             None => None,
         };
+        let policy = self.policy.unwrap_or_else(|| {
+            let min = writer.as_ref().and_then(|w| w.min_size());
+            Box::new(DefaultPolicy::new(
+                min.unwrap_or(crate::policy::DEFAULT_MIN_COMPRESSION_SIZE),
+                None,
+            ))
+        });
         let timing = match (self.timed, &self.observer) {
             (Some(true), _) => Timing::Every,
             (Some(false), _) | (None, None) => Timing::Never,
@@ -149,7 +162,7 @@ impl EngineBuilder {
         Ok(Engine {
             registry: self.registry,
             writer,
-            policy: self.policy,
+            policy,
             mode: self.mode,
             max_decompressed_size: self.max_decompressed_size,
             on_corrupt: self.on_corrupt,

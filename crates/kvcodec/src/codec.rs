@@ -96,6 +96,23 @@ pub trait Codec: Send + Sync {
     fn max_expansion(&self) -> Option<u64> {
         None
     }
+
+    /// The smallest value worth compressing with this codec, if the codec knows better than
+    /// the configured `min_compression_size` (64 bytes, chosen for codecs without a
+    /// dictionary). A codec with a shared dictionary saves bytes on far smaller values; an
+    /// engine built without an explicit policy uses this size (see
+    /// [`EngineBuilder::build`](crate::EngineBuilder::build)).
+    fn min_size(&self) -> Option<usize> {
+        None
+    }
+
+    /// The dictionary a payload of this codec was compressed with, for formats that name one
+    /// (`None` otherwise, the default). Lets tools tell apart values of one codec written with
+    /// different dictionaries: re-compression moves them to the writer's dictionary.
+    fn dictionary_id(&self, payload: &[u8]) -> Option<u32> {
+        let _ = payload;
+        None
+    }
 }
 
 macro_rules! forward_codec {
@@ -117,6 +134,12 @@ macro_rules! forward_codec {
             }
             fn max_expansion(&self) -> Option<u64> {
                 (**self).max_expansion()
+            }
+            fn min_size(&self) -> Option<usize> {
+                (**self).min_size()
+            }
+            fn dictionary_id(&self, payload: &[u8]) -> Option<u32> {
+                (**self).dictionary_id(payload)
             }
         }
     )*};

@@ -14,7 +14,8 @@ use std::fmt;
 /// | `0x02` | u32 LE length + raw LZ4 block — GLIDE's id |
 /// | `0x03` | raw Snappy (kvcodec) |
 /// | `0x04` | u32 LE length + raw deflate (kvcodec) |
-/// | `0x05..=0x7F` | reserved for future kvcodec backends |
+/// | `0x05` | varint dictionary id + zstd frame without magic or dictionary id (kvcodec) |
+/// | `0x06..=0x7F` | reserved for future kvcodec backends |
 /// | `0x80..=0xFE` | free for application codecs |
 /// | `0xFF` | reserved (never written) |
 ///
@@ -46,6 +47,10 @@ impl CodecId {
     pub const SNAPPY: CodecId = CodecId(0x03);
     /// Raw deflate with a 4-byte little-endian length prefix (kvcodec only).
     pub const DEFLATE: CodecId = CodecId(0x04);
+    /// zstd with a shared dictionary, compact frame: varint dictionary id + a zstd frame
+    /// without magic number or dictionary id (kvcodec only; see `kvcodec-zstd`'s
+    /// `ZstdDictCodec`).
+    pub const ZSTD_DICT: CodecId = CodecId(0x05);
 
     /// First id free for application codecs.
     pub const APPLICATION_FIRST: CodecId = CodecId(0x80);
@@ -64,7 +69,7 @@ impl CodecId {
 
     /// Every id kvcodec assigns, by ascending id: the one table of names and GLIDE
     /// readability that the engine, the exporter, the CLI and the tests read.
-    pub const KNOWN: [KnownCodec; 4] = [
+    pub const KNOWN: [KnownCodec; 5] = [
         KnownCodec {
             id: CodecId::ZSTD,
             name: "zstd",
@@ -83,6 +88,11 @@ impl CodecId {
         KnownCodec {
             id: CodecId::DEFLATE,
             name: "deflate",
+            glide_reads: false,
+        },
+        KnownCodec {
+            id: CodecId::ZSTD_DICT,
+            name: "zstd-dict",
             glide_reads: false,
         },
     ];
@@ -156,6 +166,8 @@ mod tests {
         assert_eq!(CodecId::LZ4.0, 2);
         assert_eq!(CodecId::SNAPPY.0, 3);
         assert_eq!(CodecId::DEFLATE.0, 4);
+        assert_eq!(CodecId::ZSTD_DICT.0, 5);
+        assert!(!CodecId::ZSTD_DICT.glide_reads());
     }
 
     #[test]

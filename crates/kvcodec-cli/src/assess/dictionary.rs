@@ -11,9 +11,10 @@
 //!
 //! # The figures
 //!
-//! For each zstd candidate, a real engine with GLIDE's write policy at the candidate's min
-//! size encodes every test value with the dictionary and without it, and every stored form
-//! is checked to decode back. *Small values* are the test values from the min size up to
+//! For each zstd candidate, real engines encode every test value with the dictionary — the
+//! compact dictionary codec (`0x05`) at its own minimum size, as `kvcodec migrate --dictionary`
+//! writes — and without it (GLIDE's write policy at the candidate's min size), and every
+//! stored form is checked to decode back. *Small values* are the test values from the min size up to
 //! [`SMALL_VALUE_MAX`] bytes; the recommendation mentions a dictionary when it saves at least
 //! [`ADVANTAGE_PP`] percentage points more on them.
 
@@ -65,8 +66,6 @@ pub(crate) struct DictionaryResult {
 pub(crate) struct Trained {
     /// The dictionary bytes.
     pub(crate) dictionary: Vec<u8>,
-    /// Its id.
-    pub(crate) id: u32,
     /// Training values used.
     pub(crate) trained_on: usize,
     /// Positions of the test values in the corpus.
@@ -86,11 +85,8 @@ pub(crate) fn train(corpus: &Corpus, max_size: usize) -> Result<Trained, String>
     }
     let dictionary =
         kvcodec_zstd::train_dictionary(&samples, max_size).map_err(|e| e.to_string())?;
-    let id =
-        kvcodec_zstd::dictionary_id(&dictionary).ok_or("the trainer wrote no dictionary id")?;
     Ok(Trained {
         dictionary,
-        id,
         trained_on: samples.len(),
         test: (1..corpus.samples.len()).step_by(2).collect(),
     })
@@ -132,14 +128,16 @@ pub(crate) fn measure(
     let level = spec
         .effective_level()
         .unwrap_or(kvcodec_zstd::DEFAULT_LEVEL);
-    let codec = kvcodec_zstd::ZstdCodec::builder()
-        .level(level)
-        .dictionary(&t.dictionary)
-        .map(|b| b.write_with_dictionary(t.id))
-        .and_then(|b| b.build())
-        .map_err(AssessError::DictionaryLoad)?;
+    // What `migrate --dictionary` writes: the compact form at its own minimum size, the
+    // dictionary under a small id as `dict train --url` gives it.
+    let mut bytes = t.dictionary.clone();
+    kvcodec_zstd::set_dictionary_id(&mut bytes, 1).map_err(AssessError::DictionaryLoad)?;
+    let set = kvcodec_zstd::Dictionaries::new();
+    set.insert(&bytes).map_err(AssessError::DictionaryLoad)?;
+    let codec =
+        kvcodec_zstd::ZstdDictCodec::writer(set, 1, level).map_err(AssessError::DictionaryLoad)?;
     let with = Engine::builder()
-        .policy(DefaultPolicy::new(min_size, None))
+        .policy(DefaultPolicy::new(kvcodec_zstd::DICT_MIN_SIZE, None))
         .codec(Arc::new(codec) as Arc<dyn kvcodec::Codec>)
         .build()?;
     let without = spec.engine(min_size)?;

@@ -28,6 +28,11 @@
 //! 5. **Dictionary.** When a zstd dictionary trained on half the corpus saves at least
 //!    [`crate::assess::dictionary::ADVANTAGE_PP`] points more on the other half's small values, the
 //!    recommendation says so ([`crate::assess::dictionary::advice`]).
+//! 6. **Dictionary wins.** When the best zstd dictionary (the compact dictionary codec at its own
+//!    minimum size) saves at least [`crate::assess::dictionary::ADVANTAGE_PP`] points more of the
+//!    held-out half's bytes than the projection of rules 1–4, the dictionary configuration is
+//!    the recommendation ([`dictionary_config`]), its trade-off stated: GLIDE clients cannot
+//!    read those values. Rules 1–4's configuration is still given, as the one without.
 
 use serde::Serialize;
 
@@ -74,8 +79,59 @@ pub(crate) struct Recommendation {
     pub(crate) met_speed_floors: bool,
     /// Rule 5: a trained zstd dictionary, when it would save ≥ 10 points more on small values.
     pub(crate) dictionary: Option<String>,
+    /// Rule 6: the dictionary configuration, which is the recommendation when present.
+    pub(crate) with_dictionary: Option<DictionaryConfig>,
     /// The rule, in one sentence.
     pub(crate) rule: String,
+}
+
+/// Rule 6: the recommended configuration when a trained dictionary wins.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct DictionaryConfig {
+    /// Codec spec to compress with (`"zstd:3"`), with `--dictionary`.
+    pub(crate) codec: String,
+    /// Minimum size: the dictionary codec's own.
+    pub(crate) min_size: usize,
+    /// Savings on the held-out half (the dictionary trained on the other half), in percent.
+    pub(crate) held_out_savings_pct: f64,
+    /// Values of the held-out half it was measured on.
+    pub(crate) tested_on: usize,
+    /// What to run.
+    pub(crate) steps: String,
+    /// What it costs.
+    pub(crate) trade_off: &'static str,
+}
+
+/// What a dictionary costs, said wherever it is recommended.
+pub(crate) const DICTIONARY_TRADE_OFF: &str = "Valkey GLIDE clients cannot read dictionary-compressed values \
+     (they get the stored bytes); every kvcodec reader needs the dictionary (kvcodec-redis readers \
+     fetch it from the server)";
+
+/// Rule 6: the dictionary configuration, when the best zstd dictionary's savings on the
+/// held-out half beat `projected` (the recommendation without one) by at least
+/// [`dictionary::ADVANTAGE_PP`] points.
+pub(crate) fn dictionary_config(
+    candidates: &[CandidateResult],
+    projected: f64,
+) -> Option<DictionaryConfig> {
+    let (codec, d) = candidates
+        .iter()
+        .filter_map(|c| Some((c.codec.as_str(), c.dictionary.as_ref()?)))
+        .max_by(|a, b| a.1.savings_pct.total_cmp(&b.1.savings_pct))?;
+    if d.savings_pct < projected + dictionary::ADVANTAGE_PP {
+        return None;
+    }
+    Some(DictionaryConfig {
+        codec: codec.to_owned(),
+        min_size: kvcodec_zstd::DICT_MIN_SIZE,
+        held_out_savings_pct: d.savings_pct,
+        tested_on: d.tested_on,
+        steps: format!(
+            "kvcodec dict train --url URL --out my.dict; kvcodec dict push my.dict --url URL \
+             (prints ID); kvcodec migrate --url URL --to {codec} --dictionary ID"
+        ),
+        trade_off: DICTIONARY_TRADE_OFF,
+    })
 }
 
 /// Rules 1 and 2: the index of the chosen candidate and whether it met the floors.
@@ -180,24 +236,29 @@ pub(crate) fn recommendation(
         .filter_map(|c| Some((c.codec.as_str(), c.dictionary.as_ref()?)))
         .collect();
     let dictionary = dictionary::advice(chosen.dictionary.as_ref(), &zstd_rows, chosen.min_size);
+    let projected_savings_pct = pct(plain - projected.stored_bytes as f64, plain);
+    let with_dictionary = dictionary_config(candidates, projected_savings_pct);
     Recommendation {
         codec: chosen.codec.clone(),
         backend: chosen.backend,
         level: chosen.level,
         min_size,
-        projected_savings_pct: pct(plain - projected.stored_bytes as f64, plain),
+        projected_savings_pct,
         projected_compressed_pct: pct(projected.compressed_values as f64, projected.values as f64),
         glide_compatible: chosen.glide_compatible,
         bands,
         met_speed_floors,
         dictionary,
+        with_dictionary,
         rule: format!(
             "best savings among codecs compressing ≥ {MIN_COMPRESS_REL} × and decompressing ≥ \
              {MIN_DECOMPRESS_REL} × the speed of {REFERENCE} measured alongside them (relative \
              speeds: load does not move them), GLIDE-readable ones preferred within \
              {GLIDE_MARGIN_PP} pp, ties within {SAVINGS_TIE_PP} pp to the first candidate unless \
              another compresses {SPEED_TIE} × as fast; min size: first size band saving ≥ \
-             {MIN_BAND_SAVINGS_PCT} %"
+             {MIN_BAND_SAVINGS_PCT} %; a trained zstd dictionary instead when it saves \
+             ≥ {} pp more on held-out values",
+            dictionary::ADVANTAGE_PP
         ),
     }
 }

@@ -28,22 +28,27 @@ pub(crate) fn positive_size(s: &str) -> Result<usize, String> {
     }
 }
 
-/// The engine `migrate --to SPEC [--min-size] [--dictionary]` compresses with.
+/// The engine `migrate --to SPEC [--min-size] [--dictionary]` compresses with: with a
+/// dictionary, the compact dictionary codec (header id 0x05) at the spec's level, its own
+/// minimum size unless `--min-size` is given.
 pub(crate) fn compress_engine(
     server: &ServerUrl,
     spec: &CodecSpec,
-    min_size: usize,
+    min_size: Option<usize>,
     dictionary: Option<u32>,
     cluster: bool,
 ) -> Result<Engine, CliError> {
     let Some(id) = dictionary else {
-        return Ok(spec.engine(min_size)?);
+        return Ok(spec.engine(min_size.unwrap_or(kvcodec::DEFAULT_MIN_COMPRESSION_SIZE))?);
     };
     let mut con = server.connect_to(cluster)?;
     let level = spec
         .effective_level()
         .unwrap_or(kvcodec_zstd::DEFAULT_LEVEL);
-    let codec = server.zstd_codec(&mut *con, level, Some(id))?;
+    let codec = server.dict_codec(&mut *con, level, id)?;
+    let min_size = min_size
+        .or(codec.min_size())
+        .unwrap_or(kvcodec_zstd::DICT_MIN_SIZE);
     Engine::builder()
         .policy(spec.config(min_size).policy())
         .codec(codec)
@@ -51,39 +56,47 @@ pub(crate) fn compress_engine(
         .map_err(|e| CliError::usage(e.to_string()))
 }
 
-/// The engine `migrate --recompress --to SPEC` writes with: the spec's codec (zstd with the
-/// server's dictionaries, writing with `dictionary` if given) and policy, decoding every
-/// compiled-in backend and every dictionary of the server.
+/// The engine `migrate --recompress --to SPEC` writes with: the spec's codec and policy (with
+/// `dictionary`, the compact dictionary codec writing with that one, at its own minimum size
+/// unless `--min-size` is given), decoding every compiled-in backend and every dictionary of
+/// the server.
 pub(crate) fn recompress_engine(
     server: &ServerUrl,
     spec: &CodecSpec,
-    min_size: usize,
+    min_size: Option<usize>,
     dictionary: Option<u32>,
     cluster: bool,
 ) -> Result<Engine, CliError> {
     let mut con = server.connect_to(cluster)?;
-    let zstd_level = match spec.backend.id {
-        CodecId::ZSTD => spec.effective_level(),
-        _ => None,
+    let level = |id: CodecId| {
+        (spec.backend.id == id)
+            .then(|| spec.effective_level())
+            .flatten()
     };
-    let zstd = server.zstd_codec(
-        &mut *con,
-        zstd_level.unwrap_or(kvcodec_zstd::DEFAULT_LEVEL),
-        dictionary,
-    )?;
+    let zstd_level = level(CodecId::ZSTD).unwrap_or(kvcodec_zstd::DEFAULT_LEVEL);
+    let (dict, writer) = match dictionary {
+        Some(id) => (
+            server.dict_codec(&mut *con, zstd_level, id)?,
+            CodecId::ZSTD_DICT,
+        ),
+        None => (server.dict_reader(&mut *con)?, spec.backend.id),
+    };
+    let min_size = match dictionary {
+        Some(_) => min_size.or(dict.min_size()),
+        None => min_size,
+    }
+    .unwrap_or(kvcodec::DEFAULT_MIN_COMPRESSION_SIZE);
     let mut builder = Engine::builder()
         .policy(spec.config(min_size).policy())
-        .codec(zstd)
-        .write_with(spec.backend.id);
+        .codec(server.zstd_codec(&mut *con, zstd_level, None)?)
+        .codec(dict)
+        .write_with(writer);
     for backend in crate::backends::ALL
         .iter()
         .filter(|b| b.id != CodecId::ZSTD)
     {
-        let level = (backend.id == spec.backend.id)
-            .then(|| spec.effective_level())
-            .flatten();
         let codec = backend
-            .codec(level)
+            .codec(level(backend.id))
             .map_err(|e| CliError::usage(e.to_string()))?;
         builder = builder.codec(codec);
     }
@@ -104,11 +117,13 @@ pub(crate) fn decode_engine(
 /// Checks `--to`, `--min-size` and `--dictionary` before anything connects.
 pub(crate) fn check_spec(
     to: &str,
-    min_size: usize,
+    min_size: Option<usize>,
     dictionary: Option<u32>,
 ) -> Result<CodecSpec, CliError> {
     let spec = CodecSpec::parse(to)?;
-    check_min_size(min_size)?;
+    if let Some(min_size) = min_size {
+        check_min_size(min_size)?;
+    }
     if dictionary.is_some() && spec.backend.id != CodecId::ZSTD {
         return Err(CliError::usage(format!(
             "--dictionary needs a zstd codec, found --to {spec}"

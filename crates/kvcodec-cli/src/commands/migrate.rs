@@ -70,11 +70,13 @@ pub(crate) struct MigrateArgs {
     /// clients read zstd and lz4 only).
     #[arg(long, value_name = "SPEC")]
     pub(crate) to: String,
-    /// Values shorter than this stay plain (GLIDE's `min_compression_size`).
-    #[arg(long, value_name = "BYTES", default_value_t = kvcodec::DEFAULT_MIN_COMPRESSION_SIZE)]
-    pub(crate) min_size: usize,
-    /// Compress with this shared zstd dictionary (see `kvcodec dict push`). Every reader then
-    /// needs the dictionary; GLIDE clients cannot read such values.
+    /// Values shorter than this stay plain (GLIDE's `min_compression_size`). Default: 64
+    /// bytes, or with `--dictionary` the dictionary codec's own minimum (32 bytes).
+    #[arg(long, value_name = "BYTES")]
+    pub(crate) min_size: Option<usize>,
+    /// Compress with this shared zstd dictionary (see `kvcodec dict push`), in the compact
+    /// dictionary form (header id 0x05). Every reader then needs the dictionary (kvcodec-redis
+    /// readers fetch it from the server); GLIDE clients cannot read such values.
     #[arg(long, value_name = "ID")]
     pub(crate) dictionary: Option<u32>,
     /// Which values to compress: `strings` (default: what GLIDE clients read and write
@@ -133,7 +135,8 @@ pub(crate) fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), Cli
 }
 
 /// `compress_engine` or `recompress_engine`.
-type EngineFn = fn(&ServerUrl, &CodecSpec, usize, Option<u32>, bool) -> Result<Engine, CliError>;
+type EngineFn =
+    fn(&ServerUrl, &CodecSpec, Option<usize>, Option<u32>, bool) -> Result<Engine, CliError>;
 
 /// `kvcodec rollback`.
 pub(crate) fn rollback(args: &RollbackArgs, out: &mut dyn Write) -> Result<(), CliError> {

@@ -36,6 +36,7 @@ mod inspect;
 mod io;
 mod job;
 mod migrate;
+mod retire;
 mod verify;
 
 use std::io::Write;

@@ -97,7 +97,7 @@ pub(crate) fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError
     let server = args.server.server()?;
     check_options(args.pattern.as_deref(), args.rate)?;
     let spec = match (args.expect, &args.to) {
-        (ExpectArg::Compressed, Some(to)) => Some(check_spec(to, args.min_size, None)?),
+        (ExpectArg::Compressed, Some(to)) => Some(check_spec(to, Some(args.min_size), None)?),
         (ExpectArg::Compressed, None) => {
             return Err(CliError::usage("--expect compressed needs --to SPEC"));
         }
@@ -106,7 +106,7 @@ pub(crate) fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError
     let (topology, mut nodes) = server.topology()?;
     let (engine, direction) = match &spec {
         Some(spec) => (
-            compress_engine(&server, spec, args.min_size, None, topology.cluster)?,
+            compress_engine(&server, spec, Some(args.min_size), None, topology.cluster)?,
             Direction::Compress,
         ),
         None => (

@@ -154,11 +154,55 @@ impl ServerUrl {
         let mut builder = Engine::builder()
             .max_decompressed_size(max_decompressed_size)
             .on_corrupt(on_corrupt)
-            .codec(zstd);
+            .codec(zstd)
+            .codec(self.dict_reader(con)?);
         for backend in backends::ALL.iter().filter(|b| b.id != CodecId::ZSTD) {
             builder = builder.codec(backend.codec(None)?);
         }
         Ok(builder.build()?)
+    }
+
+    /// The compact dictionary codec (0x05), reading with every dictionary of the server.
+    pub(crate) fn dict_reader(
+        &self,
+        con: &mut dyn ConnectionLike,
+    ) -> Result<Arc<dyn Codec>, LiveError> {
+        let set = self.shared_dictionaries(con, false)?;
+        Ok(Arc::new(kvcodec_zstd::ZstdDictCodec::reader(set)))
+    }
+
+    /// The server's dictionaries, in a shared set.
+    fn shared_dictionaries(
+        &self,
+        con: &mut dyn ConnectionLike,
+        for_writing: bool,
+    ) -> Result<Arc<kvcodec_zstd::Dictionaries>, LiveError> {
+        kvcodec_redis::dictionaries::shared(con).map_err(|err| LiveError::Dictionaries {
+            addr: self.addr(),
+            key: kvcodec_redis::dictionaries::KEY,
+            err,
+            for_writing,
+        })
+    }
+
+    /// The compact dictionary codec (header id 0x05) writing with dictionary `id` at `level`,
+    /// decoding with every dictionary of the server.
+    pub(crate) fn dict_codec(
+        &self,
+        con: &mut dyn ConnectionLike,
+        level: i32,
+        id: u32,
+    ) -> Result<Arc<dyn Codec>, LiveError> {
+        let set = self.shared_dictionaries(con, true)?;
+        let codec = kvcodec_zstd::ZstdDictCodec::writer(set, id, level).map_err(|e| {
+            LiveError::Dictionaries {
+                addr: self.addr(),
+                key: kvcodec_redis::dictionaries::KEY,
+                err: Box::new(e),
+                for_writing: true,
+            }
+        })?;
+        Ok(Arc::new(codec))
     }
 
     /// A zstd codec at `level` that decodes with the server's dictionaries and, with

@@ -53,9 +53,27 @@ pub(crate) fn render(a: &Assessment, provenance: &Provenance) -> String {
     }
 
     let r = &a.recommendation;
+    if let Some(d) = &r.with_dictionary {
+        let _ = writeln!(
+            out,
+            "\nRecommended: {} with a trained dictionary, min size {} -> {} saved on {} held-out \
+             values (dictionary trained on the other half), not readable by GLIDE clients",
+            d.codec,
+            human_bytes(d.min_size as u64),
+            percent(d.held_out_savings_pct),
+            d.tested_on
+        );
+        let _ = writeln!(out, "  steps: {}", d.steps);
+        let _ = writeln!(out, "  trade-off: {}", d.trade_off);
+    }
     let _ = writeln!(
         out,
-        "\nRecommended: {} with min size {} -> projected savings {} ({} of values compressed){}",
+        "\n{}: {} with min size {} -> projected savings {} ({} of values compressed){}",
+        if r.with_dictionary.is_some() {
+            "Without a dictionary"
+        } else {
+            "Recommended"
+        },
         r.codec,
         human_bytes(r.min_size as u64),
         percent(r.projected_savings_pct),

@@ -12,11 +12,13 @@
 //! - a value compressed with **another codec id** is decoded and stored as the target writes
 //!   it: compressed with the target, or plain when the target's policy keeps it plain
 //!   (`too_small`, `not_smaller`, …) — the value then reads the same for every client;
-//! - a value compressed with the **target's codec id** (level and dictionary unknown) is
-//!   decoded and re-encoded, and rewritten only if the target's stored form is strictly
-//!   shorter than the stored one: zstd-3 → zstd-19 or an old dictionary → a new one rewrite
-//!   what gets smaller, and a second run (or the verification pass) rewrites nothing, since the
-//!   same level reproduces the same bytes. Otherwise it is kept as `already_target`.
+//! - a value compressed with the **target's codec id** is decoded and re-encoded. It is
+//!   rewritten when it names another dictionary than the target's stored form
+//!   (`Codec::dictionary_id`: an old dictionary → the new one, always, so the old one can be
+//!   retired), or else (the level is not in the header) only if the target's stored form is
+//!   strictly shorter: zstd-3 → zstd-19 rewrites what gets smaller, and a second run (or the
+//!   verification pass) rewrites nothing, since the same level reproduces the same bytes.
+//!   Otherwise it is kept as `already_target`.
 //! - a value that does not decode (`undecodable`), decodes past the size limit
 //!   (`over_max_size`) or decodes to a value that starts with a header (`nested`) is left as
 //!   it is, and the verification reports it.
@@ -181,10 +183,19 @@ pub fn judge(engine: &Engine, sources: Sources, value: &[u8]) -> Result<Verdict,
         Encoded::Compressed(stored) => stored,
         Encoded::Plain(_) => plain,
     };
-    if header.codec == writer && new.len() >= value.len() {
+    if header.codec == writer
+        && new.len() >= value.len()
+        && dictionary(engine, value) == dictionary(engine, &new)
+    {
         return Ok(Verdict::Keep(Reason::AlreadyTarget));
     }
     Ok(Verdict::Rewrite(new))
+}
+
+/// The dictionary a stored value names (`Codec::dictionary_id`), if any.
+fn dictionary(engine: &Engine, stored: &[u8]) -> Option<u32> {
+    let (header, payload) = Header::parse(stored)?;
+    engine.registry().get(header.codec)?.dictionary_id(payload)
 }
 
 /// `true` if judging `value` may need more than `limit` bytes of decoded output: a compressed

@@ -3,8 +3,10 @@
 use std::sync::Arc;
 
 use kvcodec::{Codec, Engine, FailureKind};
+use kvcodec_redis::fetch::DictionaryFetch;
 use kvcodec_redis::{Compression, dictionaries};
 use kvcodec_tests::{Server, ServerKind, json_value};
+use kvcodec_zstd::ZstdDictCodec;
 use redis::Commands;
 
 use crate::{is_compressed, raw_get};
@@ -71,4 +73,124 @@ fn shared_dictionaries() {
     assert!(is_compressed(&got));
     let m = blind.compression().engine().counters().snapshot();
     assert_eq!(m.failures_of(FailureKind::UnknownDictionary), 1);
+}
+
+/// A small JSON record of 30–130 bytes.
+fn small(i: u64) -> Vec<u8> {
+    json_value(30 + (i as usize % 11) * 10, i)
+}
+
+/// A dictionary trained on small records, its id patched to `id`.
+fn small_dictionary(id: u32, seed: u64) -> Vec<u8> {
+    let samples: Vec<Vec<u8>> = (0..600).map(|i| small(seed + i)).collect();
+    let mut dict = kvcodec_zstd::train_dictionary(&samples, 4096).unwrap();
+    dict[4..8].copy_from_slice(&id.to_le_bytes());
+    dict
+}
+
+/// A reader of compact dictionary values that fetches unknown dictionaries.
+fn fetching_reader(plain: &mut redis::Connection, retry_after: std::time::Duration) -> Compression {
+    let set = dictionaries::shared(plain).unwrap();
+    let engine = Engine::builder()
+        .codec(Arc::new(ZstdDictCodec::reader(set.clone())) as Arc<dyn Codec>)
+        .on_corrupt(kvcodec::OnCorrupt::Error)
+        .mode(kvcodec::Mode::DecompressOnly)
+        .build()
+        .unwrap();
+    Compression::new(Arc::new(engine))
+        .fetch_dictionaries(DictionaryFetch::new(set).retry_after(retry_after))
+}
+
+/// A writer of compact values with dictionary `id`, loaded from the server now.
+fn compact_writer(plain: &mut redis::Connection, id: u32) -> Compression {
+    let set = dictionaries::shared(plain).unwrap();
+    let codec = ZstdDictCodec::writer(set, id, 3).unwrap();
+    let engine = Engine::builder()
+        .codec(Arc::new(codec) as Arc<dyn Codec>)
+        .build()
+        .unwrap();
+    Compression::new(Arc::new(engine))
+}
+
+#[test]
+fn a_running_reader_fetches_a_dictionary_pushed_after_it_started() {
+    for kind in [ServerKind::Redis, ServerKind::Valkey] {
+        let server = Server::start(kind);
+        let mut plain = server.connection();
+        // The reader starts with no dictionary on the server, and keeps its connection.
+        let reader = fetching_reader(&mut plain, std::time::Duration::from_millis(300));
+        let mut sync_reader = reader.wrap(server.connection());
+        let _: () = plain.set("before", "plain value").unwrap();
+        assert_eq!(
+            sync_reader.get::<_, String>("before").unwrap(),
+            "plain value"
+        );
+
+        // Later: a dictionary is pushed and a writer uses it.
+        let dict = small_dictionary(7, 0);
+        dictionaries::push(&mut plain, 7, &dict).unwrap();
+        let mut writer = compact_writer(&mut plain, 7).wrap(server.connection());
+        for i in 0..40 {
+            let _: () = writer.set(format!("s:{i}"), small(10_000 + i)).unwrap();
+        }
+        let stored = raw_get(&mut plain, "s:3");
+        assert_eq!(
+            &stored[..6],
+            &[0, 1, 2, 0, 5, 7],
+            "compact form, dictionary 7"
+        );
+
+        // The same reader, same connection, no restart: GET, then MGET in a pipeline.
+        assert_eq!(sync_reader.get::<_, Vec<u8>>("s:3").unwrap(), small(10_003));
+        let keys: Vec<String> = (0..40).map(|i| format!("s:{i}")).collect();
+        let got: Vec<Vec<u8>> = sync_reader.mget(&keys).unwrap();
+        for (i, v) in got.iter().enumerate() {
+            assert_eq!(v, &small(10_000 + i as u64), "{kind:?} s:{i}");
+        }
+        assert_eq!(
+            reader.dictionary_fetch().unwrap().dictionaries().ids(),
+            vec![7]
+        );
+
+        // An id the server lacks fails to decode and is negative-cached; once pushed (and the
+        // retry delay past) it is fetched too.
+        let mut bogus = stored.clone();
+        bogus[5] = 9;
+        let _: () = plain.set("bogus", &bogus).unwrap();
+        let err = sync_reader.get::<_, Vec<u8>>("bogus").unwrap_err();
+        assert!(err.to_string().contains("dictionary"), "{err}");
+        let dict9 = {
+            let mut d = dict.clone();
+            d[4..8].copy_from_slice(&9u32.to_le_bytes());
+            d
+        };
+        dictionaries::push(&mut plain, 9, &dict9).unwrap();
+        assert!(
+            sync_reader.get::<_, Vec<u8>>("bogus").is_err(),
+            "still negative-cached"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        assert_eq!(
+            sync_reader.get::<_, Vec<u8>>("bogus").unwrap(),
+            small(10_003)
+        );
+
+        // An async reader, started before dictionary 11 existed, fetches it the same way.
+        let async_reader = fetching_reader(&mut plain, std::time::Duration::from_secs(1));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let client = server.client();
+        rt.block_on(async {
+            use redis::AsyncCommands;
+            let mut con =
+                async_reader.wrap(client.get_multiplexed_async_connection().await.unwrap());
+            let _: Option<Vec<u8>> = con.get("missing").await.unwrap();
+            dictionaries::push(&mut plain, 11, &small_dictionary(11, 5_000)).unwrap();
+            let mut writer = compact_writer(&mut plain, 11).wrap(server.connection());
+            let _: () = writer.set("a:1", small(77)).unwrap();
+            assert_eq!(con.get::<_, Vec<u8>>("a:1").await.unwrap(), small(77));
+        });
+    }
 }

@@ -1,0 +1,122 @@
+//! `kvcodec dict retire ID`: remove a dictionary from the server once no stored value uses it.
+//!
+//! Every primary is walked with the migration walker (SCAN batches; strings, hash values and
+//! list elements). A value uses dictionary `ID` when it is a compact dictionary value
+//! (header id `0x05`) naming it, or a zstd value (`0x01`) whose frame names it. While any
+//! does, the command refuses (exit 3) and says how many; otherwise it deletes the
+//! dictionary's field from `kvcodec:dictionaries`.
+//!
+//! Retire only after every writer has switched to another dictionary and the values written
+//! with this one were re-compressed (`kvcodec migrate --recompress`): a value written
+//! between the walk and the delete would be left without its dictionary.
+
+use std::io::Write;
+
+use kvcodec_redis::dictionaries;
+use kvcodec_redis::migrate::cas::At;
+use kvcodec_redis::migrate::{MigrateError, Reason, Visit, Walker};
+use redis::Connection;
+
+use crate::commands::io::write_out;
+use crate::error::CliError;
+use crate::live::args::ServerArgs;
+
+/// Arguments of `kvcodec dict retire`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct RetireArgs {
+    /// The dictionary id.
+    #[arg(value_name = "ID")]
+    pub(crate) id: u32,
+    /// The server; for a cluster, any node (every primary is walked).
+    #[command(flatten)]
+    pub(crate) server: ServerArgs,
+    /// SCAN COUNT hint and value chunk.
+    #[arg(long, value_name = "N", default_value_t = 500,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub(crate) batch: u32,
+}
+
+/// Counts the values that use one dictionary.
+struct Users {
+    id: u32,
+    count: u64,
+    walked: u64,
+}
+
+impl Visit for Users {
+    fn begin_key(&mut self) -> bool {
+        true
+    }
+
+    fn skip_key(&mut self, _: Reason) {}
+
+    fn peek(&mut self, prefix: &[u8], _: u64) -> bool {
+        self.walked += 1;
+        // Only zstd values can name a dictionary; the id follows the first 5 bytes.
+        kvcodec::header::has_header(prefix) && matches!(prefix[4], 0x01 | 0x05)
+    }
+
+    fn value(
+        &mut self,
+        _: &mut Connection,
+        _: &[u8],
+        at: At,
+        bytes: Vec<u8>,
+    ) -> Result<(), MigrateError> {
+        if !matches!(at, At::String) {
+            self.walked += 1;
+        }
+        if kvcodec_zstd::stored_dictionary_id(&bytes) == Some(self.id) {
+            self.count += 1;
+        }
+        Ok(())
+    }
+}
+
+/// `kvcodec dict retire`.
+pub(crate) fn retire(args: &RetireArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let server = args.server.server()?;
+    let (topology, nodes) = server.topology()?;
+    let mut users = Users {
+        id: args.id,
+        count: 0,
+        walked: 0,
+    };
+    for node in nodes {
+        let mut walker = Walker::new(node, 0, None, args.batch as usize);
+        while !walker.done {
+            walker
+                .batch(&mut users)
+                .map_err(|e| CliError::failure(e.to_string()))?;
+        }
+    }
+    if users.count > 0 {
+        return Err(CliError::unverified(format!(
+            "dictionary {} is still used by {} stored value{} (of {} walked): re-compress them \
+             with another dictionary first (kvcodec migrate --recompress), then retire it",
+            args.id,
+            users.count,
+            if users.count == 1 { "" } else { "s" },
+            users.walked
+        )));
+    }
+    let mut con = server.connect_to(topology.cluster)?;
+    let removed: i64 = redis::cmd("HDEL")
+        .arg(dictionaries::KEY)
+        .arg(args.id)
+        .query(&mut *con)
+        .map_err(|e| server.error("cannot delete the dictionary", e))?;
+    if removed == 0 {
+        return Err(CliError::usage(format!(
+            "no dictionary {} in {} on {}",
+            args.id,
+            dictionaries::KEY,
+            server.addr()
+        )));
+    }
+    let line = format!(
+        "dictionary {} retired: no stored value uses it ({} walked)\n",
+        args.id, users.walked
+    );
+    write_out(out, line.as_bytes())
+}
