@@ -4,37 +4,12 @@ use std::io::Cursor;
 
 use kvcodec::codec::DecodeBound;
 use kvcodec::{Codec, CodecId, Error};
-use zstd::zstd_safe::{self, CCtx};
+use zstd::zstd_safe::{self, DDict};
 
-use crate::decode::Decoder;
-use crate::dictionary::{ReadDictionary, WriteDictionary, ZstdBuilder, list_ids};
+use crate::DEFAULT_LEVEL;
+use crate::context::{CCTX, MAX_INPUT, check_level};
+use crate::dictionary::{ReadDictionary, WriteDictionary, list_ids};
 use crate::frame::FrameHeader;
-use crate::{DEFAULT_LEVEL, MAX_LEVEL, MIN_LEVEL};
-
-kvcodec::context_pool! {
-    /// Compression contexts: one per thread, shared by every `ZstdCodec` on it (each call
-    /// names its level or dictionary, which resets the context's parameters).
-    pub(crate) static CCTX: CCtx<'static> = CCtx::create;
-}
-
-kvcodec::context_pool! {
-    /// Decompression contexts, with a buffer for frames without content size.
-    pub(crate) static DCTX: Decoder = Decoder::new;
-}
-
-/// How many compression and decompression contexts wait in the idle stacks for new threads
-/// (see [`kvcodec::pool`]: each thread that compresses or decodes holds one of each kind, and
-/// gives it back there when it exits).
-pub fn idle_contexts() -> (usize, usize) {
-    (CCTX.idle(), DCTX.idle())
-}
-
-/// zstd's largest input (`ZSTD_MAX_INPUT_SIZE`); `compress_bound` fails above it.
-pub(crate) const MAX_INPUT: u64 = if usize::BITS == 64 {
-    0xFF00_FF00_FF00_FF00
-} else {
-    0xFF00_FF00
-};
 
 /// The zstd codec: one standard zstd frame per value, header id `0x01`.
 ///
@@ -45,7 +20,7 @@ pub(crate) const MAX_INPUT: u64 = if usize::BITS == 64 {
 /// - Runs on reused per-thread zstd contexts ([`kvcodec::pool`]), shared by every codec on
 ///   the thread: making codecs is cheap, and one codec (in an `Arc`) serves every thread.
 /// - Optionally compresses with a trained dictionary and decodes frames that name any
-///   registered one (see [`ZstdBuilder`]).
+///   registered one (see [`ZstdBuilder`](crate::ZstdBuilder)).
 pub struct ZstdCodec {
     level: i32,
     // Contexts never keep a dictionary reference between calls: the codec may drop its
@@ -54,30 +29,12 @@ pub struct ZstdCodec {
     write: Option<WriteDictionary>,
 }
 
-/// Checks a level against zstd's range.
-pub(crate) fn check_level(level: i32) -> Result<(), Error> {
-    if (MIN_LEVEL..=MAX_LEVEL).contains(&level) {
-        Ok(())
-    } else {
-        Err(Error::InvalidConfig {
-            field: "compression_level",
-            found: level.to_string(),
-            expected: format!("a zstd level in {MIN_LEVEL}..={MAX_LEVEL}"),
-        })
-    }
-}
-
 impl ZstdCodec {
-    /// A codec compressing at `level` (zstd's range, [`MIN_LEVEL`]`..=`[`MAX_LEVEL`]; negative
+    /// A codec compressing at `level` (zstd's range, [`MIN_LEVEL`](crate::MIN_LEVEL)`..=`[`MAX_LEVEL`](crate::MAX_LEVEL); negative
     /// levels are faster and compress less, 0 means zstd's default, 3), without dictionaries.
     pub fn new(level: i32) -> Result<Self, Error> {
         check_level(level)?;
         Ok(Self::from_parts(level, Vec::new(), None))
-    }
-
-    /// A builder, for dictionaries.
-    pub fn builder() -> ZstdBuilder {
-        ZstdBuilder::default()
     }
 
     pub(crate) fn from_parts(
@@ -117,14 +74,6 @@ impl std::fmt::Debug for ZstdCodec {
             .field("write_dictionary", &self.write_dictionary_id())
             .finish()
     }
-}
-
-/// [`Error::Corrupt`] naming what failed and zstd's error name.
-pub(crate) fn zstd_error(what: &str, code: zstd_safe::ErrorCode) -> Error {
-    Error::corrupt(
-        CodecId::ZSTD,
-        format_args!("{what}: {}", zstd_safe::get_error_name(code)),
-    )
 }
 
 impl Codec for ZstdCodec {
@@ -189,5 +138,34 @@ impl Codec for ZstdCodec {
     fn max_compressed_len(&self, input_len: usize) -> usize {
         let bound = zstd_safe::compress_bound(input_len);
         if bound < input_len { input_len } else { bound }
+    }
+}
+
+impl ZstdCodec {
+    /// The id of the dictionary this codec compresses with, if any.
+    pub fn write_dictionary_id(&self) -> Option<u32> {
+        self.write_dictionary().map(|d| d.id)
+    }
+
+    /// The ids of the dictionaries this codec decodes with, ascending.
+    pub fn dictionary_ids(&self) -> Vec<u32> {
+        self.read_dictionaries().iter().map(|d| d.id).collect()
+    }
+
+    /// The prepared dictionary a frame with `dict_id` needs: `None` for id 0 (no dictionary),
+    /// [`Error::UnknownDictionary`] for an id this codec has not registered.
+    pub(crate) fn ddict_for(&self, dict_id: u32) -> Result<Option<&DDict<'static>>, Error> {
+        if dict_id == 0 {
+            return Ok(None);
+        }
+        let dicts = self.read_dictionaries();
+        match dicts.binary_search_by_key(&dict_id, |d| d.id) {
+            Ok(i) => Ok(Some(&dicts[i].ddict)),
+            Err(_) => Err(Error::UnknownDictionary {
+                codec: CodecId::ZSTD,
+                found: dict_id,
+                registered: list_ids(self.dictionary_ids()),
+            }),
+        }
     }
 }

@@ -27,7 +27,7 @@ use kvcodec::codec::DecodeBound;
 use kvcodec::{Codec, CodecId, Error};
 use zstd::zstd_safe::{self, CCtx, CParameter, DCtx, DParameter, FrameFormat};
 
-use crate::codec::check_level;
+use crate::context::check_level;
 use crate::dictionary::list_ids;
 use crate::frame::FrameHeader;
 use crate::store::Dictionaries;
@@ -247,7 +247,7 @@ impl Codec for ZstdDictCodec {
             return Err(Error::InputTooLarge {
                 codec: CodecId::ZSTD_DICT,
                 found: input.len() as u64,
-                limit: crate::codec::MAX_INPUT,
+                limit: crate::context::MAX_INPUT,
             });
         }
         let (id, n) = &w.varint;

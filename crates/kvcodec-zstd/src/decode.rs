@@ -22,23 +22,9 @@ use kvcodec::codec::DecodeBound;
 use kvcodec::{CodecId, Error};
 use zstd::zstd_safe::{DCtx, DDict, InBuffer, OutBuffer, ResetDirective};
 
-use crate::codec::{DCTX, ZstdCodec, zstd_error};
+use crate::codec::ZstdCodec;
+use crate::context::{DCTX, zstd_error};
 use crate::frame::FrameHeader;
-
-/// A thread's decompression context, and its buffer for frames without content size.
-pub(crate) struct Decoder {
-    dctx: DCtx<'static>,
-    scratch: Vec<u8>,
-}
-
-impl Decoder {
-    pub(crate) fn new() -> Decoder {
-        Decoder {
-            dctx: DCtx::create(),
-            scratch: Vec::new(),
-        }
-    }
-}
 
 /// Largest output a frame without content size may need (by its block headers) to be decoded
 /// in one call into the thread's scratch buffer: one full block.

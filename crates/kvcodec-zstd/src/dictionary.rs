@@ -1,4 +1,4 @@
-//! Trained zstd dictionaries: [`ZstdBuilder`] registers them, [`train_dictionary`] makes them.
+//! Trained zstd dictionaries: [`ZstdBuilder`](crate::ZstdBuilder) registers them, [`train_dictionary`] makes them.
 //!
 //! A dictionary holds content and entropy tables common to many small values, so a 200-byte
 //! JSON record compresses against what the dictionary already says instead of from nothing.
@@ -10,10 +10,8 @@
 //! returns such values as stored bytes). Readers should register a dictionary before any writer
 //! uses it, and keep old dictionaries registered while values written with them remain.
 
-use kvcodec::{CodecId, Error};
+use kvcodec::Error;
 use zstd::zstd_safe::{self, CDict, DDict};
-
-use crate::codec::{ZstdCodec, check_level};
 
 /// A dictionary prepared for decoding, with its id.
 pub(crate) struct ReadDictionary {
@@ -50,115 +48,7 @@ pub fn set_dictionary_id(dictionary: &mut [u8], id: u32) -> Result<(), Error> {
     Ok(())
 }
 
-/// Builds a [`ZstdCodec`] with a level and dictionaries.
-///
-/// ```
-/// # let samples: Vec<String> = (0..500)
-/// #     .map(|i| format!(r#"{{"user":{i},"name":"user{i}","plan":"free","tags":["a","b"]}}"#))
-/// #     .collect();
-/// let dict = kvcodec_zstd::train_dictionary(&samples, 4096)?;
-/// let id = kvcodec_zstd::dictionary_id(&dict).expect("trained dictionaries have an id");
-/// let codec = kvcodec_zstd::ZstdCodec::builder()
-///     .level(3)
-///     .dictionary(&dict)?
-///     .write_with_dictionary(id)
-///     .build()?;
-/// assert_eq!(codec.dictionary_ids(), vec![id]);
-/// # Ok::<(), kvcodec::Error>(())
-/// ```
-#[derive(Debug, Clone)]
-pub struct ZstdBuilder {
-    level: i32,
-    dictionaries: Vec<(u32, Vec<u8>)>,
-    write_with: Option<u32>,
-}
-
-impl Default for ZstdBuilder {
-    fn default() -> Self {
-        ZstdBuilder {
-            level: crate::DEFAULT_LEVEL,
-            dictionaries: Vec::new(),
-            write_with: None,
-        }
-    }
-}
-
-impl ZstdBuilder {
-    /// The compression level (default 3), checked by [`build`](Self::build).
-    pub fn level(mut self, level: i32) -> Self {
-        self.level = level;
-        self
-    }
-
-    /// Registers a zstd dictionary (as written by [`train_dictionary`] or `zstd --train`) for
-    /// decoding frames that name its id. Fails if the bytes carry no dictionary id, or if
-    /// another dictionary with the same id is registered.
-    pub fn dictionary(mut self, dictionary: impl AsRef<[u8]>) -> Result<Self, Error> {
-        let bytes = dictionary.as_ref();
-        let Some(id) = dictionary_id(bytes) else {
-            return Err(Error::InvalidConfig {
-                field: "dictionary",
-                found: format!("{} bytes without a zstd dictionary header", bytes.len()),
-                expected: "a zstd dictionary starting with magic 37 a4 30 ec and a non-zero id"
-                    .to_owned(),
-            });
-        };
-        match self.dictionaries.iter().find(|(known, _)| *known == id) {
-            Some((_, known)) if known == bytes => {}
-            Some(_) => {
-                return Err(Error::InvalidConfig {
-                    field: "dictionary",
-                    found: format!("a second dictionary with id {id} and different content"),
-                    expected: "one dictionary per id".to_owned(),
-                });
-            }
-            None => self.dictionaries.push((id, bytes.to_vec())),
-        }
-        Ok(self)
-    }
-
-    /// Compresses with the registered dictionary of this id (checked by
-    /// [`build`](Self::build)). Without this, the codec writes frames without dictionary, which
-    /// GLIDE can read.
-    pub fn write_with_dictionary(mut self, id: u32) -> Self {
-        self.write_with = Some(id);
-        self
-    }
-
-    /// The codec, with every dictionary prepared once for decoding and the write dictionary
-    /// prepared for compressing at the chosen level.
-    pub fn build(mut self) -> Result<ZstdCodec, Error> {
-        check_level(self.level)?;
-        self.dictionaries.sort_by_key(|(id, _)| *id);
-        let mut read = Vec::with_capacity(self.dictionaries.len());
-        for (id, bytes) in &self.dictionaries {
-            let ddict = DDict::try_create(bytes).ok_or_else(|| bad_dictionary(*id, bytes))?;
-            read.push(ReadDictionary { id: *id, ddict });
-        }
-        let write = match self.write_with {
-            None => None,
-            Some(id) => {
-                let Some((_, bytes)) = self.dictionaries.iter().find(|(known, _)| *known == id)
-                else {
-                    return Err(Error::InvalidConfig {
-                        field: "write_with_dictionary",
-                        found: id.to_string(),
-                        expected: format!(
-                            "a registered dictionary id ({})",
-                            list_ids(self.dictionaries.iter().map(|(id, _)| *id))
-                        ),
-                    });
-                };
-                let cdict = CDict::try_create(bytes, self.level)
-                    .ok_or_else(|| bad_dictionary(id, bytes))?;
-                Some(WriteDictionary { id, cdict })
-            }
-        };
-        Ok(ZstdCodec::from_parts(self.level, read, write))
-    }
-}
-
-fn bad_dictionary(id: u32, bytes: &[u8]) -> Error {
+pub(crate) fn bad_dictionary(id: u32, bytes: &[u8]) -> Error {
     Error::InvalidConfig {
         field: "dictionary",
         found: format!(
@@ -196,7 +86,7 @@ pub const MIN_TRAINING_BYTES: usize = 1024;
 /// Give it many representative values — a few thousand, totalling around 100 × `max_size`
 /// (zstd's advice); 4–16 KiB dictionaries suit values of a few hundred bytes. The result
 /// starts with a random id (see [`dictionary_id`]); register the same bytes with every
-/// reader ([`ZstdBuilder::dictionary`]).
+/// reader ([`ZstdBuilder::dictionary`](crate::ZstdBuilder::dictionary)).
 ///
 /// Fails with [`Error::InvalidConfig`] when there are fewer than [`MIN_TRAINING_SAMPLES`]
 /// samples, when the first three quarters of them hold fewer than [`MIN_TRAINING_BYTES`],
@@ -239,33 +129,4 @@ pub fn train_dictionary(samples: &[impl AsRef<[u8]>], max_size: usize) -> Result
         found: format!("{} (zstd: {e})", found()),
         expected: format!("enough varied data to train a dictionary of {max_size} bytes"),
     })
-}
-
-impl ZstdCodec {
-    /// The id of the dictionary this codec compresses with, if any.
-    pub fn write_dictionary_id(&self) -> Option<u32> {
-        self.write_dictionary().map(|d| d.id)
-    }
-
-    /// The ids of the dictionaries this codec decodes with, ascending.
-    pub fn dictionary_ids(&self) -> Vec<u32> {
-        self.read_dictionaries().iter().map(|d| d.id).collect()
-    }
-
-    /// The prepared dictionary a frame with `dict_id` needs: `None` for id 0 (no dictionary),
-    /// [`Error::UnknownDictionary`] for an id this codec has not registered.
-    pub(crate) fn ddict_for(&self, dict_id: u32) -> Result<Option<&DDict<'static>>, Error> {
-        if dict_id == 0 {
-            return Ok(None);
-        }
-        let dicts = self.read_dictionaries();
-        match dicts.binary_search_by_key(&dict_id, |d| d.id) {
-            Ok(i) => Ok(Some(&dicts[i].ddict)),
-            Err(_) => Err(Error::UnknownDictionary {
-                codec: CodecId::ZSTD,
-                found: dict_id,
-                registered: list_ids(self.dictionary_ids()),
-            }),
-        }
-    }
 }

@@ -72,8 +72,10 @@
 //! level or dictionary): codecs hold no contexts of their own. A thread that exits leaves its
 //! contexts to the next new thread ([`idle_contexts`]).
 
+mod builder;
 mod codec;
 mod compact;
+mod context;
 mod decode;
 mod dictionary;
 mod frame;
@@ -85,12 +87,14 @@ use std::sync::Arc;
 
 use kvcodec::{Backend, Codec, CodecId, Error};
 
-pub use codec::{ZstdCodec, idle_contexts};
+pub use builder::ZstdBuilder;
+pub use codec::ZstdCodec;
 pub use compact::{
     COMPACT_OVERHEAD, DICT_MIN_SIZE, ZstdDictCodec, compact_dictionary_id, stored_dictionary_id,
 };
+pub use context::idle_contexts;
 pub use dictionary::{
-    MIN_DICTIONARY_SIZE, MIN_TRAINING_BYTES, MIN_TRAINING_SAMPLES, ZstdBuilder, dictionary_id,
+    MIN_DICTIONARY_SIZE, MIN_TRAINING_BYTES, MIN_TRAINING_SAMPLES, dictionary_id,
     set_dictionary_id, train_dictionary,
 };
 pub use glide::glide_frame;
