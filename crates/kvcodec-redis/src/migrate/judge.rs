@@ -51,7 +51,7 @@ pub fn peek(direction: Direction, prefix: &[u8], len: u64) -> Option<Reason> {
 /// - compress: a value with a header is `already_compressed`; a plain one is compressed by
 ///   the engine's writer and policy, or kept for the policy's reason (`too_small`,
 ///   `not_smaller`, …).
-/// - recompress: see [`recompress`](super::recompress).
+/// - recompress: see [`super::recompress`].
 /// - decompress: a plain value is `not_compressed`; a compressed one is decoded, unless it
 ///   does not decode (`undecodable`), decodes past the size limit (`over_max_size`), or
 ///   decodes to a value that itself starts with a header (`nested`: such a value must stay

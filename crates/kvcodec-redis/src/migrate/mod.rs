@@ -69,9 +69,11 @@
 //! ([`walker::GROUP_BYTES`], 4 MiB) or one value longer than that, its rewritten form, and the
 //! command that stores it: about 3× the largest value, plus the group. A rollback reads only
 //! the first 5 bytes of a plain string (`GETRANGE key 0 4`); a migration only those of a
-//! compressed one. Old values over [`cas::DIGEST_ABOVE`] are identified to the script by
-//! length and SHA-1, not sent again. Hash values and list elements come in pages of `batch`
-//! values, so for those the bound is `batch` × the largest value.
+//! compressed one. Values over [`cas::SCRIPT_MAX`] (old or new) are replaced with `WATCH`, a
+//! chunked compare and `MULTI` / `EXEC`, never copied into a script, and one value over 4 MiB
+//! is in flight at a time across every primary's thread ([`budget`]). Hash values and list
+//! elements come in pages of `batch` values, so for those the bound is `batch` × the largest
+//! value.
 
 pub mod budget;
 pub mod cas;
