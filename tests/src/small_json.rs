@@ -11,18 +11,8 @@
 use crate::data::SplitMix64;
 
 const FLAGS: [&str; 12] = [
-    "new_checkout",
-    "dark_mode",
-    "beta_search",
-    "fast_cart",
-    "promo_banner",
-    "ai_suggest",
-    "one_click",
-    "v2_profile",
-    "live_chat",
-    "gift_wrap",
-    "express_ship",
-    "loyalty_pts",
+    "new_checkout", "dark_mode", "beta_search", "fast_cart", "promo_banner", "ai_suggest",
+    "one_click", "v2_profile", "live_chat", "gift_wrap", "express_ship", "loyalty_pts",
 ];
 const FIRST: [&str; 12] = [
     "Ada", "Grace", "Alan", "Linus", "Margaret", "Ken", "Barbara", "Dennis", "Radia", "Edsger",
@@ -36,11 +26,7 @@ const PLANS: [&str; 4] = ["free", "pro", "team", "enterprise"];
 const ROLES: [&str; 4] = ["user", "admin", "editor", "viewer"];
 const THEMES: [&str; 3] = ["dark", "light", "system"];
 const ZONES: [&str; 6] = [
-    "Europe/Berlin",
-    "America/New_York",
-    "Asia/Tokyo",
-    "Europe/Lisbon",
-    "America/Lima",
+    "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Europe/Lisbon", "America/Lima",
     "Africa/Nairobi",
 ];
 const LANGS: [&str; 6] = ["en", "de", "ja", "pt", "es", "fr"];

@@ -123,17 +123,8 @@ fn main() {
     let old_migrate = ["migrate", "--url", &url, "--to", "zstd:3", "-q", "--json"];
     let rollback = ["rollback", "--url", &url, "-q", "--json"];
     let verify_c = [
-        "verify",
-        "--url",
-        &url,
-        "--expect",
-        "compressed",
-        "--to",
-        "zstd:3",
-        "--types",
-        "all",
-        "-q",
-        "--json",
+        "verify", "--url", &url, "--expect", "compressed", "--to", "zstd:3", "--types", "all",
+        "-q", "--json",
     ];
     let verify_p = ["verify", "--url", &url, "--expect", "plain", "-q", "--json"];
     let mut results = Vec::new();

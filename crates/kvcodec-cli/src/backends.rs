@@ -211,14 +211,7 @@ impl fmt::Debug for CodecSpec {
 
 /// The candidates `assess` measures unless `--levels` names others.
 pub(crate) const DEFAULT_CANDIDATES: [&str; 8] = [
-    "zstd:1",
-    "zstd:3",
-    "zstd:9",
-    "zstd:19",
-    "lz4",
-    "snappy",
-    "deflate:1",
-    "deflate:6",
+    "zstd:1", "zstd:3", "zstd:9", "zstd:19", "lz4", "snappy", "deflate:1", "deflate:6",
 ];
 
 #[cfg(test)]

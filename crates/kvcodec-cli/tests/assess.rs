@@ -10,12 +10,7 @@ use common::{json, ok, sample_value, temp_path};
 fn assess_json_has_a_recommendation() {
     let out = ok(
         &[
-            "assess",
-            "--json",
-            "--levels",
-            "zstd:1,lz4",
-            "--passes",
-            "1",
+            "assess", "--json", "--levels", "zstd:1,lz4", "--passes", "1",
         ],
         b"",
     );

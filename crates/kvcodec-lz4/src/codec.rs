@@ -167,13 +167,8 @@ impl Codec for Lz4Codec {
         Ok(Some(read_u32_le_prefix(ID, payload)?.0))
     }
 
-    fn decompress(
-        &self,
-        payload: &[u8],
-        bound: DecodeBound,
-        out: &mut Vec<u8>,
-    ) -> Result<(), Error> {
-        let (declared, block) = read_u32_le_prefix(ID, payload)?;
+    fn decompress(&self, input: &[u8], bound: DecodeBound, out: &mut Vec<u8>) -> Result<(), Error> {
+        let (declared, block) = read_u32_le_prefix(ID, input)?;
         bound.check_declared(ID, declared)?;
         // `check_declared` bounded `declared` by a `usize` limit.
         let n = declared as usize;

@@ -131,27 +131,20 @@ impl Codec for SnappyCodec {
         read_len(payload).map(Some)
     }
 
-    fn decompress(
-        &self,
-        payload: &[u8],
-        bound: DecodeBound,
-        out: &mut Vec<u8>,
-    ) -> Result<(), Error> {
-        let declared = read_len(payload)?;
+    fn decompress(&self, input: &[u8], bound: DecodeBound, out: &mut Vec<u8>) -> Result<(), Error> {
+        let declared = read_len(input)?;
         decode_exact(ID, declared, bound, out, |dst| {
-            Decoder::new()
-                .decompress(payload, dst)
-                .map_err(|e| match e {
-                    snap::Error::HeaderMismatch {
-                        expected_len,
-                        got_len,
-                    } => Error::LengthMismatch {
-                        codec: ID,
-                        expected: expected_len,
-                        found: got_len,
-                    },
-                    e => Error::corrupt(ID, e),
-                })
+            Decoder::new().decompress(input, dst).map_err(|e| match e {
+                snap::Error::HeaderMismatch {
+                    expected_len,
+                    got_len,
+                } => Error::LengthMismatch {
+                    codec: ID,
+                    expected: expected_len,
+                    found: got_len,
+                },
+                e => Error::corrupt(ID, e),
+            })
         })
     }
 

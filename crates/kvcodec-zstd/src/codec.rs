@@ -126,13 +126,8 @@ impl Codec for ZstdCodec {
         Ok(FrameHeader::parse(payload)?.content_size)
     }
 
-    fn decompress(
-        &self,
-        payload: &[u8],
-        bound: DecodeBound,
-        out: &mut Vec<u8>,
-    ) -> Result<(), Error> {
-        self.decode(payload, bound, out)
+    fn decompress(&self, input: &[u8], bound: DecodeBound, out: &mut Vec<u8>) -> Result<(), Error> {
+        self.decode(input, bound, out)
     }
 
     fn max_compressed_len(&self, input_len: usize) -> usize {

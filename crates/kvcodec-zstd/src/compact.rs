@@ -280,13 +280,8 @@ impl Codec for ZstdDictCodec {
         Ok(Some(parse(payload)?.1.content_size.unwrap_or(0)))
     }
 
-    fn decompress(
-        &self,
-        payload: &[u8],
-        bound: DecodeBound,
-        out: &mut Vec<u8>,
-    ) -> Result<(), Error> {
-        let (id, header, frame) = parse(payload)?;
+    fn decompress(&self, input: &[u8], bound: DecodeBound, out: &mut Vec<u8>) -> Result<(), Error> {
+        let (id, header, frame) = parse(input)?;
         let declared = header.content_size.unwrap_or(0);
         bound.check_declared(CodecId::ZSTD_DICT, declared)?;
         match header.blocks(frame) {
@@ -305,7 +300,7 @@ impl Codec for ZstdDictCodec {
         if out.capacity() - start > n {
             // zstd writes into all the room it is given: give it exactly `n`.
             let mut exact = Vec::with_capacity(n);
-            self.decompress(payload, DecodeBound::Exact(n), &mut exact)?;
+            self.decompress(input, DecodeBound::Exact(n), &mut exact)?;
             out.extend_from_slice(&exact);
             return Ok(());
         }

@@ -23,12 +23,12 @@ impl Codec for Rle {
     fn declared_len(&self, payload: &[u8]) -> Result<Option<u64>, Error> {
         Ok(Some(read_len(self.id(), payload)?.0))
     }
-    fn decompress(&self, payload: &[u8], bound: DecodeBound, out: &mut Vec<u8>) -> Result<(), Error> {
-        let (n, pairs) = read_len(self.id(), payload)?;
+    fn decompress(&self, input: &[u8], bound: DecodeBound, out: &mut Vec<u8>) -> Result<(), Error> {
+        let (n, pairs) = read_len(self.id(), input)?;
         bound.check_declared(self.id(), n)?; // before allocating anything
         let start = out.len();
         for pair in pairs.chunks(2) {
-            let &[count, byte] = pair else { return Err(Error::corrupt(self.id(), "odd payload")) };
+            let &[count, byte] = pair else { return Err(Error::corrupt(self.id(), "odd input")) };
             if count == 0 || out.len() - start + usize::from(count) > n as usize {
                 return Err(Error::corrupt(self.id(), "empty run, or runs overrun the length"));
             }

@@ -200,11 +200,11 @@ mod tests {
         }
         fn decompress(
             &self,
-            payload: &[u8],
+            input: &[u8],
             bound: DecodeBound,
             out: &mut Vec<u8>,
         ) -> Result<(), Error> {
-            let (n, body) = read_u32_le_prefix(self.id(), payload)?;
+            let (n, body) = read_u32_le_prefix(self.id(), input)?;
             bound.check_declared(self.id(), n)?;
             out.extend(body.iter().flat_map(|b| [*b, *b]).take(n as usize));
             Ok(())

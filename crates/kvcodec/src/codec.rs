@@ -74,14 +74,9 @@ pub trait Codec: Send + Sync {
     /// to hold its length field.
     fn declared_len(&self, payload: &[u8]) -> Result<Option<u64>, Error>;
 
-    /// Appends the decoded form of `payload` to `out`, within `bound`. On error, `out` may hold
-    /// partial output, which the caller discards.
-    fn decompress(
-        &self,
-        payload: &[u8],
-        bound: DecodeBound,
-        out: &mut Vec<u8>,
-    ) -> Result<(), Error>;
+    /// Appends the decoded form of the payload `input` to `out`, within `bound`. On error,
+    /// `out` may hold partial output, which the caller discards.
+    fn decompress(&self, input: &[u8], bound: DecodeBound, out: &mut Vec<u8>) -> Result<(), Error>;
 
     /// An upper bound on the payload size for `input_len` input bytes, used to size the output
     /// buffer once. The default is generous; override with the library's exact bound.
@@ -126,8 +121,8 @@ macro_rules! forward_codec {
             fn declared_len(&self, payload: &[u8]) -> Result<Option<u64>, Error> {
                 (**self).declared_len(payload)
             }
-            fn decompress(&self, payload: &[u8], bound: DecodeBound, out: &mut Vec<u8>) -> Result<(), Error> {
-                (**self).decompress(payload, bound, out)
+            fn decompress(&self, input: &[u8], bound: DecodeBound, out: &mut Vec<u8>) -> Result<(), Error> {
+                (**self).decompress(input, bound, out)
             }
             fn max_compressed_len(&self, input_len: usize) -> usize {
                 (**self).max_compressed_len(input_len)

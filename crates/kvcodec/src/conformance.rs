@@ -82,18 +82,8 @@ impl Rng {
 /// Text-like compressible bytes of length `n`.
 pub fn text(n: usize, seed: u64) -> Vec<u8> {
     const WORDS: [&str; 12] = [
-        "user",
-        "id",
-        "\"name\":",
-        "session",
-        "value",
-        "{\"a\":",
-        "true",
-        "null",
-        "1234",
-        "cache",
-        "token",
-        "}, ",
+        "user", "id", "\"name\":", "session", "value", "{\"a\":", "true", "null", "1234", "cache",
+        "token", "}, ",
     ];
     let mut rng = Rng::new(seed);
     let mut out = Vec::with_capacity(n + 16);

@@ -246,9 +246,7 @@ mod tests {
         let lz4 = s.codec(CodecId::LZ4).unwrap();
         assert_eq!(
             (
-                lz4.compress.values,
-                lz4.compress.bytes_in,
-                lz4.compress.bytes_out
+                lz4.compress.values, lz4.compress.bytes_in, lz4.compress.bytes_out
             ),
             (1, 100, 40)
         );

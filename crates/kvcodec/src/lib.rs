@@ -60,8 +60,8 @@
 //!     fn declared_len(&self, payload: &[u8]) -> Result<Option<u64>, Error> {
 //!         Ok(Some(read_u32_le_prefix(self.id(), payload)?.0))
 //!     }
-//!     fn decompress(&self, payload: &[u8], bound: DecodeBound, out: &mut Vec<u8>) -> Result<(), Error> {
-//!         let (n, rest) = read_u32_le_prefix(self.id(), payload)?;
+//!     fn decompress(&self, input: &[u8], bound: DecodeBound, out: &mut Vec<u8>) -> Result<(), Error> {
+//!         let (n, rest) = read_u32_le_prefix(self.id(), input)?;
 //!         let [byte] = rest else { return Err(Error::corrupt(self.id(), "expected one byte after the length")) };
 //!         bound.check_declared(self.id(), n)?; // before allocating
 //!         out.resize(out.len() + n as usize, *byte);

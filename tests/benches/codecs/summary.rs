@@ -11,12 +11,7 @@ use crate::results::{Results, collect, criterion_dir, load_average, opt_time, ti
 
 const GOAL_INPUTS: [&str; 2] = ["json-1KiB", "json-64KiB"];
 const INPUTS: [&str; 6] = [
-    "json-100B",
-    "json-1KiB",
-    "json-64KiB",
-    HTML,
-    "text-1MiB",
-    "random-16KiB",
+    "json-100B", "json-1KiB", "json-64KiB", HTML, "text-1MiB", "random-16KiB",
 ];
 
 /// What the run knows besides criterion's files.

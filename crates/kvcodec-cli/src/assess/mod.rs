@@ -198,10 +198,7 @@ fn with_dictionaries(
     for (spec, row) in options.candidates.iter().zip(rows) {
         if dictionary::applies(spec) {
             row.dictionary = Some(dictionary::measure(
-                &trained,
-                spec,
-                corpus,
-                options.min_size,
+                &trained, spec, corpus, options.min_size,
             )?);
         }
     }
@@ -224,11 +221,7 @@ pub(crate) fn recommend_on(
     let min_size = recommend::choose_min_size(&bands);
     let projected = measure::project(spec, corpus, min_size)?;
     Ok(recommend::recommendation(
-        &candidates[index],
-        met_speed_floors,
-        bands,
-        projected,
-        candidates,
+        &candidates[index], met_speed_floors, bands, projected, candidates,
     ))
 }
 
@@ -241,13 +234,7 @@ mod tests {
         let corpus = sources::builtin::builtin();
         // The default candidates but zstd:19, which is slow in unoptimised test builds.
         let candidates = [
-            "zstd:1",
-            "zstd:3",
-            "zstd:9",
-            "lz4",
-            "snappy",
-            "deflate:1",
-            "deflate:6",
+            "zstd:1", "zstd:3", "zstd:9", "lz4", "snappy", "deflate:1", "deflate:6",
         ];
         let options = AssessOptions {
             passes: 1,

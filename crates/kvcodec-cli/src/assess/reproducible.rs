@@ -37,12 +37,7 @@ fn same_recommendation_idle_and_under_cpu_load() {
     let options = AssessOptions {
         passes: 3,
         candidates: [
-            "zstd:1",
-            "zstd:3",
-            "zstd:9",
-            "lz4",
-            "deflate:1",
-            "deflate:6",
+            "zstd:1", "zstd:3", "zstd:9", "lz4", "deflate:1", "deflate:6",
         ]
         .iter()
         .map(|s| CodecSpec::parse(s).unwrap())

@@ -28,16 +28,24 @@ pub(crate) fn positive_size(s: &str) -> Result<usize, String> {
     }
 }
 
+/// What a migration writes: `--to`, `--min-size` (`None`: the codec's or the default) and
+/// `--dictionary`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Target<'a> {
+    pub(crate) spec: &'a CodecSpec,
+    pub(crate) min_size: Option<usize>,
+    pub(crate) dictionary: Option<u32>,
+}
+
 /// The engine `migrate --to SPEC [--min-size] [--dictionary]` compresses with: with a
 /// dictionary, the compact dictionary codec (header id 0x05) at the spec's level, its own
 /// minimum size unless `--min-size` is given.
 pub(crate) fn compress_engine(
     server: &ServerUrl,
-    spec: &CodecSpec,
-    min_size: Option<usize>,
-    dictionary: Option<u32>,
+    target: &Target<'_>,
     cluster: bool,
 ) -> Result<Engine, CliError> {
+    let (spec, min_size, dictionary) = (target.spec, target.min_size, target.dictionary);
     let Some(id) = dictionary else {
         return Ok(spec.engine(min_size.unwrap_or(kvcodec::DEFAULT_MIN_COMPRESSION_SIZE))?);
     };
@@ -62,11 +70,10 @@ pub(crate) fn compress_engine(
 /// the server.
 pub(crate) fn recompress_engine(
     server: &ServerUrl,
-    spec: &CodecSpec,
-    min_size: Option<usize>,
-    dictionary: Option<u32>,
+    target: &Target<'_>,
     cluster: bool,
 ) -> Result<Engine, CliError> {
+    let (spec, min_size, dictionary) = (target.spec, target.min_size, target.dictionary);
     let mut con = server.connect_to(cluster)?;
     let level = |id: CodecId| {
         (spec.backend.id == id)

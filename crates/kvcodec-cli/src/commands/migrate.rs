@@ -15,10 +15,9 @@ use std::sync::Arc;
 use kvcodec::Engine;
 use kvcodec_redis::migrate::{Direction, Migration, Node, Sources, Topology, ValueTypes};
 
-use crate::backends::CodecSpec;
 use crate::commands::io::{provenance, write_out};
 use crate::commands::job::{
-    check_options, check_spec, compress_engine, decode_engine, not_verified, parse_types,
+    Target, check_options, check_spec, compress_engine, decode_engine, not_verified, parse_types,
     positive_size, recompress_engine,
 };
 use crate::error::CliError;
@@ -123,20 +122,18 @@ pub(crate) fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), Cli
         ),
         false => (compress_engine, Direction::Compress),
     };
-    let engine = make(
-        &server,
-        &spec,
-        args.min_size,
-        args.dictionary,
-        topology.cluster,
-    )?;
+    let target = Target {
+        spec: &spec,
+        min_size: args.min_size,
+        dictionary: args.dictionary,
+    };
+    let engine = make(&server, &target, topology.cluster)?;
     let m = args.run.migration(engine, direction, args.types);
     execute("migrate", m, &server, (&topology, nodes), &args.run, out)
 }
 
 /// `compress_engine` or `recompress_engine`.
-type EngineFn =
-    fn(&ServerUrl, &CodecSpec, Option<usize>, Option<u32>, bool) -> Result<Engine, CliError>;
+type EngineFn = fn(&ServerUrl, &Target<'_>, bool) -> Result<Engine, CliError>;
 
 /// `kvcodec rollback`.
 pub(crate) fn rollback(args: &RollbackArgs, out: &mut dyn Write) -> Result<(), CliError> {

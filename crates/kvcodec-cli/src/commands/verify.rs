@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::commands::io::{provenance, write_out};
 use crate::commands::job::{
-    check_options, check_spec, compress_engine, decode_engine, not_verified, parse_types,
+    Target, check_options, check_spec, compress_engine, decode_engine, not_verified, parse_types,
     positive_size,
 };
 use crate::error::CliError;
@@ -106,7 +106,15 @@ pub(crate) fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError
     let (topology, mut nodes) = server.topology()?;
     let (engine, direction) = match &spec {
         Some(spec) => (
-            compress_engine(&server, spec, Some(args.min_size), None, topology.cluster)?,
+            compress_engine(
+                &server,
+                &Target {
+                    spec,
+                    min_size: Some(args.min_size),
+                    dictionary: None,
+                },
+                topology.cluster,
+            )?,
             Direction::Compress,
         ),
         None => (

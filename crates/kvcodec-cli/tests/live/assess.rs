@@ -68,14 +68,7 @@ fn assess_a_live_server() {
         .unwrap();
 
     let args = [
-        "assess",
-        "--url",
-        &url,
-        "--json",
-        "--levels",
-        "zstd:1,zstd:3,lz4",
-        "--passes",
-        "1",
+        "assess", "--url", &url, "--json", "--levels", "zstd:1,zstd:3,lz4", "--passes", "1",
     ];
     let a = ok_json(&args);
     let sizes = &a["sizes"];
@@ -170,16 +163,7 @@ fn assess_a_live_server() {
     ]);
     assert_eq!(capped["sizes"]["count"], 50);
     let hashes = ok_json(&[
-        "assess",
-        "--url",
-        &url,
-        "--match",
-        "h:*",
-        "--json",
-        "--levels",
-        "lz4",
-        "--passes",
-        "1",
+        "assess", "--url", &url, "--match", "h:*", "--json", "--levels", "lz4", "--passes", "1",
         "--no-dictionary",
     ]);
     assert_eq!(hashes["sizes"]["count"], 80);

@@ -38,17 +38,8 @@ fn projection_lands_within_ten_percent(kind: ServerKind) {
 
     // Half the keyspace sampled: the figures are extrapolated × 2.
     let a = ok_json(&[
-        "assess",
-        "--url",
-        &url,
-        "--sample",
-        "2000",
-        "--json",
-        "--levels",
-        "zstd:1,zstd:3,lz4",
-        "--passes",
-        "1",
-        "--no-dictionary",
+        "assess", "--url", &url, "--sample", "2000", "--json", "--levels", "zstd:1,zstd:3,lz4",
+        "--passes", "1", "--no-dictionary",
     ]);
     let c = &a["capacity"];
     let r = &a["recommendation"];
@@ -69,14 +60,7 @@ fn projection_lands_within_ten_percent(kind: ServerKind) {
     let codec = r["codec"].as_str().unwrap();
     let min_size = r["min_size"].to_string();
     let m = ok_json(&[
-        "migrate",
-        "--url",
-        &url,
-        "--to",
-        codec,
-        "--min-size",
-        &min_size,
-        "--json",
+        "migrate", "--url", &url, "--to", codec, "--min-size", &min_size, "--json",
     ]);
     assert_eq!(m["clean"], true, "{m}");
     let after = used_memory(&server);

@@ -165,12 +165,7 @@ fn dict_train_push_pull_and_migrate_with_it() {
     );
     fails(
         &[
-            "dict",
-            "train",
-            "--dir",
-            "/nonexistent/kvcodec",
-            "--out",
-            "x.dict",
+            "dict", "train", "--dir", "/nonexistent/kvcodec", "--out", "x.dict",
         ],
         b"",
         2,

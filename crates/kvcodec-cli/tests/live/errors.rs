@@ -113,13 +113,7 @@ fn bad_codecs_checkpoints_and_options() {
     std::fs::write(&cp, b"not json").unwrap();
     fails(&args, b"", 2, "expected kvcodec checkpoint JSON");
     let args = [
-        "rollback",
-        "--url",
-        &url,
-        "--match",
-        "s:*",
-        "--checkpoint",
-        cp_arg,
+        "rollback", "--url", &url, "--match", "s:*", "--checkpoint", cp_arg,
     ];
     std::fs::write(&cp, job).unwrap();
     fails(&args, b"", 2, "expected `rollback match=s:*`");
@@ -131,12 +125,7 @@ fn bad_codecs_checkpoints_and_options() {
         &url,
         "zstd",
         &[
-            "--types",
-            "all",
-            "--dry-run",
-            "--checkpoint",
-            cp_arg,
-            "--json",
+            "--types", "all", "--dry-run", "--checkpoint", cp_arg, "--json",
         ],
     ));
     assert_eq!(

@@ -90,13 +90,7 @@ fn a_failed_primary_fails_the_run_naming_its_slots() {
     for args in [
         vec!["rollback", "--url", &urls[0], "--checkpoint", cp_arg],
         vec![
-            "migrate",
-            "--url",
-            &urls[2],
-            "--to",
-            "lz4",
-            "--checkpoint",
-            cp_arg,
+            "migrate", "--url", &urls[2], "--to", "lz4", "--checkpoint", cp_arg,
         ],
         vec!["verify", "--url", &urls[0], "--expect", "plain"],
     ] {
@@ -280,22 +274,10 @@ fn a_frozen_cluster_primary_fails_the_run_naming_its_slots() {
     for args in [
         vec!["rollback", "--url", &urls[0], "--timeout", "1"],
         vec![
-            "migrate",
-            "--url",
-            &urls[1],
-            "--to",
-            "lz4",
-            "--timeout",
-            "1",
+            "migrate", "--url", &urls[1], "--to", "lz4", "--timeout", "1",
         ],
         vec![
-            "verify",
-            "--url",
-            &urls[0],
-            "--expect",
-            "plain",
-            "--timeout",
-            "1",
+            "verify", "--url", &urls[0], "--expect", "plain", "--timeout", "1",
         ],
     ] {
         let start = Instant::now();

@@ -78,13 +78,7 @@ fn rollback_while(server: &Server, key: &'static str, write: redis::Cmd) {
     let (stop, handle) = writer(server, key, write);
     std::thread::sleep(Duration::from_millis(100));
     let args = [
-        "rollback",
-        "--url",
-        &url,
-        "--batch",
-        "10",
-        "--json",
-        "--checkpoint",
+        "rollback", "--url", &url, "--batch", "10", "--json", "--checkpoint",
     ];
     let dir = tempfile::tempdir().unwrap();
     let cp = dir.path().join("cp");

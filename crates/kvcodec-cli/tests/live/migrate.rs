@@ -38,13 +38,7 @@ fn migrate_with_writer(kind: ServerKind) {
         &url,
         "zstd:3",
         &[
-            "--types",
-            "all",
-            "--batch",
-            "10",
-            "--checkpoint",
-            cp_arg,
-            "--json",
+            "--types", "all", "--batch", "10", "--checkpoint", cp_arg, "--json",
         ],
     );
     let first = ok_json(&args);

@@ -37,14 +37,7 @@ fn every_output_has_provenance_and_no_password() {
         [&["assess", "--url", &url, "--json"][..], &quick[..]].concat(),
         vec!["migrate", "--url", &url, "--to", "lz4", "--json"],
         vec![
-            "verify",
-            "--url",
-            &url,
-            "--expect",
-            "compressed",
-            "--to",
-            "lz4",
-            "--json",
+            "verify", "--url", &url, "--expect", "compressed", "--to", "lz4", "--json",
         ],
         vec!["rollback", "--url", &url, "--json"],
     ];

@@ -119,15 +119,7 @@ fn recompress_with_writer(kind: ServerKind) {
 
     // A plain migration leaves lz4 values alone; `--from plain` selects plain values only.
     let dry = ok_json(&[
-        "migrate",
-        "--url",
-        &url,
-        "--to",
-        "zstd:3",
-        "--recompress",
-        "--from",
-        "plain",
-        "--dry-run",
+        "migrate", "--url", &url, "--to", "zstd:3", "--recompress", "--from", "plain", "--dry-run",
         "--json",
     ]);
     assert_eq!(figure(&dry, "rewritten"), KEYS / 10, "{kind}: {dry}");
@@ -139,15 +131,7 @@ fn recompress_with_writer(kind: ServerKind) {
 
     let writer = Lz4Writer::start(server.connection());
     let args = [
-        "migrate",
-        "--url",
-        &url,
-        "--to",
-        "zstd:3",
-        "--recompress",
-        "--batch",
-        "10",
-        "--json",
+        "migrate", "--url", &url, "--to", "zstd:3", "--recompress", "--batch", "10", "--json",
     ];
     let first = ok_json(&args);
     let last = writer.stop();
@@ -207,13 +191,7 @@ fn recompress_with_writer(kind: ServerKind) {
     }
     // A higher level of the same codec rewrites what it stores shorter, and only that.
     let higher = ok_json(&[
-        "migrate",
-        "--url",
-        &url,
-        "--to",
-        "zstd:19",
-        "--recompress",
-        "--json",
+        "migrate", "--url", &url, "--to", "zstd:19", "--recompress", "--json",
     ]);
     assert_eq!(higher["clean"], true, "{kind}: {higher}");
     let moved = figure(&higher, "rewritten");

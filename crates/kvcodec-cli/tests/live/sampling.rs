@@ -41,17 +41,8 @@ fn sampling_shows_a_progress_bar_on_a_terminal_only() {
             .unwrap();
     }
     let assess: Vec<String> = [
-        "assess",
-        "--url",
-        &url,
-        "--sample",
-        "3000",
-        "--levels",
-        "lz4",
-        "--passes",
-        "1",
-        "--no-dictionary",
-        "--json",
+        "assess", "--url", &url, "--sample", "3000", "--levels", "lz4", "--passes", "1",
+        "--no-dictionary", "--json",
     ]
     .map(String::from)
     .to_vec();

@@ -23,6 +23,23 @@ fn stored_bytes(con: &mut redis::Connection, keys: &[String]) -> u64 {
     lens.iter().sum()
 }
 
+/// The stored values of `keys`, each checked to read back exact (`small_json` of its number)
+/// through a reader with the server's dictionaries.
+fn read_back(con: &mut redis::Connection, keys: &[String]) -> Vec<(String, Vec<u8>)> {
+    let set = kvcodec_redis::dictionaries::shared(con).unwrap();
+    let reader = Engine::builder()
+        .codec(Arc::new(kvcodec_zstd::ZstdDictCodec::reader(set)) as Arc<dyn Codec>)
+        .on_corrupt(OnCorrupt::Error)
+        .build()
+        .unwrap();
+    let values: Vec<Vec<u8>> = redis::cmd("MGET").arg(keys).query(con).unwrap();
+    for (k, v) in keys.iter().zip(&values) {
+        let i: u64 = k["held:".len()..].parse().unwrap();
+        assert_eq!(&*reader.decode(v).unwrap(), &small_json(i)[..], "{k}");
+    }
+    keys.iter().cloned().zip(values).collect()
+}
+
 #[test]
 fn dictionary_migration_saves_40_percent_of_small_json_and_retire_waits_for_its_values() {
     let server = Server::start(ServerKind::Valkey);
@@ -62,15 +79,7 @@ fn dictionary_migration_saves_40_percent_of_small_json_and_retire_waits_for_its_
 
     ok(
         &[
-            "migrate",
-            "--url",
-            &url,
-            "--to",
-            "zstd:3",
-            "--dictionary",
-            "1",
-            "--match",
-            "held:*",
+            "migrate", "--url", &url, "--to", "zstd:3", "--dictionary", "1", "--match", "held:*",
             "--quiet",
         ],
         b"",
@@ -85,18 +94,10 @@ fn dictionary_migration_saves_40_percent_of_small_json_and_retire_waits_for_its_
     assert!(saved >= 0.40, "saved {:.1} % (< 40 %)", saved * 100.0);
 
     // Every value reads back exact through a reader with the server's dictionaries.
-    let set = kvcodec_redis::dictionaries::shared(&mut con).unwrap();
-    let reader = Engine::builder()
-        .codec(Arc::new(kvcodec_zstd::ZstdDictCodec::reader(set)) as Arc<dyn Codec>)
-        .on_corrupt(OnCorrupt::Error)
-        .build()
-        .unwrap();
-    let values: Vec<Vec<u8>> = redis::cmd("MGET").arg(&held).query(&mut con).unwrap();
     let mut compressed = 0;
-    for (k, v) in held.iter().zip(&values) {
-        let i: u64 = k["held:".len()..].parse().unwrap();
+    for (k, v) in read_back(&mut con, &held) {
         compressed += usize::from(v.starts_with(&[0, 1, 2, 0, 5, 1]));
-        assert_eq!(&*reader.decode(v).unwrap(), &small_json(i)[..], "{k}");
+        assert!(k.starts_with("held:"));
     }
     assert!(
         compressed * 100 > held.len() * 85,
@@ -126,36 +127,18 @@ fn dictionary_migration_saves_40_percent_of_small_json_and_retire_waits_for_its_
     ok(&["dict", "push", second_arg, "--url", &url], b"");
     ok(
         &[
-            "migrate",
-            "--url",
-            &url,
-            "--to",
-            "zstd:3",
-            "--dictionary",
-            "2",
-            "--recompress",
-            "--match",
-            "held:*",
-            "--quiet",
+            "migrate", "--url", &url, "--to", "zstd:3", "--dictionary", "2", "--recompress",
+            "--match", "held:*", "--quiet",
         ],
         b"",
     );
-    let set = kvcodec_redis::dictionaries::shared(&mut con).unwrap();
-    let reader = Engine::builder()
-        .codec(Arc::new(kvcodec_zstd::ZstdDictCodec::reader(set)) as Arc<dyn Codec>)
-        .on_corrupt(OnCorrupt::Error)
-        .build()
-        .unwrap();
-    let values: Vec<Vec<u8>> = redis::cmd("MGET").arg(&held).query(&mut con).unwrap();
     let mut moved = 0;
-    for (k, v) in held.iter().zip(&values) {
-        let i: u64 = k["held:".len()..].parse().unwrap();
+    for (k, v) in read_back(&mut con, &held) {
         assert!(
             !v.starts_with(&[0, 1, 2, 0, 5, 1]),
             "{k} still names dictionary 1"
         );
         moved += usize::from(v.starts_with(&[0, 1, 2, 0, 5, 2]));
-        assert_eq!(&*reader.decode(v).unwrap(), &small_json(i)[..], "{k}");
     }
     assert_eq!(moved, compressed, "every value of dictionary 1 moved to 2");
     let out = String::from_utf8(ok(&["dict", "retire", "1", "--url", &url], b"")).unwrap();

@@ -38,12 +38,7 @@ fn every_command_over_tls() {
     // migrate, verify, get (URL from REDIS_URL), inspect, assess, dict train/push/pull,
     // rollback (with --insecure), each over TLS.
     let mut args = vec![
-        "migrate",
-        "--to",
-        "zstd:3",
-        "--quiet",
-        "--json",
-        "--checkpoint",
+        "migrate", "--to", "zstd:3", "--quiet", "--json", "--checkpoint",
     ];
     args.push(path(&checkpoint));
     args.extend(tls);
@@ -53,12 +48,7 @@ fn every_command_over_tls() {
         "{report}"
     );
     let mut args = vec![
-        "verify",
-        "--expect",
-        "compressed",
-        "--to",
-        "zstd:3",
-        "--quiet",
+        "verify", "--expect", "compressed", "--to", "zstd:3", "--quiet",
     ];
     args.extend(tls);
     ok(&args, b"");
@@ -72,13 +62,7 @@ fn every_command_over_tls() {
     let inspected = ok_json(&args);
     assert_eq!(inspected["codec"].as_str(), Some("zstd"), "{inspected}");
     let mut args = vec![
-        "assess",
-        "--sample",
-        "100",
-        "--passes",
-        "1",
-        "--no-dictionary",
-        "--json",
+        "assess", "--sample", "100", "--passes", "1", "--no-dictionary", "--json",
     ];
     args.extend(tls);
     let assessed = ok_json(&args);
@@ -109,12 +93,7 @@ fn every_command_over_tls() {
     assert_eq!(std::fs::read_dir(&pulled).unwrap().count(), 1);
 
     let rollback = [
-        "rollback",
-        "--url",
-        &url,
-        "--insecure",
-        "--quiet",
-        "--checkpoint",
+        "rollback", "--url", &url, "--insecure", "--quiet", "--checkpoint",
     ];
     let mut args = rollback.to_vec();
     args.push(path(&checkpoint));

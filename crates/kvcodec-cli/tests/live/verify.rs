@@ -39,14 +39,7 @@ fn runs_end_verified_and_verify_checks_alone() {
         .collect();
     let plain = ["verify", "--url", &url, "--expect", "plain", "--json"];
     let compressed = [
-        "verify",
-        "--url",
-        &url,
-        "--expect",
-        "compressed",
-        "--to",
-        "zstd:3",
-        "--json",
+        "verify", "--url", &url, "--expect", "compressed", "--to", "zstd:3", "--json",
     ];
 
     let (v, code, _) = run(&plain);

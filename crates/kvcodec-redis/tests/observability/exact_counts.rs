@@ -186,9 +186,7 @@ fn exact_counts(kind: ServerKind) {
     );
     assert_eq!(
         (
-            z.decompress.values,
-            z.decompress.bytes_in,
-            z.decompress.bytes_out
+            z.decompress.values, z.decompress.bytes_in, z.decompress.bytes_out
         ),
         (10, stored_bytes as u64, plain_bytes as u64)
     );

@@ -124,12 +124,7 @@ fn a_thousand_corrupt_reads_give_one_key_free_warn() {
         "{events:?}"
     );
     let allowed: BTreeSet<&str> = [
-        "message",
-        "codec",
-        "kind",
-        "stored_len",
-        "returned_as_stored",
-        "similar_suppressed",
+        "message", "codec", "kind", "stored_len", "returned_as_stored", "similar_suppressed",
     ]
     .into();
     let secrets = ["secret-key", "SECRET-PAYLOAD", "not zstd at all"];

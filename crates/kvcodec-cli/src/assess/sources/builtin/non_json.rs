@@ -59,11 +59,7 @@ fn log_line(r: &mut Rng, secs: u64) -> String {
     } else {
         let level = r.pick(&["DEBUG", "INFO", "WARN", "ERROR"]);
         let module = r.pick(&[
-            "billing::invoice",
-            "auth::session",
-            "search::index",
-            "cart::sync",
-            "mailer",
+            "billing::invoice", "auth::session", "search::index", "cart::sync", "mailer",
         ]);
         format!(
             "{ts} {level} {module} user_id={} trace={} msg=\"{}\"\n",
