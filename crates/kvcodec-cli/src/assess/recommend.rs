@@ -32,7 +32,8 @@
 //!    minimum size) saves at least [`crate::assess::dictionary::ADVANTAGE_PP`] points more of the
 //!    held-out half's bytes than the projection of rules 1–4, the dictionary configuration is
 //!    the recommendation ([`dictionary_config`]), its trade-off stated: GLIDE clients cannot
-//!    read those values. Rules 1–4's configuration is still given, as the one without.
+//!    read those values. The best is chosen among the candidates that meet rule 1's speed
+//!    floors. Rules 1–4's configuration is still given, as the one without.
 
 use serde::Serialize;
 
@@ -114,8 +115,15 @@ pub(crate) fn dictionary_config(
     candidates: &[CandidateResult],
     projected: f64,
 ) -> Option<DictionaryConfig> {
-    let (codec, d) = candidates
+    // The speed floors of rule 1 hold here too (a dictionary does not make zstd:19 fast).
+    let with: Vec<&CandidateResult> = candidates
         .iter()
+        .filter(|c| c.dictionary.is_some())
+        .collect();
+    let met = with.iter().any(|c| meets_floors(c));
+    let (codec, d) = with
+        .into_iter()
+        .filter(|c| !met || meets_floors(c))
         .filter_map(|c| Some((c.codec.as_str(), c.dictionary.as_ref()?)))
         .max_by(|a, b| a.1.savings_pct.total_cmp(&b.1.savings_pct))?;
     if d.savings_pct < projected + dictionary::ADVANTAGE_PP {
@@ -134,14 +142,18 @@ pub(crate) fn dictionary_config(
     })
 }
 
+/// Rule 1: compresses and decompresses fast enough, relative to the reference.
+fn meets_floors(c: &CandidateResult) -> bool {
+    c.compress_rel >= MIN_COMPRESS_REL && c.decompress_rel >= MIN_DECOMPRESS_REL
+}
+
 /// Rules 1 and 2: the index of the chosen candidate and whether it met the floors.
 pub(crate) fn choose(candidates: &[CandidateResult]) -> Option<(usize, bool)> {
-    let fast = |c: &CandidateResult| {
-        c.compress_rel >= MIN_COMPRESS_REL && c.decompress_rel >= MIN_DECOMPRESS_REL
-    };
-    let met = candidates.iter().any(fast);
-    let mut eligible: Vec<&CandidateResult> =
-        candidates.iter().filter(|c| !met || fast(c)).collect();
+    let met = candidates.iter().any(meets_floors);
+    let mut eligible: Vec<&CandidateResult> = candidates
+        .iter()
+        .filter(|c| !met || meets_floors(c))
+        .collect();
     let best = |set: &[&CandidateResult]| {
         set.iter()
             .map(|c| c.savings_pct)
@@ -315,6 +327,38 @@ mod tests {
         ];
         assert_eq!(choose(&slow), Some((1, false)));
         assert_eq!(choose(&[]), None);
+    }
+
+    #[test]
+    fn a_dictionary_does_not_lift_the_speed_floors() {
+        let with_dict = |mut c: CandidateResult, savings: f64| {
+            c.dictionary = Some(dictionary::DictionaryResult {
+                dict_bytes: 16 * 1024,
+                trained_on: 100,
+                tested_on: 100,
+                savings_pct: savings,
+                plain_savings_pct: c.savings_pct,
+                small_values: 40,
+                small_savings_pct: savings,
+                small_plain_savings_pct: c.savings_pct,
+            });
+            c
+        };
+        let rows = [
+            with_dict(row("zstd:3", 58.0, 0.8, 1.0, true), 71.8),
+            with_dict(row("zstd:9", 59.6, 0.19, 1.0, true), 73.8),
+            with_dict(row("zstd:19", 60.3, 0.01, 1.0, true), 75.0),
+        ];
+        let config = dictionary_config(&rows, 59.6).expect("the dictionary wins");
+        assert_eq!(
+            config.codec, "zstd:9",
+            "zstd:19 is below the compression floor"
+        );
+        assert_eq!(config.held_out_savings_pct, 73.8);
+        assert!(
+            dictionary_config(&rows, 70.0).is_none(),
+            "not 10 points better"
+        );
     }
 
     #[test]
