@@ -45,7 +45,12 @@ pub fn check_stored(stored: &[u8]) {
         Ok(Decoded::ReturnedAsStored(e)) => panic!("OnCorrupt::Error returned as stored: {e}"),
         Err(e) => assert!(has_header(stored) && e.failure_kind().is_some(), "{e}"),
     }
-    let size_limit = |e: &kvcodec::Error| e.failure_kind() == Some(FailureKind::SizeLimit);
+    // Errors under either setting: size limits, and what `always_an_error` names.
+    let size_limit = |e: &kvcodec::Error| match (e.failure_kind(), Header::parse(stored)) {
+        (Some(FailureKind::SizeLimit), _) => true,
+        (Some(kind), Some((h, _))) => kvcodec::always_an_error(h, kind),
+        _ => false,
+    };
     match (lenient.decode_outcome(stored), strict) {
         (Ok(Decoded::ReturnedAsStored(why)), Err(e)) => {
             assert!(!size_limit(&e), "size-limit error swallowed: {e}");

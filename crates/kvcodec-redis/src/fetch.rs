@@ -183,7 +183,9 @@ impl DictionaryFetch {
     pub(crate) fn on_size(&self, id: u32, reply: RedisResult<Value>) -> Step {
         match reply {
             Ok(Value::Int(n)) if n > 0 && (n as u64) <= self.max_size as u64 => Step::Get,
-            _ => self.failed(id),
+            Ok(_) => self.failed(id),
+            // A timeout or a server busy loading says nothing about the dictionary: not cached.
+            Err(_) => Step::Done,
         }
     }
 
@@ -197,10 +199,13 @@ impl DictionaryFetch {
             {
                 Step::Done
             }
+            Err(_) => Step::Done,
             _ => self.failed(id),
         }
     }
 
+    /// Remembers a definite answer (no such dictionary, too large, not a dictionary) for
+    /// `retry_after`.
     fn failed(&self, id: u32) -> Step {
         self.state().failed.insert(id, Instant::now());
         Step::Done

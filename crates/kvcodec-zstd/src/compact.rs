@@ -285,6 +285,15 @@ impl Codec for ZstdDictCodec {
         let declared = header.content_size.unwrap_or(0);
         bound.check_declared(CodecId::ZSTD_DICT, declared)?;
         match header.blocks(frame) {
+            Some(b) if b.frame_len == frame.len() && declared > b.most => {
+                return Err(Error::corrupt(
+                    CodecId::ZSTD_DICT,
+                    format_args!(
+                        "declares {declared} bytes; its blocks hold at most {}",
+                        b.most
+                    ),
+                ));
+            }
             Some(b) if b.frame_len == frame.len() => {}
             Some(b) => {
                 return Err(Error::corrupt(

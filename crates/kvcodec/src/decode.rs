@@ -7,14 +7,18 @@ use crate::header::{Header, VERSION};
 use crate::{Decoded, Engine, Error, FailureKind, Mode, OnCorrupt};
 
 /// Failures that are errors whatever [`OnCorrupt`] says: a size-limit violation (a real value
-/// the reader refuses to allocate for), and a value of a codec kvcodec itself defines (zstd,
-/// lz4, snappy, deflate) that this reader has not registered — almost surely a real value from
-/// a writer with another backend, which returned as stored would hand compressed bytes to the
-/// application.
-fn always_an_error(header: Header, kind: FailureKind) -> bool {
+/// the reader refuses to allocate for), a value of a codec kvcodec itself defines (zstd, lz4,
+/// snappy, deflate, zstd-dict) that this reader has not registered — almost surely a real value
+/// from a writer with another backend — and a compact dictionary value (`0x05`) naming a
+/// dictionary the reader does not have (a writer's new dictionary, not yet fetched). Returned
+/// as stored, those would hand compressed bytes to the application; no other client reads
+/// `0x05` values, so there is no stored form worth returning.
+pub fn always_an_error(header: Header, kind: FailureKind) -> bool {
+    let ours = header.version == VERSION;
     match kind {
         FailureKind::SizeLimit => true,
-        FailureKind::UnknownCodec => header.version == VERSION && header.codec.known().is_some(),
+        FailureKind::UnknownCodec => ours && header.codec.known().is_some(),
+        FailureKind::UnknownDictionary => ours && header.codec == crate::CodecId::ZSTD_DICT,
         _ => false,
     }
 }

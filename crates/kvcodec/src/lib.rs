@@ -109,6 +109,7 @@ pub use codec::{Codec, decode_with_limit};
 pub use codec_id::{CodecId, KnownCodec};
 pub use config::Config;
 pub use counters::{Counters, CountersSnapshot};
+pub use decode::always_an_error;
 pub use engine::{DEFAULT_MAX_DECOMPRESSED_SIZE, Engine};
 pub use error::{Error, FailureKind};
 pub use header::{HEADER_LEN, Header};

@@ -12,7 +12,8 @@
 //! …, 128, then four classes per doubling; glibc malloc (`libc`, e.g. Valkey builds without
 //! jemalloc): 16-byte steps plus 8 bytes of chunk header. So the server frees
 //! `class(sds(n)) − class(sds(m))` per value: [`freed`]. The sampled keys'
-//! freed bytes, times `DBSIZE / sampled keys`, are taken off `used_memory`. Hash values and list
+//! freed bytes, times `DBSIZE / sampled keys`, are taken off `used_memory` (with `--match`,
+//! not extrapolated: DBSIZE also counts keys the pattern does not match). Hash values and list
 //! elements (which a strings-only migration leaves alone) and values already compressed
 //! count as freeing nothing.
 
@@ -34,6 +35,9 @@ pub(crate) struct ServerFigures {
     pub(crate) used_memory: u64,
     /// Sum of `DBSIZE` over the primaries.
     pub(crate) dbsize: u64,
+    /// The keys the sample stands for: `dbsize`, or with `--match` (DBSIZE counts keys the
+    /// pattern does not match) the sampled keys themselves.
+    pub(crate) keys_in_scope: u64,
     /// `MEMORY USAGE` of each sampled key, bytes.
     #[serde(skip)]
     pub(crate) memory_usage: HashMap<String, u64>,
@@ -54,7 +58,7 @@ pub(crate) struct Capacity {
     pub(crate) dbsize: u64,
     /// Distinct keys the sample came from.
     pub(crate) keys_sampled: u64,
-    /// `DBSIZE / keys_sampled`: what the sample's figures are multiplied by.
+    /// `DBSIZE / keys_sampled` (1 with `--match`): what the sample's figures are multiplied by.
     pub(crate) extrapolation: f64,
     /// `MEMORY USAGE` of the sampled keys now, bytes.
     pub(crate) sampled_memory_usage: u64,
@@ -134,7 +138,7 @@ pub(crate) fn project(
     }
     let keys_sampled = figures.memory_usage.len() as u64;
     let sampled: u64 = figures.memory_usage.values().sum();
-    let extrapolation = figures.dbsize.max(keys_sampled) as f64 / keys_sampled.max(1) as f64;
+    let extrapolation = figures.keys_in_scope.max(keys_sampled) as f64 / keys_sampled.max(1) as f64;
     let freed_total = (freed_sample.max(0) as f64 * extrapolation).round() as u64;
     let freed_total = freed_total.min(figures.used_memory);
     Capacity {
@@ -203,6 +207,7 @@ mod tests {
             allocator: "jemalloc-5.3.0".into(),
             used_memory: 1_000_000,
             dbsize: 30,
+            keys_in_scope: 30,
             memory_usage: [("a", 2100), ("b", 1100), ("c", 3200)]
                 .map(|(k, v)| (k.to_owned(), v))
                 .into(),
@@ -214,5 +219,13 @@ mod tests {
         assert_eq!(c.used_memory_after, 1_000_000 - freed * 10);
         assert_eq!(c.sampled_memory_usage, 6400);
         assert_eq!(c.sampled_memory_usage_after, 6400 - freed);
+        // With `--match`, the 3 sampled keys stand for themselves, not for DBSIZE's 30.
+        let matched = ServerFigures {
+            keys_in_scope: 3,
+            ..figures
+        };
+        let c = project(&corpus, &matched, &[600, 300, 900], "zstd:3", 64);
+        assert_eq!(c.extrapolation, 1.0);
+        assert_eq!(c.projected_freed_bytes, freed);
     }
 }

@@ -3,8 +3,9 @@
 //! Every primary is walked with the migration walker (SCAN batches; strings, hash values and
 //! list elements). A value uses dictionary `ID` when it is a compact dictionary value
 //! (header id `0x05`) naming it, or a zstd value (`0x01`) whose frame names it. While any
-//! does, the command refuses (exit 3) and says how many; otherwise it deletes the
-//! dictionary's field from `kvcodec:dictionaries`.
+//! does, the command refuses (exit 3) and says how many; it refuses too when keys changed
+//! type or value while walked (not every value was seen); otherwise it deletes the
+//! dictionary's field from `kvcodec:dictionaries`. A list walked again counts afresh.
 //!
 //! Retire only after every writer has switched to another dictionary and the values written
 //! with this one were re-compressed (`kvcodec migrate --recompress`): a value written
@@ -41,6 +42,10 @@ struct Users {
     id: u32,
     count: u64,
     walked: u64,
+    /// Of `count`, those found in the list being walked (taken back if it is walked again).
+    in_list: u64,
+    /// Keys that changed type or value while walked: their values were not all seen.
+    unsure: u64,
 }
 
 impl Visit for Users {
@@ -48,7 +53,11 @@ impl Visit for Users {
         true
     }
 
-    fn skip_key(&mut self, _: Reason) {}
+    fn skip_key(&mut self, reason: Reason) {
+        if matches!(reason, Reason::TypeChanged | Reason::Changed) {
+            self.unsure += 1;
+        }
+    }
 
     fn peek(&mut self, prefix: &[u8], _: u64) -> bool {
         self.walked += 1;
@@ -68,8 +77,17 @@ impl Visit for Users {
         }
         if kvcodec_zstd::stored_dictionary_id(&bytes) == Some(self.id) {
             self.count += 1;
+            self.in_list += u64::from(matches!(at, At::Index(_)));
         }
         Ok(())
+    }
+
+    /// A list walked again (it changed meanwhile): its users are counted afresh.
+    fn list_walk(&mut self, attempt: usize) {
+        if attempt > 0 {
+            self.count -= self.in_list;
+        }
+        self.in_list = 0;
     }
 }
 
@@ -81,6 +99,8 @@ pub(crate) fn retire(args: &RetireArgs, out: &mut dyn Write) -> Result<(), CliEr
         id: args.id,
         count: 0,
         walked: 0,
+        in_list: 0,
+        unsure: 0,
     };
     for node in nodes {
         let mut walker = Walker::new(node, 0, None, args.batch as usize);
@@ -89,6 +109,15 @@ pub(crate) fn retire(args: &RetireArgs, out: &mut dyn Write) -> Result<(), CliEr
                 .batch(&mut users)
                 .map_err(|e| CliError::failure(e.to_string()))?;
         }
+    }
+    if users.unsure > 0 && users.count == 0 {
+        return Err(CliError::unverified(format!(
+            "dictionary {} kept: {} key{} changed while walked, so not every value was seen; \
+             rerun when writes settle",
+            args.id,
+            users.unsure,
+            if users.unsure == 1 { "" } else { "s" },
+        )));
     }
     if users.count > 0 {
         return Err(CliError::unverified(format!(

@@ -183,10 +183,11 @@ pub fn judge(engine: &Engine, sources: Sources, value: &[u8]) -> Result<Verdict,
         Encoded::Compressed(stored) => stored,
         Encoded::Plain(_) => plain,
     };
-    if header.codec == writer
-        && new.len() >= value.len()
-        && dictionary(engine, value) == dictionary(engine, &new)
-    {
+    // Same codec: rewritten when it names another dictionary than the target's stored form,
+    // or when that form is shorter; a form the policy keeps plain never replaces a shorter one.
+    let same_dictionary =
+        !has_header(&new) || dictionary(engine, value) == dictionary(engine, &new);
+    if header.codec == writer && new.len() >= value.len() && same_dictionary {
         return Ok(Verdict::Keep(Reason::AlreadyTarget));
     }
     Ok(Verdict::Rewrite(new))

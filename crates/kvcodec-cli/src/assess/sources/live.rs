@@ -33,6 +33,8 @@ pub(crate) struct LiveSource {
     yielded: usize,
     sampler: Sampler,
     finished: bool,
+    /// `--match` given: the projection covers the sampled keys only.
+    matched: bool,
 }
 
 /// The walker's visitor: keeps the plain form of each value while there is room.
@@ -147,6 +149,7 @@ impl LiveSource {
                 seen: HashSet::new(),
             },
             finished: false,
+            matched: pattern.is_some(),
         })
     }
 
@@ -201,6 +204,7 @@ impl ValueSource for LiveSource {
             allocator: String::new(),
             used_memory: 0,
             dbsize: 0,
+            keys_in_scope: 0,
             memory_usage: HashMap::new(),
         };
         for (i, walker) in self.walkers.iter_mut().enumerate() {
@@ -240,6 +244,12 @@ impl ValueSource for LiveSource {
                 figures.memory_usage.insert(key, n.unwrap_or(0));
             }
         }
+        // DBSIZE counts keys a `--match` pattern does not match: extrapolate to it only
+        // without one.
+        figures.keys_in_scope = match self.matched {
+            false => figures.dbsize,
+            true => figures.memory_usage.len() as u64,
+        };
         Ok(Some(figures))
     }
 
