@@ -101,6 +101,35 @@ fn an_unknown_dictionary_is_a_typed_error_until_it_is_added() {
     assert_eq!(&*reader.decode(&stored).unwrap(), &value[..]);
 }
 
+/// Under `OnCorrupt::ReturnStored` too: returned as stored, the value would reach the
+/// application compressed (no other client reads `0x05` values either).
+#[test]
+fn an_unknown_dictionary_is_an_error_even_when_corrupt_values_are_returned_as_stored() {
+    let (_, writer) = vector_engine();
+    let stored = writer.encode(&common::record(12)).unwrap().into_owned();
+    let reader = Engine::builder()
+        .codec(arc(ZstdDictCodec::reader(Dictionaries::new())))
+        .on_corrupt(OnCorrupt::ReturnStored)
+        .build()
+        .unwrap();
+    assert!(
+        matches!(
+            reader.decode(&stored),
+            Err(Error::UnknownDictionary { found: 1, .. })
+        ),
+        "returned as stored"
+    );
+    // A corrupt compact value is still returned as stored.
+    let mut corrupt = stored.clone();
+    let last = corrupt.len() - 1;
+    corrupt[last] ^= 0xFF;
+    corrupt.push(0);
+    assert!(matches!(
+        reader.decode(&corrupt),
+        Ok(std::borrow::Cow::Borrowed(_))
+    ));
+}
+
 #[test]
 fn bad_compact_payloads_are_typed_errors() {
     let (_, engine) = vector_engine();
