@@ -100,6 +100,12 @@ step "doc tests" timeout --kill-after=30s "$TEST_TIMEOUT" cargo test --workspace
 # --- 5, 6, 7. docs, features, packages ---------------------------------------------------------
 step "cargo doc -D warnings" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 step "features: none, and each alone" ./scripts/features.sh
+# cargo package verifies each crate against the others' packaged sources, which it extracts
+# once per version into CARGO_HOME's local-registry folders (`registry/src/-<hash>/`) and
+# never again: at an unchanged 0.1.0 a second run would build against the first run's
+# sources. Drop kvcodec's extracted copies so the crates verified are the ones just packaged.
+cargo_home="${CARGO_HOME:-$HOME/.cargo}"
+rm -rf "$cargo_home"/registry/src/-*/kvcodec* "$cargo_home"/registry/cache/-*/kvcodec*
 step "cargo package (publishable crates)" cargo package --workspace --exclude kvcodec-tests --allow-dirty --quiet
 
 # --- 8. fuzz smoke run -------------------------------------------------------------------------
