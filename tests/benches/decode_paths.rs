@@ -87,13 +87,9 @@ fn kvcodec_paths(
 }
 
 fn main() {
-    let bench = std::env::args().any(|a| a == "--bench");
-    let mut args = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .map(|a| a.parse::<usize>().expect("a number"));
-    let n = args.next().unwrap_or(1024);
-    let rounds = args.next().unwrap_or(if bench { 1000 } else { 3 });
+    let mut args = kvcodec_tests::BenchArgs::parse();
+    let n = args.next_or(1024, 1024);
+    let rounds = args.next_or(1000, 3);
     let plain = kvcodec::conformance::text(n, 2);
 
     let zstd = kvcodec_zstd::BACKEND.codec(Some(3)).unwrap();

@@ -42,6 +42,7 @@
 //! run `scripts/setup.sh`. Every server gets its own port and temporary directory, so tests
 //! may run in parallel.
 
+pub mod bench_args;
 pub mod cluster;
 pub mod data;
 pub mod every_server;
@@ -57,6 +58,7 @@ pub mod server;
 pub mod small_json;
 pub mod tls;
 
+pub use bench_args::BenchArgs;
 pub use cluster::Cluster;
 pub use data::{SplitMix64, incompressible, json_value};
 pub use fixtures::BACKENDS;

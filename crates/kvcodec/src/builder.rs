@@ -178,6 +178,7 @@ impl EngineBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Transfer;
     use crate::codec::{DecodeBound, read_u32_le_prefix, write_u32_le_prefix};
 
     /// Halves runs of zeros well enough to pass keep-if-smaller: stores every other byte.
@@ -282,11 +283,11 @@ mod tests {
         fn timing(&self) -> Timing {
             self.timing
         }
-        fn compressed(&self, _: CodecId, _: usize, _: usize, took: Option<std::time::Duration>) {
-            self.add(0, took);
+        fn compressed(&self, value: Transfer) {
+            self.add(0, value.took);
         }
-        fn decompressed(&self, _: CodecId, _: usize, _: usize, took: Option<std::time::Duration>) {
-            self.add(1, took);
+        fn decompressed(&self, value: Transfer) {
+            self.add(1, value.took);
         }
     }
 

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use crate::codec::decode_with_limit;
 use crate::header::{Header, VERSION};
-use crate::{Decoded, Engine, Error, FailureKind, Mode, OnCorrupt};
+use crate::{Decoded, Engine, Error, FailureKind, Mode, OnCorrupt, Transfer};
 
 /// Failures that are errors whatever [`OnCorrupt`] says: a size-limit violation (a real value
 /// the reader refuses to allocate for), a value of a codec kvcodec itself defines (zstd, lz4,
@@ -85,7 +85,7 @@ impl Engine {
         self.counters
             .record_decompressed(header.codec, stored_len, plain.len(), self.total(took));
         if let Some(o) = &self.observer {
-            o.decompressed(header.codec, stored_len, plain.len(), took);
+            o.decompressed(Transfer::new(header.codec, stored_len, plain.len(), took));
         }
         Ok(Decoded::Decompressed(plain))
     }

@@ -12,7 +12,7 @@ use std::cell::Cell;
 use std::sync::Arc;
 
 use crate::header::{HEADER_LEN, Header, has_header};
-use crate::{Codec, Encoded, Engine, Error, Mode, SkipReason};
+use crate::{Codec, Encoded, Engine, Error, Mode, SkipReason, Transfer};
 
 /// Largest worst-case stored form built in the per-thread buffer.
 const SCRATCH_MAX: usize = 32 * 1024;
@@ -109,7 +109,7 @@ impl Engine {
         self.counters
             .record_compressed(codec.id(), len, stored.len(), self.total(took));
         if let Some(o) = &self.observer {
-            o.compressed(codec.id(), len, stored.len(), took);
+            o.compressed(Transfer::new(codec.id(), len, stored.len(), took));
         }
     }
 

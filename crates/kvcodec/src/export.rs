@@ -56,7 +56,7 @@ use metrics::{Counter, Histogram, Label, counter, histogram};
 
 use crate::counters::Counters;
 use crate::observe::{claim, now_ms};
-use crate::{CodecId, Observer, Timing};
+use crate::{CodecId, Observer, Timing, Transfer};
 
 mod names;
 use names::{Series, codec_label, describe, series};
@@ -308,32 +308,21 @@ impl Observer for MetricsExporter {
         }
     }
 
-    fn compressed(
-        &self,
-        codec: CodecId,
-        bytes_in: usize,
-        bytes_out: usize,
-        took: Option<Duration>,
-    ) {
-        let Some(took) = took else { return };
+    fn compressed(&self, value: Transfer) {
+        let Some(took) = value.took else { return };
         if self.sample.is_some() {
-            let h = self.histograms(codec);
+            let h = self.histograms(value.codec);
             h.compress_seconds.record(took.as_secs_f64());
-            h.ratio.record(bytes_in as f64 / bytes_out.max(1) as f64);
+            h.ratio
+                .record(value.bytes_in as f64 / value.bytes_out.max(1) as f64);
         }
         self.tick();
     }
 
-    fn decompressed(
-        &self,
-        codec: CodecId,
-        _bytes_in: usize,
-        _bytes_out: usize,
-        took: Option<Duration>,
-    ) {
-        let Some(took) = took else { return };
+    fn decompressed(&self, value: Transfer) {
+        let Some(took) = value.took else { return };
         if self.sample.is_some() {
-            self.histograms(codec)
+            self.histograms(value.codec)
                 .decompress_seconds
                 .record(took.as_secs_f64());
         }

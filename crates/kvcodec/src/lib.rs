@@ -114,7 +114,7 @@ pub use engine::{DEFAULT_MAX_DECOMPRESSED_SIZE, Engine};
 pub use error::{Error, FailureKind};
 pub use header::{HEADER_LEN, Header};
 pub use mode::{Mode, OnCorrupt};
-pub use observe::Observer;
+pub use observe::{Observer, Transfer};
 pub use outcome::{Decoded, Encoded};
 pub use policy::{DEFAULT_MIN_COMPRESSION_SIZE, MIN_MIN_COMPRESSION_SIZE, Policy, SkipReason};
 pub use registry::Registry;

@@ -16,9 +16,34 @@ use std::time::{Duration, Instant};
 use crate::counters::Counters;
 use crate::{CodecId, FailureKind, SkipReason, Timing};
 
+/// One value the engine compressed or decompressed, as [`Observer`] sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Transfer {
+    /// The codec that did the work.
+    pub codec: CodecId,
+    /// Bytes handed to the codec: plain bytes when compressing, stored bytes when decompressing.
+    pub bytes_in: usize,
+    /// Bytes it gave back: the stored form, or the plain value.
+    pub bytes_out: usize,
+    /// The time the codec took, when the engine timed this value ([`Observer::timing`]).
+    pub took: Option<Duration>,
+}
+
+impl Transfer {
+    /// An event for `codec` turning `bytes_in` bytes into `bytes_out` in `took`.
+    pub fn new(codec: CodecId, bytes_in: usize, bytes_out: usize, took: Option<Duration>) -> Self {
+        Transfer {
+            codec,
+            bytes_in,
+            bytes_out,
+            took,
+        }
+    }
+}
+
 /// Receives one call per value the engine handles. Must be cheap: it runs on the hot path.
 ///
-/// `took` is the time the codec took, when the engine timed this value ([`Observer::timing`]).
 /// An observer that wraps or fans out to others must forward [`attach`](Observer::attach)
 /// and [`timing`](Observer::timing) too: the defaults attach nothing and time every value.
 pub trait Observer: Send + Sync {
@@ -30,14 +55,8 @@ pub trait Observer: Send + Sync {
     }
 
     /// A value was stored compressed: `bytes_in` plain bytes became `bytes_out` stored bytes.
-    fn compressed(
-        &self,
-        codec: CodecId,
-        bytes_in: usize,
-        bytes_out: usize,
-        took: Option<Duration>,
-    ) {
-        let _ = (codec, bytes_in, bytes_out, took);
+    fn compressed(&self, value: Transfer) {
+        let _ = value;
     }
 
     /// A value was stored plain.
@@ -46,14 +65,8 @@ pub trait Observer: Send + Sync {
     }
 
     /// A stored value of `bytes_in` bytes decoded to `bytes_out` bytes.
-    fn decompressed(
-        &self,
-        codec: CodecId,
-        bytes_in: usize,
-        bytes_out: usize,
-        took: Option<Duration>,
-    ) {
-        let _ = (codec, bytes_in, bytes_out, took);
+    fn decompressed(&self, value: Transfer) {
+        let _ = value;
     }
 
     /// A stored value with a header failed to decode; `raw_fallback` if it was returned as
@@ -74,26 +87,14 @@ impl<T: Observer + ?Sized> Observer for Arc<T> {
     fn attach(&self, counters: &Arc<Counters>) {
         (**self).attach(counters)
     }
-    fn compressed(
-        &self,
-        codec: CodecId,
-        bytes_in: usize,
-        bytes_out: usize,
-        took: Option<Duration>,
-    ) {
-        (**self).compressed(codec, bytes_in, bytes_out, took)
+    fn compressed(&self, value: Transfer) {
+        (**self).compressed(value)
     }
     fn skipped(&self, reason: SkipReason) {
         (**self).skipped(reason)
     }
-    fn decompressed(
-        &self,
-        codec: CodecId,
-        bytes_in: usize,
-        bytes_out: usize,
-        took: Option<Duration>,
-    ) {
-        (**self).decompressed(codec, bytes_in, bytes_out, took)
+    fn decompressed(&self, value: Transfer) {
+        (**self).decompressed(value)
     }
     fn failed(&self, codec: CodecId, kind: FailureKind, raw_fallback: bool) {
         (**self).failed(codec, kind, raw_fallback)

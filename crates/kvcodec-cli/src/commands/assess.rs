@@ -9,9 +9,9 @@ use crate::assess::sources::dir::DirSource;
 use crate::assess::sources::{Corpus, ValueSource};
 use crate::assess::{AssessOptions, Assessment, assess};
 use crate::backends::{CodecSpec, DEFAULT_CANDIDATES};
-use crate::commands::io::{check_min_size, json, live_source, provenance, warn, write_out};
+use crate::commands::io::{SampleArgs, check_min_size, json, provenance, warn, write_out};
 use crate::error::CliError;
-use crate::live::args::{TlsArgs, redact};
+use crate::live::args::redact;
 use crate::provenance::{Provenance, SCHEMA_VERSION};
 use crate::render::configuration::{Configuration, configuration};
 use crate::render::{html_report, text_report};
@@ -24,20 +24,9 @@ pub(crate) struct AssessArgs {
     /// synthetic corpus).
     #[arg(long, value_name = "PATH", conflicts_with = "url")]
     pub(crate) dir: Option<PathBuf>,
-    /// Assess values sampled from this server (`redis://host:port[/db]`; any node of a
-    /// cluster: every primary is sampled): strings, hash values and list elements, via SCAN,
-    /// HSCAN and LRANGE (never KEYS). Compressed values are decoded first.
-    #[arg(long, value_name = "URL")]
-    pub(crate) url: Option<String>,
-    /// With `--url`: only keys matching this glob pattern (SCAN MATCH).
-    #[arg(long = "match", value_name = "PATTERN", requires = "url")]
-    pub(crate) pattern: Option<String>,
-    /// TLS for a `rediss://` `--url`.
+    /// The server to sample (default: the built-in synthetic corpus).
     #[command(flatten)]
-    pub(crate) tls: TlsArgs,
-    /// With `--url`: stop after this many values.
-    #[arg(long, value_name = "N", default_value_t = 10_000, requires = "url")]
-    pub(crate) sample: usize,
+    pub(crate) server: SampleArgs,
     /// Largest zstd dictionary to train (on half the values) and measure (on the other half).
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_DICT_SIZE)]
     pub(crate) dict_size: usize,
@@ -68,16 +57,12 @@ pub(crate) struct AssessArgs {
 impl AssessArgs {
     /// The corpus named by the arguments.
     pub(crate) fn corpus(&self) -> Result<Corpus, CliError> {
-        match (&self.dir, &self.url) {
-            (Some(dir), _) => collect(DirSource::open(dir)?),
-            (None, Some(url)) => collect(live_source(
-                "assess",
-                url,
-                &self.tls,
-                self.pattern.clone(),
-                self.sample,
-            )?),
-            (None, None) => collect(Builtin::new(DEFAULT_SEED)),
+        if let Some(dir) = &self.dir {
+            return collect(DirSource::open(dir)?);
+        }
+        match self.server.open("assess")? {
+            Some(sampling) => collect(sampling),
+            None => collect(Builtin::new(DEFAULT_SEED)),
         }
     }
 
@@ -129,7 +114,7 @@ pub(crate) fn run(args: &AssessArgs, out: &mut dyn Write) -> Result<(), CliError
     let corpus = args.corpus()?;
     let assessment = assess(&corpus, &options)?;
     provenance.sample_size = Some(corpus.samples.len());
-    provenance.server = match (&corpus.server, &args.url) {
+    provenance.server = match (&corpus.server, &args.server.url) {
         (Some(f), Some(url)) => Some(format!("{} at {}", f.server, redact(url))),
         _ => None,
     };

@@ -19,7 +19,7 @@ use kvcodec_redis::dictionaries;
 use crate::assess::dictionary::DEFAULT_DICT_SIZE;
 use crate::assess::sources::dir::DirSource;
 use crate::assess::sources::{Corpus, ValueSource};
-use crate::commands::io::{live_source, warn, write_out};
+use crate::commands::io::{SampleArgs, warn, write_out};
 use crate::error::CliError;
 use crate::files;
 use crate::live::args::{ServerArgs, TlsArgs};
@@ -50,19 +50,9 @@ pub(crate) enum DictCommand {
 #[derive(Debug, Clone, clap::Args)]
 #[command(group = clap::ArgGroup::new("from").required(true).args(["url", "dir"]))]
 pub(crate) struct TrainArgs {
-    /// Train on values sampled from this server (strings, hash values, list elements; SCAN,
-    /// never KEYS; compressed values decoded first).
-    #[arg(long, value_name = "URL")]
-    pub(crate) url: Option<String>,
-    /// With `--url`: only keys matching this glob pattern.
-    #[arg(long = "match", value_name = "PATTERN", requires = "url")]
-    pub(crate) pattern: Option<String>,
-    /// TLS for a `rediss://` `--url`.
+    /// The server whose values to train on.
     #[command(flatten)]
-    pub(crate) tls: TlsArgs,
-    /// With `--url`: sample at most this many values.
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
-    pub(crate) sample: usize,
+    pub(crate) server: SampleArgs,
     /// Train on the files of this directory, one value per file.
     #[arg(long, value_name = "PATH")]
     pub(crate) dir: Option<PathBuf>,
@@ -112,14 +102,8 @@ pub(crate) fn run(args: &DictArgs, out: &mut dyn Write) -> Result<(), CliError> 
 }
 
 fn train(args: &TrainArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let corpus = match (&args.url, &args.dir) {
-        (Some(url), _) => gather(live_source(
-            "dict train",
-            url,
-            &args.tls,
-            args.pattern.clone(),
-            args.sample,
-        )?)?,
+    let corpus = match (args.server.open("dict train")?, &args.dir) {
+        (Some(sampling), _) => gather(sampling)?,
         (None, Some(dir)) => gather(DirSource::open(dir)?)?,
         (None, None) => return Err(CliError::usage("dict train needs --url or --dir")),
     };
@@ -130,9 +114,9 @@ fn train(args: &TrainArgs, out: &mut dyn Write) -> Result<(), CliError> {
             corpus.source
         ))
     })?;
-    let chosen = match (args.id, &args.url) {
+    let chosen = match (args.id, &args.server.url) {
         (Some(id), _) => Some(id),
-        (None, Some(url)) => Some(next_free_id(url, &args.tls)?),
+        (None, Some(url)) => Some(next_free_id(url, &args.server.tls)?),
         (None, None) => None,
     };
     if let Some(id) = chosen {

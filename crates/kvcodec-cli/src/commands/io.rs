@@ -84,27 +84,45 @@ pub(crate) fn warn(lines: &[String]) {
     }
 }
 
-/// `--url`, `--match` and `--sample` of `assess` and `dict train`: at most `sample` values
-/// (at least 1) of the keys matching `pattern`, 100 keys per SCAN.
-pub(crate) fn live_source(
-    command: &str,
-    url: &str,
-    tls: &TlsArgs,
-    pattern: Option<String>,
-    sample: usize,
-) -> Result<Sampling, CliError> {
-    if sample == 0 {
-        return Err(CliError::usage("--sample 0: expected at least 1 value"));
+/// `--url`, `--match`, TLS and `--sample` of `assess` and `dict train`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct SampleArgs {
+    /// Sample values from this server (`redis://host:port[/db]`, `rediss://…` for TLS; any
+    /// node of a cluster: every primary is sampled): strings, hash values and list elements,
+    /// via SCAN, HSCAN and LRANGE (never KEYS). Compressed values are decoded first.
+    #[arg(long, value_name = "URL")]
+    pub(crate) url: Option<String>,
+    /// With `--url`: only keys matching this glob pattern (SCAN MATCH).
+    #[arg(long = "match", value_name = "PATTERN", requires = "url")]
+    pub(crate) pattern: Option<String>,
+    /// TLS for a `rediss://` `--url`.
+    #[command(flatten)]
+    pub(crate) tls: TlsArgs,
+    /// With `--url`: stop after this many values.
+    #[arg(long, value_name = "N", default_value_t = 10_000, requires = "url")]
+    pub(crate) sample: usize,
+}
+
+impl SampleArgs {
+    /// With `--url`: at most `--sample` values (at least 1) of the keys matching `--match`,
+    /// 100 keys per SCAN, with a progress bar labelled `command`.
+    pub(crate) fn open(&self, command: &str) -> Result<Option<Sampling>, CliError> {
+        let Some(url) = &self.url else {
+            return Ok(None);
+        };
+        if self.sample == 0 {
+            return Err(CliError::usage("--sample 0: expected at least 1 value"));
+        }
+        let server = ServerUrl::open(url, &self.tls)?;
+        let source = LiveSource::open(&server, self.pattern.clone(), self.sample, 100)?;
+        let bar = Progress::values(&format!("{command}: sampling"), self.sample as u64);
+        Ok(Some(Sampling {
+            source,
+            bar,
+            n: 0,
+            command: command.to_owned(),
+        }))
     }
-    let server = ServerUrl::open(url, tls)?;
-    let source = LiveSource::open(&server, pattern, sample, 100)?;
-    let bar = Progress::values(&format!("{command}: sampling"), sample as u64);
-    Ok(Sampling {
-        source,
-        bar,
-        n: 0,
-        command: command.to_owned(),
-    })
 }
 
 /// A [`LiveSource`] with a progress bar (standard error, terminal only): values sampled of

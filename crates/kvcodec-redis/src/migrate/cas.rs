@@ -123,20 +123,33 @@ fn wrong_type(e: &redis::RedisError) -> bool {
     e.code() == Some("WRONGTYPE")
 }
 
+/// One compare-and-set: the value at `at` of `key` from `old` to `new`.
+#[derive(Debug)]
+pub struct Replace<'a> {
+    /// The key.
+    pub key: &'a [u8],
+    /// Where in the key's value.
+    pub at: &'a At,
+    /// The value expected there; dropped as soon as it has been compared, before `new` is sent.
+    pub old: Vec<u8>,
+    /// The value to write.
+    pub new: &'a [u8],
+}
+
+impl<'a> Replace<'a> {
+    /// The value at `at` of `key`, from `old` to `new`.
+    pub fn new(key: &'a [u8], at: &'a At, old: Vec<u8>, new: &'a [u8]) -> Self {
+        Replace { key, at, old, new }
+    }
+}
+
 impl Cas {
-    /// Replaces the value at `at` of `key` with `new` if it still holds `old` (dropped as
-    /// soon as it has been compared, before `new` is sent).
-    pub fn swap(
-        &self,
-        con: &mut Connection,
-        key: &[u8],
-        at: &At,
-        old: Vec<u8>,
-        new: &[u8],
-    ) -> RedisResult<Swap> {
-        if old.len() > SCRIPT_MAX || new.len() > SCRIPT_MAX {
-            return swap_watched(con, key, at, old, new);
+    /// Replaces the value at `r.at` of `r.key` with `r.new` if it still holds `r.old`.
+    pub fn swap(&self, con: &mut Connection, r: Replace<'_>) -> RedisResult<Swap> {
+        if r.old.len() > SCRIPT_MAX || r.new.len() > SCRIPT_MAX {
+            return swap_watched(con, r);
         }
+        let Replace { key, at, old, new } = r;
         let (script, place): (&Lua, Vec<u8>) = match at {
             At::String => (&self.string, Vec::new()),
             At::Field(f) => (&self.hash, f.clone()),
@@ -170,13 +183,8 @@ impl Cas {
 }
 
 /// `WATCH`, compare, `MULTI` / write / `EXEC`.
-fn swap_watched(
-    con: &mut Connection,
-    key: &[u8],
-    at: &At,
-    old: Vec<u8>,
-    new: &[u8],
-) -> RedisResult<Swap> {
+fn swap_watched(con: &mut Connection, r: Replace<'_>) -> RedisResult<Swap> {
+    let Replace { key, at, old, new } = r;
     redis::cmd("WATCH").arg(key).exec(con)?;
     let same = match at {
         At::String => same_string(con, key, &old),

@@ -10,7 +10,7 @@ use redis::Connection;
 
 use super::Direction;
 use super::budget::{BigValue, GROUP_BYTES};
-use super::cas::{self, At, Cas, Swap};
+use super::cas::{self, At, Cas, Replace, Swap};
 use super::checkpoint::{Checkpoint, CheckpointFile, NodeProgress};
 use super::error::MigrateError;
 use super::judge::{self, Pass, Verdict};
@@ -171,16 +171,9 @@ impl Rewriter<'_> {
             .then(|| recompress::source_label(old).into_owned())
     }
 
-    fn swap(
-        &self,
-        con: &mut Connection,
-        key: &[u8],
-        at: &At,
-        old: Vec<u8>,
-        new: &[u8],
-    ) -> Result<Swap, MigrateError> {
+    fn swap(&self, con: &mut Connection, r: Replace<'_>) -> Result<Swap, MigrateError> {
         self.cas
-            .swap(con, key, at, old, new)
+            .swap(con, r)
             .map_err(MigrateError::node(&self.node))
     }
 
@@ -198,7 +191,8 @@ impl Rewriter<'_> {
             Verdict::Keep(reason) => self.skip(reason),
             Verdict::Rewrite(new) => {
                 let (before, source) = (old.len(), self.source(&old));
-                if dry || self.swap(con, key, &at, old, &new)? == Swap::Done {
+                let r = Replace::new(key, &at, old, &new);
+                if dry || self.swap(con, r)? == Swap::Done {
                     self.rewritten(source.as_deref(), before, new.len());
                 } else {
                     self.changed(&at);
@@ -236,7 +230,8 @@ impl Rewriter<'_> {
                 Verdict::Rewrite(new) => new,
             };
             let (before, source) = (old.len(), self.source(&old));
-            if self.swap(con, key, &at, old, &new)? == Swap::Done {
+            let r = Replace::new(key, &at, old, &new);
+            if self.swap(con, r)? == Swap::Done {
                 self.rewritten(source.as_deref(), before, new.len());
                 return Ok(());
             }

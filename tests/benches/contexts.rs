@@ -1,6 +1,6 @@
 //! Times pooled contexts against a fresh context per value, and GLIDE-style frames.
 //!
-//! `cargo bench -p kvcodec-zstd --bench contexts -- [value_size] [iterations]` (under `cargo
+//! `cargo bench -p kvcodec-tests --bench contexts -- [value_size] [iterations]` (under `cargo
 //! test`, without `--bench`, a few iterations as a smoke test)
 
 use std::hint::black_box;
@@ -24,13 +24,9 @@ fn time(what: &str, iterations: u32, bytes: usize, mut f: impl FnMut()) -> Durat
 }
 
 fn main() {
-    let bench = std::env::args().any(|a| a == "--bench");
-    let mut args = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .map(|a| a.parse::<usize>().expect("a number"));
-    let size = args.next().unwrap_or(1024);
-    let iterations = args.next().unwrap_or(if bench { 20_000 } else { 20 }) as u32;
+    let mut args = kvcodec_tests::BenchArgs::parse();
+    let size = args.next_or(1024, 1024);
+    let iterations = args.next_or(20_000, 20) as u32;
     let value = kvcodec::conformance::text(size, 1);
     let codec = ZstdCodec::new(3).unwrap();
     println!("{size}-byte text value, level 3, {iterations} iterations");
