@@ -159,14 +159,17 @@ impl Codec for Lz4Codec {
     }
 
     /// An LZ4 match extension byte adds at most 255 bytes.
+    #[inline]
     fn max_expansion(&self) -> Option<u64> {
         Some(255)
     }
 
+    #[inline]
     fn declared_len(&self, payload: &[u8]) -> Result<Option<u64>, Error> {
         Ok(Some(read_u32_le_prefix(ID, payload)?.0))
     }
 
+    #[inline]
     fn decompress(&self, input: &[u8], bound: DecodeBound, out: &mut Vec<u8>) -> Result<(), Error> {
         let (declared, block) = read_u32_le_prefix(ID, input)?;
         bound.check_declared(ID, declared)?;

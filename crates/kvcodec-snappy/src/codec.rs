@@ -123,14 +123,17 @@ impl Codec for SnappyCodec {
     }
 
     /// A 3-byte snappy copy op yields at most 64 bytes (21.3 per byte).
+    #[inline]
     fn max_expansion(&self) -> Option<u64> {
         Some(22)
     }
 
+    #[inline]
     fn declared_len(&self, payload: &[u8]) -> Result<Option<u64>, Error> {
         read_len(payload).map(Some)
     }
 
+    #[inline]
     fn decompress(&self, input: &[u8], bound: DecodeBound, out: &mut Vec<u8>) -> Result<(), Error> {
         let declared = read_len(input)?;
         decode_exact(ID, declared, bound, out, |dst| {

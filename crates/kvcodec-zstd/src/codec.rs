@@ -118,14 +118,17 @@ impl Codec for ZstdCodec {
     }
 
     /// A 4-byte RLE block (3-byte header + 1 byte) stands for up to 128 KiB.
+    #[inline]
     fn max_expansion(&self) -> Option<u64> {
         Some(32_768)
     }
 
+    #[inline]
     fn declared_len(&self, payload: &[u8]) -> Result<Option<u64>, Error> {
         Ok(FrameHeader::parse(payload)?.content_size)
     }
 
+    #[inline]
     fn decompress(&self, input: &[u8], bound: DecodeBound, out: &mut Vec<u8>) -> Result<(), Error> {
         self.decode(input, bound, out)
     }

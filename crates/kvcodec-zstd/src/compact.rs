@@ -276,10 +276,12 @@ impl Codec for ZstdDictCodec {
         Ok(())
     }
 
+    #[inline]
     fn declared_len(&self, payload: &[u8]) -> Result<Option<u64>, Error> {
         Ok(Some(parse(payload)?.1.content_size.unwrap_or(0)))
     }
 
+    #[inline]
     fn decompress(&self, input: &[u8], bound: DecodeBound, out: &mut Vec<u8>) -> Result<(), Error> {
         let (id, header, frame) = parse(input)?;
         let declared = header.content_size.unwrap_or(0);
@@ -349,6 +351,7 @@ impl Codec for ZstdDictCodec {
     }
 
     /// As zstd: a 4-byte RLE block stands for up to 128 KiB.
+    #[inline]
     fn max_expansion(&self) -> Option<u64> {
         Some(32_768)
     }

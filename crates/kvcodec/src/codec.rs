@@ -108,6 +108,28 @@ pub trait Codec: Send + Sync {
         let _ = payload;
         None
     }
+
+    /// [`decode_with_limit`] compiled for this codec, which the engine calls through the
+    /// vtable once per value: inside, the codec's own methods are direct calls, not three
+    /// more trips through the vtable. Sealed: no codec can override it (or call it outside
+    /// kvcodec: use [`decode_with_limit`]).
+    #[doc(hidden)]
+    #[inline]
+    fn decode_sealed(
+        &self,
+        payload: &[u8],
+        limit: usize,
+        _: sealed::Token,
+    ) -> Result<Vec<u8>, Error> {
+        decode_with_limit(self, payload, limit)
+    }
+}
+
+/// The token that seals [`Codec::decode_sealed`]: public, in a module no other crate can name.
+pub(crate) mod sealed {
+    /// Only kvcodec can make one.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Token(pub(crate) ());
 }
 
 macro_rules! forward_codec {
@@ -135,6 +157,9 @@ macro_rules! forward_codec {
             }
             fn dictionary_id(&self, payload: &[u8]) -> Option<u32> {
                 (**self).dictionary_id(payload)
+            }
+            fn decode_sealed(&self, payload: &[u8], limit: usize, token: sealed::Token) -> Result<Vec<u8>, Error> {
+                (**self).decode_sealed(payload, limit, token)
             }
         }
     )*};
@@ -204,8 +229,9 @@ pub fn write_u32_le_prefix(codec: CodecId, len: usize, out: &mut Vec<u8>) -> Res
 /// The order matters: a header followed by garbage that happens to declare 2 GiB is corrupt,
 /// not a value too large to read, so under [`crate::OnCorrupt::ReturnStored`] it comes back as
 /// stored (as GLIDE returns it).
-pub fn decode_with_limit(
-    codec: &dyn Codec,
+#[inline]
+pub fn decode_with_limit<C: Codec + ?Sized>(
+    codec: &C,
     payload: &[u8],
     limit: usize,
 ) -> Result<Vec<u8>, Error> {

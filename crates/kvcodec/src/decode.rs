@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::codec::decode_with_limit;
+use crate::codec::sealed::Token;
 use crate::header::{Header, VERSION};
 use crate::{Decoded, Engine, Error, FailureKind, Mode, OnCorrupt, Transfer};
 
@@ -70,6 +70,7 @@ impl Engine {
         self.decode_framed(header, payload, stored.len())
     }
 
+    #[inline]
     fn decode_framed(
         &self,
         header: Header,
@@ -99,7 +100,7 @@ impl Engine {
             });
         }
         let codec = self.registry.require(header.codec)?;
-        decode_with_limit(codec.as_ref(), payload, self.max_decompressed_size)
+        codec.decode_sealed(payload, self.max_decompressed_size, Token(()))
     }
 
     /// Counts, reports and logs a decode failure, then returns the stored value or the error.

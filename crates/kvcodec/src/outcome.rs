@@ -44,6 +44,7 @@ impl Encoded {
     }
 
     /// The bytes to store: the compressed form, or `value` itself (borrowed).
+    #[inline]
     pub fn into_cow(self, value: &[u8]) -> Cow<'_, [u8]> {
         match self {
             Encoded::Compressed(stored) => Cow::Owned(stored),
@@ -52,6 +53,7 @@ impl Encoded {
     }
 
     /// The bytes to store: the compressed form, or `value` itself (not copied).
+    #[inline]
     pub fn into_vec(self, value: Vec<u8>) -> Vec<u8> {
         match self {
             Encoded::Compressed(stored) => stored,
@@ -81,6 +83,7 @@ impl Decoded {
     }
 
     /// The value: the decoded bytes, or `stored` itself (borrowed).
+    #[inline]
     pub fn into_cow(self, stored: &[u8]) -> Cow<'_, [u8]> {
         match self {
             Decoded::Decompressed(plain) => Cow::Owned(plain),
@@ -89,6 +92,7 @@ impl Decoded {
     }
 
     /// The value: the decoded bytes, or `stored` itself (not copied).
+    #[inline]
     pub fn into_vec(self, stored: Vec<u8>) -> Vec<u8> {
         match self {
             Decoded::Decompressed(plain) => plain,

@@ -53,11 +53,20 @@ impl Registry {
     }
 
     /// The codec for `id`, or [`Error::UnknownCodec`] listing what is registered.
+    #[inline]
     pub fn require(&self, id: CodecId) -> Result<&Arc<dyn Codec>, Error> {
-        self.get(id).ok_or_else(|| Error::UnknownCodec {
+        match self.get(id) {
+            Some(codec) => Ok(codec),
+            None => Err(self.unknown(id)),
+        }
+    }
+
+    #[cold]
+    fn unknown(&self, id: CodecId) -> Error {
+        Error::UnknownCodec {
             found: id,
             registered: list_ids(self.ids()),
-        })
+        }
     }
 
     /// The registered ids, ascending.
