@@ -94,20 +94,28 @@ impl<T: Send + 'static> ContextPool<T> {
     /// while the thread's locals are being torn down, gets a context of its own.
     #[inline]
     pub fn with<R>(&'static self, f: impl FnOnce(&mut T) -> R) -> R {
-        // Contexts are boxed: taking one out of the slot and putting it back moves a pointer.
-        let mut item = match self.local.try_with(|slot| slot.item.take()) {
-            Ok(Some(item)) => item,
-            _ => self.take_idle(),
-        };
-        let result = f(&mut item);
-        // Back into the slot; a context already there (a nested call's) goes to the stack.
-        match self.local.try_with(|slot| slot.item.replace(Some(item))) {
-            Ok(None) => {}
-            Ok(Some(extra)) => self.keep(extra),
-            // This thread's locals are gone: `item` was dropped with the closure.
-            Err(_) => {}
+        let mut f = Some(f);
+        // One thread-local access per call: `f` runs inside it.
+        let run = self.local.try_with(|slot| {
+            // Contexts are boxed: taking one out of the slot and putting it back moves a
+            // pointer. A nested call finds the slot empty and takes another.
+            let mut item = slot.item.take().unwrap_or_else(|| self.take_idle());
+            let f = f.take().expect("f runs once");
+            let result = f(&mut item);
+            // Back into the slot; a context already there (a nested call's) goes to the stack.
+            if let Some(extra) = slot.item.replace(Some(item)) {
+                self.keep(extra);
+            }
+            result
+        });
+        match run {
+            Ok(result) => result,
+            // This thread's locals are being torn down: a context of its own, dropped after.
+            Err(_) => {
+                let f = f.take().expect("f did not run");
+                f(&mut self.take_idle())
+            }
         }
-        result
     }
 
     /// Contexts in the idle stack (not those held by threads).

@@ -8,6 +8,7 @@
 //! [`SHARDS`] at once, and a thread whose slot is already gone (its thread-locals are being
 //! torn down), share one last line through atomic adds.
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Mutex, PoisonError};
 
@@ -76,6 +77,8 @@ impl Claim {
 
 impl Drop for Claim {
     fn drop(&mut self) {
+        // From now on this thread counts in the shared line: the slot may go to another thread.
+        SLOT.with(|s| s.set(SHARDS));
         if self.0 < SHARDS {
             FREE.lock()
                 .unwrap_or_else(PoisonError::into_inner)
@@ -84,14 +87,32 @@ impl Drop for Claim {
     }
 }
 
+/// [`SLOT`] before this thread's first count.
+const UNCLAIMED: usize = usize::MAX;
+
 thread_local! {
+    /// This thread's slot once claimed: a plain `Cell` (const, no destructor), so reading it
+    /// costs one load, with no lazy-initialisation check.
+    static SLOT: Cell<usize> = const { Cell::new(UNCLAIMED) };
+    /// The claim behind [`SLOT`], which gives the slot back when the thread exits.
     static CLAIM: Claim = Claim::new();
 }
 
 /// The calling thread's slot.
 #[inline]
 pub(super) fn slot() -> Slot {
-    Slot(CLAIM.try_with(|c| c.0).unwrap_or(SHARDS))
+    match SLOT.with(Cell::get) {
+        UNCLAIMED => claim(),
+        s => Slot(s),
+    }
+}
+
+/// Claims a slot for this thread (or the shared line, while its locals are torn down).
+#[cold]
+fn claim() -> Slot {
+    let s = CLAIM.try_with(|c| c.0).unwrap_or(SHARDS);
+    SLOT.with(|slot| slot.set(s));
+    Slot(s)
 }
 
 #[cfg(test)]
