@@ -37,6 +37,21 @@ pub(crate) struct Target<'a> {
     pub(crate) dictionary: Option<u32>,
 }
 
+impl Target<'_> {
+    /// How the job string names this target: the spec, then the dictionary and the minimum
+    /// size when given (`zstd:9 dictionary=3 min_size=32`).
+    pub(crate) fn label(&self) -> String {
+        let mut label = self.spec.to_string();
+        if let Some(id) = self.dictionary {
+            label.push_str(&format!(" dictionary={id}"));
+        }
+        if let Some(n) = self.min_size {
+            label.push_str(&format!(" min_size={n}"));
+        }
+        label
+    }
+}
+
 /// The engine `migrate --to SPEC [--min-size] [--dictionary]` compresses with: with a
 /// dictionary, the compact dictionary codec (header id 0x05) at the spec's level, its own
 /// minimum size unless `--min-size` is given.

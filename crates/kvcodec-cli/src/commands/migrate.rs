@@ -128,7 +128,8 @@ pub(crate) fn migrate(args: &MigrateArgs, out: &mut dyn Write) -> Result<(), Cli
         dictionary: args.dictionary,
     };
     let engine = make(&server, &target, topology.cluster)?;
-    let m = args.run.migration(engine, direction, args.types);
+    let mut m = args.run.migration(engine, direction, args.types);
+    m.target = Some(target.label());
     execute("migrate", m, &server, (&topology, nodes), &args.run, out)
 }
 
@@ -163,6 +164,7 @@ impl RunArgs {
             batch: self.batch as usize,
             checkpoint: None,
             timeout: server::timeout(),
+            target: None,
         }
     }
 }

@@ -132,6 +132,7 @@ pub(crate) fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<(), CliError
         batch: args.batch as usize,
         checkpoint: None,
         timeout: server::timeout(),
+        target: None,
     };
     let mut provenance = provenance();
     let version = nodes.first_mut().map(|n| server::describe(&mut n.con));

@@ -22,6 +22,7 @@
 //!     batch: 100,
 //!     checkpoint: Some("migrate.checkpoint".into()),
 //!     timeout: DEFAULT_TIMEOUT,
+//!     target: None,
 //! };
 //! let outcome = job.run("redis://127.0.0.1:6379/0", Arc::new(AtomicBool::new(false)), Arc::new(|_: &_| {}))?;
 //! assert!(outcome.completed && outcome.verification.unwrap().is_clean());

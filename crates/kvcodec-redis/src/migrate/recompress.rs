@@ -317,6 +317,7 @@ mod tests {
             batch: 10,
             checkpoint: None,
             timeout: DEFAULT_TIMEOUT,
+            target: None,
         };
         assert_eq!(m.job(), "compress zstd match=*");
         m.direction = Direction::Recompress(Sources::ALL);
@@ -324,6 +325,12 @@ mod tests {
         assert_eq!(m.job(), "recompress zstd match=*");
         m.direction = Direction::Recompress(Sources::parse("lz4,plain").unwrap());
         assert_eq!(m.job(), "recompress zstd match=* from=plain,lz4");
+        // A level, dictionary or minimum size of its own is part of the job.
+        m.target = Some("zstd:9 dictionary=3".into());
+        assert_eq!(
+            m.job(),
+            "recompress zstd:9 dictionary=3 match=* from=plain,lz4"
+        );
         assert_eq!(m.expect(), super::super::Expect::Recompressed);
     }
 

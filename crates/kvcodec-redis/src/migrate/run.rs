@@ -44,17 +44,24 @@ pub struct Migration {
     pub checkpoint: Option<PathBuf>,
     /// Connect, read and write timeout of every connection.
     pub timeout: Duration,
+    /// The writer as the job string names it, when its codec name does not say all (the CLI
+    /// gives `zstd:9 dictionary=3 min_size=32`: level, dictionary, minimum size). `None`:
+    /// the codec's name. A checkpoint is resumed only by a run that writes the same way.
+    pub target: Option<String>,
 }
 
 impl Migration {
     /// The job string a checkpoint must match.
     pub fn job(&self) -> String {
-        let what = match (self.direction, self.engine.writer()) {
-            (Direction::Compress, Some(w)) => format!("compress {}", w.name()),
-            (Direction::Compress, None) => "compress".to_owned(),
-            (Direction::Recompress(_), Some(w)) => format!("recompress {}", w.name()),
-            (Direction::Recompress(_), None) => "recompress".to_owned(),
-            (Direction::Decompress, _) => "rollback".to_owned(),
+        let writer = match (&self.target, self.engine.writer()) {
+            (Some(target), _) => format!(" {target}"),
+            (None, Some(w)) => format!(" {}", w.name()),
+            (None, None) => String::new(),
+        };
+        let what = match self.direction {
+            Direction::Compress => format!("compress{writer}"),
+            Direction::Recompress(_) => format!("recompress{writer}"),
+            Direction::Decompress => "rollback".to_owned(),
         };
         let mut job = format!("{what} match={}", self.pattern.as_deref().unwrap_or("*"));
         if let Direction::Recompress(sources) = self.direction

@@ -37,6 +37,7 @@ fn migration(direction: Direction, checkpoint: Option<std::path::PathBuf>) -> Mi
         checkpoint,
         types: ValueTypes::ALL,
         timeout: DEFAULT_TIMEOUT,
+        target: None,
     }
 }
 

@@ -101,6 +101,7 @@ fn job(direction: Direction) -> Migration {
         batch: 5,
         checkpoint: None,
         timeout: DEFAULT_TIMEOUT,
+        target: None,
     }
 }
 
