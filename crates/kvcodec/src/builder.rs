@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::counters::Counters;
 use crate::engine::DEFAULT_MAX_DECOMPRESSED_SIZE;
 use crate::observe::{Observer, RateLimiter};
-use crate::policy::{DefaultPolicy, Policy};
+use crate::policy::{DefaultPolicy, EnginePolicy, Policy};
 use crate::timing::Timing;
 use crate::{Codec, CodecId, Engine, Error, Mode, OnCorrupt, Registry, ValueTypes};
 
@@ -19,7 +19,7 @@ pub struct EngineBuilder {
     error: Option<Error>,
     writer: Option<CodecId>,
     /// `None`: the [`DefaultPolicy`], at the writer's [`Codec::min_size`] if it has one.
-    policy: Option<Box<dyn Policy>>,
+    policy: Option<EnginePolicy>,
     mode: Mode,
     max_decompressed_size: usize,
     on_corrupt: OnCorrupt,
@@ -74,7 +74,7 @@ impl EngineBuilder {
     /// Replaces the [`DefaultPolicy`] (which uses the writer's own [`Codec::min_size`] when it
     /// has one, 64 bytes otherwise).
     pub fn policy(mut self, policy: impl Policy + 'static) -> Self {
-        self.policy = Some(Box::new(policy));
+        self.policy = Some(EnginePolicy::new(policy));
         self
     }
 
@@ -145,7 +145,7 @@ impl EngineBuilder {
         };
         let policy = self.policy.unwrap_or_else(|| {
             let min = writer.as_ref().and_then(|w| w.min_size());
-            Box::new(DefaultPolicy::new(
+            EnginePolicy::Default(DefaultPolicy::new(
                 min.unwrap_or(crate::policy::DEFAULT_MIN_COMPRESSION_SIZE),
                 None,
             ))

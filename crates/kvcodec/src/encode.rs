@@ -12,6 +12,7 @@ use std::cell::Cell;
 use std::sync::Arc;
 
 use crate::header::{HEADER_LEN, Header, has_header};
+use crate::policy::Policy;
 use crate::{Codec, Encoded, Engine, Error, Mode, SkipReason, Transfer};
 
 /// Largest worst-case stored form built in the per-thread buffer.
@@ -167,7 +168,7 @@ fn stored_form(
 }
 
 /// Appends header and payload to the empty `out`, with `room` bytes reserved.
-#[inline]
+#[inline(always)]
 fn build(codec: &dyn Codec, value: &[u8], out: &mut Vec<u8>, room: usize) -> Result<(), Error> {
     out.reserve(room);
     Header::new(codec.id()).write(out);

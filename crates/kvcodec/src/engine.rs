@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::counters::Counters;
 use crate::observe::{Observer, RateLimiter};
-use crate::policy::Policy;
+use crate::policy::EnginePolicy;
 use crate::timing::Clock;
 use crate::{Codec, Mode, OnCorrupt, Registry, ValueTypes};
 
@@ -26,7 +26,7 @@ use crate::{Codec, Mode, OnCorrupt, Registry, ValueTypes};
 pub struct Engine {
     pub(crate) registry: Registry,
     pub(crate) writer: Option<Arc<dyn Codec>>,
-    pub(crate) policy: Box<dyn Policy>,
+    pub(crate) policy: EnginePolicy,
     pub(crate) mode: Mode,
     pub(crate) max_decompressed_size: usize,
     pub(crate) on_corrupt: OnCorrupt,

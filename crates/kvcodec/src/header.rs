@@ -36,6 +36,7 @@ pub struct Header {
 
 impl Header {
     /// The header kvcodec writes for `codec`.
+    #[inline]
     pub const fn new(codec: CodecId) -> Self {
         Header {
             version: VERSION,
@@ -44,17 +45,20 @@ impl Header {
     }
 
     /// The 5 header bytes.
+    #[inline]
     pub const fn to_bytes(self) -> [u8; HEADER_LEN] {
         [MAGIC[0], MAGIC[1], MAGIC[2], self.version, self.codec.0]
     }
 
     /// Appends the header to `out`.
+    #[inline]
     pub fn write(self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.to_bytes());
     }
 
     /// Splits a stored value into its header and payload, or `None` for a plain value
     /// (shorter than [`HEADER_LEN`] or not starting with [`MAGIC`]).
+    #[inline]
     pub fn parse(stored: &[u8]) -> Option<(Header, &[u8])> {
         match stored {
             [0x00, 0x01, 0x02, version, codec, payload @ ..] => Some((
@@ -70,6 +74,7 @@ impl Header {
 }
 
 /// `true` if `stored` carries a header (any version, any codec id).
+#[inline]
 pub fn has_header(stored: &[u8]) -> bool {
     stored.len() >= HEADER_LEN && stored[..3] == MAGIC
 }

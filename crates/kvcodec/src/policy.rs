@@ -269,6 +269,41 @@ impl Policy for DefaultPolicy {
     }
 }
 
+/// An engine's policy: [`DefaultPolicy`] held as itself, so its checks inline on the write
+/// path; any other behind a pointer.
+pub(crate) enum EnginePolicy {
+    Default(DefaultPolicy),
+    Custom(Box<dyn Policy>),
+}
+
+impl EnginePolicy {
+    /// `policy`, held as a [`DefaultPolicy`] when it is one.
+    pub(crate) fn new<P: Policy + 'static>(policy: P) -> Self {
+        match (&policy as &dyn std::any::Any).downcast_ref::<DefaultPolicy>() {
+            Some(default) => EnginePolicy::Default(*default),
+            None => EnginePolicy::Custom(Box::new(policy)),
+        }
+    }
+}
+
+impl Policy for EnginePolicy {
+    #[inline]
+    fn admit(&self, value: &[u8]) -> Result<(), SkipReason> {
+        match self {
+            EnginePolicy::Default(p) => p.admit(value),
+            EnginePolicy::Custom(p) => p.admit(value),
+        }
+    }
+
+    #[inline]
+    fn keep(&self, original_len: usize, stored_len: usize) -> Result<(), SkipReason> {
+        match self {
+            EnginePolicy::Default(p) => p.keep(original_len, stored_len),
+            EnginePolicy::Custom(p) => p.keep(original_len, stored_len),
+        }
+    }
+}
+
 impl<P: Policy + ?Sized> Policy for Box<P> {
     fn admit(&self, value: &[u8]) -> Result<(), SkipReason> {
         (**self).admit(value)
