@@ -10,10 +10,6 @@ const ID: CodecId = CodecId::SNAPPY;
 /// `MAX_BLOCK_SIZE`): no copy refers to an earlier block.
 const BLOCK: usize = 1 << 16;
 
-/// Inputs up to this size compress straight into the output, which is zero-filled first:
-/// cheaper than a copy of each block for small values, and a few KiB at most.
-const DIRECT_MAX: usize = 4096;
-
 /// A thread's encoder, and a zeroed buffer one block compresses into (`snap` writes into an
 /// initialised `&mut [u8]`).
 struct BlockEncoder {
@@ -110,21 +106,6 @@ impl Codec for SnappyCodec {
             });
         }
         let start = out.len();
-        if input.len() <= DIRECT_MAX {
-            // Small: straight into `out` (zero-filled first, as `snap` wants), no block copy.
-            out.resize(start + max, 0);
-            let result = ENCODERS.with(|e| e.encoder.compress(input, &mut out[start..]));
-            return match result {
-                Ok(written) => {
-                    out.truncate(start + written);
-                    Ok(())
-                }
-                Err(e) => {
-                    out.truncate(start);
-                    Err(Error::compress(ID, e))
-                }
-            };
-        }
         out.reserve(max);
         write_varint(input.len(), out);
         let result = ENCODERS.with(|e| {
