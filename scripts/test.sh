@@ -106,6 +106,11 @@ step "features: none, and each alone" ./scripts/features.sh
 # sources. Drop kvcodec's extracted copies so the crates verified are the ones just packaged.
 cargo_home="${CARGO_HOME:-$HOME/.cargo}"
 rm -rf "$cargo_home"/registry/src/-*/kvcodec* "$cargo_home"/registry/cache/-*/kvcodec*
+# Nor does cargo rebuild a registry crate of a version it has built before: drop the compiled
+# kvcodec crates as well, so the verification compiles the packaged sources.
+target_dir="${CARGO_TARGET_DIR:-target}"
+rm -rf "$target_dir"/debug/.fingerprint/kvcodec* "$target_dir"/debug/deps/libkvcodec* \
+    "$target_dir"/debug/deps/kvcodec*
 step "cargo package (publishable crates)" cargo package --workspace --exclude kvcodec-tests --allow-dirty --quiet
 
 # --- 8. fuzz smoke run -------------------------------------------------------------------------

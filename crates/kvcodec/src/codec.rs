@@ -128,7 +128,7 @@ pub trait Codec: Send + Sync {
 /// The token that seals [`Codec::decode_sealed`]: public, in a module no other crate can name.
 pub(crate) mod sealed {
     /// Only kvcodec can make one.
-    #[derive(Debug, Clone, Copy)]
+    #[derive(Debug)]
     pub struct Token(pub(crate) ());
 }
 

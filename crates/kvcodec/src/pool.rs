@@ -184,11 +184,13 @@ mod tests {
                 COUNTERS.with(|v| v.push(1));
             }
             assert_eq!(COUNTERS.with(|v| v.len()), 3);
-            let nested = COUNTERS.with(|outer| {
+            let own = COUNTERS.with(|outer| {
                 outer.push(2);
-                COUNTERS.with(|inner| inner.len())
+                let outer: *const Vec<u8> = outer;
+                COUNTERS.with(|inner| !std::ptr::eq(outer, inner))
             });
-            assert!(nested == 0 || nested >= 1, "a context of its own");
+            assert!(own, "a nested call gets a context of its own");
+            assert_eq!(COUNTERS.with(|v| v.len()), 4, "the outer context is kept");
             assert!(MADE.load(Relaxed) - before <= 2);
         })
         .join()
@@ -199,6 +201,37 @@ mod tests {
             .join()
             .unwrap();
         assert!(reused > 0, "a new thread takes over an idle context");
+    }
+
+    crate::context_pool! {
+        static LATE_POOL: Vec<u8> = Vec::new;
+    }
+
+    /// A call from a thread-local destructor that runs after the pool's own slot is gone
+    /// still runs, on a context of its own.
+    #[test]
+    fn a_call_during_thread_teardown_still_runs() {
+        use std::sync::atomic::AtomicBool;
+        static RAN: AtomicBool = AtomicBool::new(false);
+        struct Late;
+        impl Drop for Late {
+            fn drop(&mut self) {
+                LATE_POOL.with(|v| {
+                    v.push(1);
+                    RAN.store(true, Relaxed);
+                });
+            }
+        }
+        thread_local! {
+            static LATE: Late = const { Late };
+        }
+        std::thread::spawn(|| {
+            LATE.with(|_| ()); // registered first, so destroyed after the pool's slot
+            LATE_POOL.with(|v| v.push(0));
+        })
+        .join()
+        .unwrap();
+        assert!(RAN.load(Relaxed), "the late call ran");
     }
 
     #[test]

@@ -38,14 +38,23 @@ pub(crate) struct Target<'a> {
 }
 
 impl Target<'_> {
-    /// How the job string names this target: the spec, then the dictionary and the minimum
-    /// size when given (`zstd:9 dictionary=3 min_size=32`).
+    /// How the job string names this target, one name for each way of writing: the codec at
+    /// its effective level, the dictionary, and the minimum size when it is not the default
+    /// for the codec (`zstd:9 dictionary=3 min_size=100`; `--to zstd` and `--to zstd:3
+    /// --min-size 64` are both `zstd:3`).
     pub(crate) fn label(&self) -> String {
-        let mut label = self.spec.to_string();
+        let mut label = match self.spec.effective_level() {
+            Some(level) => format!("{}:{level}", self.spec.backend.name),
+            None => self.spec.backend.name.to_owned(),
+        };
         if let Some(id) = self.dictionary {
             label.push_str(&format!(" dictionary={id}"));
         }
-        if let Some(n) = self.min_size {
+        let default = match self.dictionary {
+            Some(_) => kvcodec_zstd::DICT_MIN_SIZE,
+            None => kvcodec::DEFAULT_MIN_COMPRESSION_SIZE,
+        };
+        if let Some(n) = self.min_size.filter(|&n| n != default) {
             label.push_str(&format!(" min_size={n}"));
         }
         label
@@ -170,4 +179,34 @@ pub(crate) fn not_verified(v: &Verification) -> CliError {
         v.left_total(),
         reasons.join(", ")
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(spec: &str, min_size: Option<usize>, dictionary: Option<u32>) -> String {
+        let spec = CodecSpec::parse(spec).unwrap();
+        Target {
+            spec: &spec,
+            min_size,
+            dictionary,
+        }
+        .label()
+    }
+
+    #[test]
+    fn one_label_per_way_of_writing() {
+        assert_eq!(label("zstd", None, None), "zstd:3");
+        assert_eq!(label("zstd:3", Some(64), None), "zstd:3");
+        assert_eq!(label("zstd:9", Some(100), None), "zstd:9 min_size=100");
+        assert_eq!(label("zstd", None, Some(3)), "zstd:3 dictionary=3");
+        assert_eq!(label("zstd:3", Some(32), Some(3)), "zstd:3 dictionary=3");
+        assert_eq!(
+            label("zstd", Some(64), Some(3)),
+            "zstd:3 dictionary=3 min_size=64"
+        );
+        assert_eq!(label("snappy", None, None), "snappy");
+        assert_ne!(label("lz4", None, None), label("lz4:9", None, None));
+    }
 }

@@ -110,8 +110,8 @@ fn bad_codecs_checkpoints_and_options() {
         2,
         "is for job `rollback match=*`, expected `compress zstd:3 match=*`",
     );
-    // Nor is one of the same codec at another level or with a dictionary: the values it
-    // already wrote would be left in the other form by a run that says it completed.
+    // Nor is one of the same codec at another level or minimum size: the values it already
+    // wrote would be left in the other form by a run that says it completed.
     let other_level = job.replace("rollback match=*", "compress zstd:9 match=*");
     std::fs::write(&cp, &other_level).unwrap();
     fails(
@@ -120,13 +120,13 @@ fn bad_codecs_checkpoints_and_options() {
         2,
         "is for job `compress zstd:9 match=*`, expected `compress zstd:3 match=*`",
     );
-    let args_dict = migrate_to(
+    let args_min = migrate_to(
         &url,
         "zstd:3",
         &["--checkpoint", cp_arg, "--min-size", "32"],
     );
     fails(
-        &args_dict,
+        &args_min,
         b"",
         2,
         "expected `compress zstd:3 min_size=32 match=*`",

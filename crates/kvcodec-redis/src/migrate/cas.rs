@@ -124,16 +124,28 @@ fn wrong_type(e: &redis::RedisError) -> bool {
 }
 
 /// One compare-and-set: the value at `at` of `key` from `old` to `new`.
-#[derive(Debug)]
 pub struct Replace<'a> {
     /// The key.
     pub key: &'a [u8],
     /// Where in the key's value.
     pub at: &'a At,
-    /// The value expected there; dropped as soon as it has been compared, before `new` is sent.
+    /// The value expected there. A value too large for the script path is dropped as soon as
+    /// it has been compared, before `new` is sent.
     pub old: Vec<u8>,
     /// The value to write.
     pub new: &'a [u8],
+}
+
+impl std::fmt::Debug for Replace<'_> {
+    /// Sizes only: keys and values stay out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Replace")
+            .field("key_len", &self.key.len())
+            .field("at", &self.at)
+            .field("old_len", &self.old.len())
+            .field("new_len", &self.new.len())
+            .finish()
+    }
 }
 
 impl<'a> Replace<'a> {

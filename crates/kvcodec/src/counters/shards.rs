@@ -78,7 +78,7 @@ impl Claim {
 impl Drop for Claim {
     fn drop(&mut self) {
         // From now on this thread counts in the shared line: the slot may go to another thread.
-        SLOT.with(|s| s.set(SHARDS));
+        let _ = SLOT.try_with(|s| s.set(SHARDS));
         if self.0 < SHARDS {
             FREE.lock()
                 .unwrap_or_else(PoisonError::into_inner)
@@ -101,7 +101,9 @@ thread_local! {
 /// The calling thread's slot.
 #[inline]
 pub(super) fn slot() -> Slot {
-    match SLOT.with(Cell::get) {
+    // `try_with` fails only where thread-locals are OS keys torn down one by one; native
+    // ones (a const `Cell` has no destructor) never fail.
+    match SLOT.try_with(Cell::get).unwrap_or(SHARDS) {
         UNCLAIMED => claim(),
         s => Slot(s),
     }
@@ -111,7 +113,7 @@ pub(super) fn slot() -> Slot {
 #[cold]
 fn claim() -> Slot {
     let s = CLAIM.try_with(|c| c.0).unwrap_or(SHARDS);
-    SLOT.with(|slot| slot.set(s));
+    let _ = SLOT.try_with(|slot| slot.set(s));
     Slot(s)
 }
 
@@ -133,6 +135,38 @@ mod tests {
             }
         });
         assert_eq!(lines.sum()[3], (SHARDS as u64 + 8) * 2000);
+    }
+
+    /// Counts from a thread-local destructor that runs after the thread's claim was dropped
+    /// (so its slot may already be another thread's): they go to the shared line.
+    #[test]
+    fn a_thread_counts_in_the_shared_line_once_its_slot_is_given_back() {
+        use std::sync::atomic::AtomicUsize;
+        static SEEN: AtomicUsize = AtomicUsize::new(usize::MAX);
+        struct Late;
+        impl Drop for Late {
+            fn drop(&mut self) {
+                // Destructors run in the reverse order of registration: `CLAIM`'s has run.
+                if CLAIM.try_with(|_| ()).is_err() {
+                    SEEN.store(slot().0, Relaxed);
+                }
+            }
+        }
+        thread_local! {
+            static LATE: Late = const { Late };
+        }
+        std::thread::spawn(|| {
+            LATE.with(|_| ()); // registered first, so destroyed last
+            assert!(slot().0 <= SHARDS);
+        })
+        .join()
+        .unwrap();
+        let seen = SEEN.load(Relaxed);
+        if cfg!(target_os = "linux") {
+            assert_eq!(seen, SHARDS, "a late count must use the shared line");
+        } else {
+            assert!(seen == SHARDS || seen == usize::MAX);
+        }
     }
 
     #[test]
