@@ -79,6 +79,12 @@ fn assess_text_and_html_report() {
     // print styles, provenance in the footer.
     assert!(!html.contains('`'), "a literal backtick in the report");
     assert!(html.contains("<code>kvcodec dict train</code>"), "{html}");
+    // The dictionary recommendation is in the report whenever the text gives one.
+    assert_eq!(
+        html.contains("with a trained dictionary"),
+        text.contains("with a trained dictionary"),
+        "{html}"
+    );
     assert!(html.contains("td,th{white-space:nowrap}"));
     assert!(html.contains("@media print{"));
     assert!(html.contains("<footer><p class=\"prov\">Provenance: kvcodec "));

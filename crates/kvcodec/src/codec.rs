@@ -211,6 +211,7 @@ pub fn decode_exact(
 }
 
 /// Appends the 4-byte little-endian length prefix, or fails with [`Error::InputTooLarge`].
+#[inline]
 pub fn write_u32_le_prefix(codec: CodecId, len: usize, out: &mut Vec<u8>) -> Result<(), Error> {
     let len32 = u32::try_from(len).map_err(|_| Error::InputTooLarge {
         codec,

@@ -172,7 +172,15 @@ fn stored_form(
 fn build(codec: &dyn Codec, value: &[u8], out: &mut Vec<u8>, room: usize) -> Result<(), Error> {
     out.reserve(room);
     Header::new(codec.id()).write(out);
-    codec.compress(value, out).inspect_err(|err| {
-        tracing::warn!(codec = %codec.id(), value_len = value.len(), "kvcodec: compression failed: {err}");
-    })
+    let result = codec.compress(value, out);
+    if let Err(err) = &result {
+        compress_failed(codec, value.len(), err);
+    }
+    result
+}
+
+#[cold]
+#[inline(never)]
+fn compress_failed(codec: &dyn Codec, value_len: usize, err: &Error) {
+    tracing::warn!(codec = %codec.id(), value_len, "kvcodec: compression failed: {err}");
 }

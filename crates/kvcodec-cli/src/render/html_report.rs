@@ -41,12 +41,29 @@ pub(crate) fn render(a: &Assessment, provenance: &Provenance) -> String {
         esc(&human_bytes(s.total_bytes))
     );
 
+    if let Some(d) = &r.with_dictionary {
+        let _ = writeln!(
+            out,
+            "<div class=\"rec\"><h2>Recommended: {} with a trained dictionary, min size {}</h2><p>Saved <b>{}</b> on {} held-out values (the dictionary trained on the other half); not readable by Valkey GLIDE clients.</p><p>Steps: {}.</p><p>Trade-off: {}.</p></div>",
+            esc(&d.codec),
+            esc(&human_bytes(d.min_size as u64)),
+            esc(&percent(d.held_out_savings_pct)),
+            d.tested_on,
+            prose(&d.steps),
+            prose(d.trade_off)
+        );
+    }
     let level = r
         .level
         .map_or(String::new(), |l| format!(" compression_level={l}"));
     let _ = writeln!(
         out,
-        "<div class=\"rec\"><h2>Recommended: {} with min size {}</h2><p>Projected savings <b>{}</b>, {} of values compressed; {}.</p><p>Settings: <code>backend={}{} min_compression_size={}</code></p>{}{}<p><small>Rule: {}</small></p></div>",
+        "<div class=\"rec\"><h2>{}: {} with min size {}</h2><p>Projected savings <b>{}</b>, {} of values compressed; {}.</p><p>Settings: <code>backend={}{} min_compression_size={}</code></p>{}{}<p><small>Rule: {}</small></p></div>",
+        if r.with_dictionary.is_some() {
+            "Without a dictionary"
+        } else {
+            "Recommended"
+        },
         esc(&r.codec),
         esc(&human_bytes(r.min_size as u64)),
         esc(&percent(r.projected_savings_pct)),
