@@ -21,7 +21,7 @@
 #
 # Environment:
 #   FUZZ_SECONDS=20   seconds per fuzz target
-#   SKIP_FUZZ=1       skip step 4 (and the cargo-fuzz install)
+#   SKIP_FUZZ=1       skip step 8 (and the cargo-fuzz install)
 #   TEST_TIMEOUT=50m  limit for each cargo test step (a hung test fails instead of stalling CI)
 #
 # Every step runs even if an earlier one failed (except setup); the exit status is non-zero if
@@ -42,6 +42,7 @@ step_names=()
 step_results=()
 step_seconds=()
 failures=0
+skipped=0
 started=$SECONDS
 
 banner() { printf '\n======== %s ========\n' "$*"; }
@@ -52,6 +53,7 @@ record() {
     step_results+=("$2")
     step_seconds+=("$3")
     [[ "$2" == FAIL ]] && failures=$((failures + 1))
+    [[ "$2" == SKIP ]] && skipped=$((skipped + 1))
     return 0
 }
 
@@ -77,8 +79,8 @@ summary() {
     for i in "${!step_names[@]}"; do
         printf '%-4s  %6ss  %s\n' "${step_results[$i]}" "${step_seconds[$i]}" "${step_names[$i]}"
     done
-    printf 'steps: %d ok, %d failed; wall time %ss\n' \
-        $((${#step_names[@]} - failures)) "$failures" $((SECONDS - started))
+    printf 'steps: %d ok, %d failed, %d skipped; wall time %ss\n' \
+        $((${#step_names[@]} - failures - skipped)) "$failures" "$skipped" $((SECONDS - started))
 }
 
 # --- 1. setup ----------------------------------------------------------------------------------
@@ -123,8 +125,10 @@ fi
 
 if [[ "$SKIP_FUZZ" == 1 ]]; then
     banner "fuzz: skipped (SKIP_FUZZ=1)"
+    record "fuzz (SKIP_FUZZ=1)" SKIP 0
 elif ((${#fuzz_targets[@]} == 0)); then
     banner "fuzz: no targets in fuzz/fuzz_targets/, skipped"
+    record "fuzz (no targets)" SKIP 0
 else
     # cargo-fuzz needs nightly flags; without a nightly toolchain, let stable accept them.
     if cargo +nightly --version >/dev/null 2>&1; then
@@ -136,7 +140,14 @@ else
     step "fuzz build (${#fuzz_targets[@]} targets)" "${fuzz[@]}" build
     fuzz_logs=target/fuzz-logs
     mkdir -p "$fuzz_logs"
+    build_failed=0
+    [[ "${step_results[-1]}" == FAIL ]] && build_failed=1
     for target in "${fuzz_targets[@]}"; do
+        if ((build_failed)); then
+            # Each run would rebuild and fail the same way: counted failed, not run.
+            record "fuzz $target (not run: the fuzz build failed)" FAIL 0
+            continue
+        fi
         log="$fuzz_logs/$target.log"
         banner "fuzz $target: ${FUZZ_SECONDS}s (log: $log)"
         t0=$SECONDS

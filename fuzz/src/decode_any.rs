@@ -24,8 +24,8 @@ pub fn check_decode_any(data: &[u8]) {
 
 /// `Engine::decode_outcome` on `stored`, all four backends registered, under both `OnCorrupt`
 /// settings: decoded output fits the limit; a value without header passes through; with
-/// `OnCorrupt::Error` every failure is a decode error; with `OnCorrupt::ReturnStored` only
-/// size-limit errors surface, anything else is returned as stored (for the strict engine's
+/// `OnCorrupt::Error` every failure is a decode error; with `OnCorrupt::ReturnStored` only the
+/// failures `kvcodec::always_an_error` names surface, anything else is returned as stored (for the strict engine's
 /// reason), and successes equal the strict engine's; an lz4 value that both liblz4 and
 /// lz4_flex decode gives the same bytes.
 pub fn check_stored(stored: &[u8]) {

@@ -264,6 +264,20 @@ pub fn check_codec(codec: &dyn Codec, data: &[u8], compress: impl Fn(&[u8]) -> V
     check_payload(codec, &payload, n);
 }
 
+/// A valid compact payload (`codec` writes with dictionary 1, whose varint is the one byte
+/// `0x01`) with its dictionary id replaced by another one-byte id taken from `data`: the answer
+/// is [`kvcodec::FailureKind::UnknownDictionary`], never another error or a decode.
+pub fn check_other_dictionary(codec: &dyn Codec, data: &[u8]) {
+    let [id @ 2..=0x7F, value @ ..] = data else { return };
+    let mut payload = compress(codec, value);
+    assert_eq!(payload[0], 1, "written with dictionary 1");
+    payload[0] = *id;
+    let mut out = Vec::new();
+    let result = codec.decompress(&payload, AtMost(CODEC_LIMIT.max(value.len())), &mut out);
+    let kind = result.err().and_then(|e| e.failure_kind());
+    assert_eq!(kind, Some(kvcodec::FailureKind::UnknownDictionary), "dictionary {id}");
+}
+
 /// Two decoders of one format (`a` and `b`, e.g. liblz4 and lz4_flex) on `data` and on
 /// `compress(value)` with one byte flipped, as [`check_codec`] builds them: they declare the
 /// same length, and whenever both decode, they give the same bytes. (They may disagree on

@@ -15,7 +15,7 @@
 //!
 //! ```text
 //! valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
-//!     target/release/examples/lz4_ops run engine decode json-1KiB 0 1000
+//!     target/release/deps/lz4_ops-<hash> run engine decode json-1KiB 0 1000
 //! ```
 //!
 //! `peak` reads the kernel's high-water mark of resident memory (`VmHWM`): only bytes a

@@ -244,12 +244,22 @@ fn assess_recommends_a_dictionary_on_small_json() {
             .contains("GLIDE clients cannot read")
     );
     assert!(d["steps"].as_str().unwrap().contains("--dictionary ID"));
-    let text = String::from_utf8(ok(&args, b"")).unwrap();
+    let report = temp_path("small-json-report.html");
+    let with_report = [&args[..], &["--report", report.to_str().unwrap()]].concat();
+    let text = String::from_utf8(ok(&with_report, b"")).unwrap();
     assert!(
         text.contains("Recommended: zstd:3 with a trained dictionary")
             && text.contains("Without a dictionary: "),
         "{text}"
     );
+    // The report says the same.
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        html.contains("<h2>Recommended: zstd:3 with a trained dictionary, min size 32 B</h2>")
+            && html.contains("<h2>Without a dictionary: "),
+        "{html}"
+    );
+    std::fs::remove_file(&report).unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

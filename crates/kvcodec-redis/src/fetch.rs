@@ -31,6 +31,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kvcodec::CodecId;
+use kvcodec::header::Header;
 use kvcodec_zstd::{Dictionaries, compact_dictionary_id};
 use redis::{Cmd, RedisResult, Value};
 
@@ -147,10 +148,9 @@ impl DictionaryFetch {
     fn collect(&self, v: &Value, ids: &mut Vec<u32>) {
         match v {
             Value::BulkString(b) => {
-                if b.len() > 5
-                    && kvcodec::header::has_header(b)
-                    && b[4] == CodecId::ZSTD_DICT.0
-                    && let Some(id) = compact_dictionary_id(&b[5..])
+                if let Some((header, payload)) = Header::parse(b)
+                    && header.codec == CodecId::ZSTD_DICT
+                    && let Some(id) = compact_dictionary_id(payload)
                     && !self.set.contains(id)
                 {
                     ids.push(id);
@@ -256,5 +256,20 @@ mod tests {
             fetch.on_bytes(5, Ok(Value::BulkString(b"junk".to_vec()))),
             Step::Done
         );
+        // Bytes that are not dictionary 5 leave the set as it was and cache the failure.
+        assert!(!fetch.dictionaries().contains(5));
+        assert!(
+            fetch.state().failed.contains_key(&5),
+            "junk is negative-cached"
+        );
+        // A transient error (a timeout) is not cached: the next reply may fetch it again.
+        assert_eq!(fetch.on_size(6, Err(timeout())), Step::Done);
+        assert_eq!(fetch.on_bytes(7, Err(timeout())), Step::Done);
+        let state = fetch.state();
+        assert!(!state.failed.contains_key(&6) && !state.failed.contains_key(&7));
+    }
+
+    fn timeout() -> redis::RedisError {
+        redis::RedisError::from(std::io::Error::from(std::io::ErrorKind::TimedOut))
     }
 }

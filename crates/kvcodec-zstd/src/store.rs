@@ -158,7 +158,7 @@ mod tests {
         assert_eq!(set.insert(&a).unwrap(), id, "same bytes again are fine");
         assert_eq!(set.bytes(id).as_deref(), Some(&a[..]));
         let mut b = crate::train_dictionary(&samples("cart"), 2048).unwrap();
-        b[4..8].copy_from_slice(&id.to_le_bytes());
+        crate::set_dictionary_id(&mut b, id).unwrap();
         let err = set.insert(&b).unwrap_err();
         assert!(err.to_string().contains("different content"), "{err}");
         assert!(set.insert(b"not a dictionary").is_err());

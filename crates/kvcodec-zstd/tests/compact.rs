@@ -207,6 +207,18 @@ fn the_engine_uses_the_codecs_own_minimum_size() {
     let small = br#"{"plan":"enterprise","active":true,"tags":[]}"#; // 46 B, under GLIDE's 64
     assert_eq!(engine.encode(small).unwrap()[4], 0x05);
     assert_eq!(&*engine.encode(b"tiny").unwrap(), b"tiny");
+    // Plain because of the codec's minimum size (32 B), not because it would not shrink.
+    let under = &small[..kvcodec_zstd::DICT_MIN_SIZE - 1];
+    assert_eq!(
+        engine.encode_outcome(under).unwrap(),
+        kvcodec::Encoded::Plain(kvcodec::SkipReason::TooSmall)
+    );
+    assert_ne!(
+        engine
+            .encode_outcome(&small[..kvcodec_zstd::DICT_MIN_SIZE])
+            .unwrap(),
+        kvcodec::Encoded::Plain(kvcodec::SkipReason::TooSmall)
+    );
 }
 
 /// How `tests/data/dict-1.hex` was made (`cargo test -p kvcodec-zstd --test compact --
@@ -216,7 +228,7 @@ fn the_engine_uses_the_codecs_own_minimum_size() {
 fn make_vector_dictionary() {
     let samples: Vec<Vec<u8>> = (0..400).map(common::record).collect();
     let mut dict = kvcodec_zstd::train_dictionary(&samples, 256).unwrap();
-    dict[4..8].copy_from_slice(&1u32.to_le_bytes());
+    kvcodec_zstd::set_dictionary_id(&mut dict, 1).unwrap();
     let hex: Vec<String> = dict
         .chunks(32)
         .map(|c| c.iter().map(|b| format!("{b:02x}")).collect())

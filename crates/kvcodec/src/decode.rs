@@ -133,3 +133,56 @@ impl Engine {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CodecId;
+
+    /// The rule written out case by case, not derived from the function: the property tests
+    /// and the `decode_any` fuzz target take `always_an_error` as their oracle.
+    #[test]
+    fn which_failures_are_always_errors() {
+        let h = |version, codec| Header { version, codec };
+        let (v0, future) = (VERSION, VERSION + 1);
+        let cases = [
+            // A size limit: whatever the header says.
+            (h(v0, CodecId::ZSTD), FailureKind::SizeLimit, true),
+            (h(future, CodecId(0x90)), FailureKind::SizeLimit, true),
+            // A codec kvcodec defines that this reader lacks: a real value of another writer.
+            (h(v0, CodecId::LZ4), FailureKind::UnknownCodec, true),
+            (h(v0, CodecId::ZSTD_DICT), FailureKind::UnknownCodec, true),
+            // An id kvcodec never assigned, or another version: maybe not a value at all.
+            (h(v0, CodecId(0x90)), FailureKind::UnknownCodec, false),
+            (h(future, CodecId::LZ4), FailureKind::UnknownCodec, false),
+            // A compact dictionary value whose dictionary the reader lacks.
+            (
+                h(v0, CodecId::ZSTD_DICT),
+                FailureKind::UnknownDictionary,
+                true,
+            ),
+            (h(v0, CodecId::ZSTD), FailureKind::UnknownDictionary, false),
+            (
+                h(future, CodecId::ZSTD_DICT),
+                FailureKind::UnknownDictionary,
+                false,
+            ),
+            // Corrupt payloads go by `OnCorrupt`.
+            (h(v0, CodecId::ZSTD), FailureKind::Corrupt, false),
+            (h(v0, CodecId::ZSTD), FailureKind::Truncated, false),
+            (h(v0, CodecId::ZSTD), FailureKind::LengthMismatch, false),
+            (
+                h(future, CodecId::ZSTD),
+                FailureKind::UnsupportedVersion,
+                false,
+            ),
+        ];
+        for (header, kind, expected) in cases {
+            assert_eq!(
+                always_an_error(header, kind),
+                expected,
+                "{header:?} {kind:?}"
+            );
+        }
+    }
+}

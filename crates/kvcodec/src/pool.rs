@@ -213,9 +213,12 @@ mod tests {
     fn a_call_during_thread_teardown_still_runs() {
         use std::sync::atomic::AtomicBool;
         static RAN: AtomicBool = AtomicBool::new(false);
+        static TORN: AtomicBool = AtomicBool::new(false);
         struct Late;
         impl Drop for Late {
             fn drop(&mut self) {
+                // Destructors run in the reverse order of registration: the slot's has run.
+                TORN.store(LATE_POOL.local.try_with(|_| ()).is_err(), Relaxed);
                 LATE_POOL.with(|v| {
                     v.push(1);
                     RAN.store(true, Relaxed);
@@ -232,6 +235,12 @@ mod tests {
         .join()
         .unwrap();
         assert!(RAN.load(Relaxed), "the late call ran");
+        if cfg!(target_os = "linux") {
+            assert!(
+                TORN.load(Relaxed),
+                "the call came after the pool's slot was gone"
+            );
+        }
     }
 
     #[test]

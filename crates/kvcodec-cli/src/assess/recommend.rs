@@ -115,14 +115,11 @@ pub(crate) fn dictionary_config(
     candidates: &[CandidateResult],
     projected: f64,
 ) -> Option<DictionaryConfig> {
-    // The speed floors of rule 1 hold here too (a dictionary does not make zstd:19 fast).
-    let with: Vec<&CandidateResult> = candidates
+    // The speed floors of rule 1 hold here too (a dictionary does not make zstd:19 fast),
+    // judged as rule 1 judges them: over every candidate, not the zstd ones alone.
+    let met = candidates.iter().any(meets_floors);
+    let (codec, d) = candidates
         .iter()
-        .filter(|c| c.dictionary.is_some())
-        .collect();
-    let met = with.iter().any(|c| meets_floors(c));
-    let (codec, d) = with
-        .into_iter()
         .filter(|c| !met || meets_floors(c))
         .filter_map(|c| Some((c.codec.as_str(), c.dictionary.as_ref()?)))
         .max_by(|a, b| a.1.savings_pct.total_cmp(&b.1.savings_pct))?;
@@ -358,6 +355,17 @@ mod tests {
         assert!(
             dictionary_config(&rows, 70.0).is_none(),
             "not 10 points better"
+        );
+        // The floors are met by a codec without a dictionary (lz4), not by any zstd: no zstd
+        // is eligible, with or without its dictionary, as rule 1 says.
+        let only_lz4_fast = [
+            with_dict(row("zstd:19", 60.3, 0.01, 1.0, true), 75.0),
+            row("lz4", 45.0, 3.0, 3.0, true),
+        ];
+        assert_eq!(choose(&only_lz4_fast), Some((1, true)));
+        assert!(
+            dictionary_config(&only_lz4_fast, 45.0).is_none(),
+            "zstd:19 is below the floors that lz4 meets"
         );
     }
 

@@ -23,6 +23,7 @@ use crate::commands::io::{SampleArgs, warn, write_out};
 use crate::error::CliError;
 use crate::files;
 use crate::live::args::{ServerArgs, TlsArgs};
+use crate::live::server::ServerUrl;
 use crate::units::human_bytes;
 
 /// Arguments of `kvcodec dict`.
@@ -139,11 +140,7 @@ fn train(args: &TrainArgs, out: &mut dyn Write) -> Result<(), CliError> {
 
 /// The smallest dictionary id not taken in the server's `kvcodec:dictionaries` hash.
 fn next_free_id(url: &str, tls: &TlsArgs) -> Result<u32, CliError> {
-    let server = ServerArgs {
-        url: url.to_owned(),
-        tls: tls.clone(),
-    }
-    .server()?;
+    let server = ServerUrl::open(url, tls)?;
     let mut con = server.connect()?;
     let taken: Vec<u32> = dictionaries::pull(&mut *con)
         .map_err(|e| server.error("cannot read the dictionaries", e))?

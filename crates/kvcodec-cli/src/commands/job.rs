@@ -119,7 +119,7 @@ pub(crate) fn recompress_engine(
     .unwrap_or(kvcodec::DEFAULT_MIN_COMPRESSION_SIZE);
     let mut builder = Engine::builder()
         .policy(spec.config(min_size).policy())
-        .codec(server.zstd_codec(&mut *con, zstd_level, None)?)
+        .codec(server.zstd_codec(&mut *con, zstd_level)?)
         .codec(dict)
         .write_with(writer);
     for backend in crate::backends::ALL

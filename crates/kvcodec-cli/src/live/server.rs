@@ -150,7 +150,7 @@ impl ServerUrl {
         max_decompressed_size: usize,
         on_corrupt: OnCorrupt,
     ) -> Result<Engine, LiveError> {
-        let zstd = self.zstd_codec(con, kvcodec_zstd::DEFAULT_LEVEL, None)?;
+        let zstd = self.zstd_codec(con, kvcodec_zstd::DEFAULT_LEVEL)?;
         let mut builder = Engine::builder()
             .max_decompressed_size(max_decompressed_size)
             .on_corrupt(on_corrupt)
@@ -205,23 +205,21 @@ impl ServerUrl {
         Ok(Arc::new(codec))
     }
 
-    /// A zstd codec at `level` that decodes with the server's dictionaries and, with
-    /// `write_with`, compresses with that one.
+    /// A zstd codec at `level` that decodes with the server's dictionaries (0x01 values
+    /// written with one).
     pub(crate) fn zstd_codec(
         &self,
         con: &mut dyn ConnectionLike,
         level: i32,
-        write_with: Option<u32>,
     ) -> Result<Arc<dyn Codec>, LiveError> {
-        let codec =
-            kvcodec_redis::dictionaries::zstd_codec(con, level, write_with).map_err(|err| {
-                LiveError::Dictionaries {
-                    addr: self.addr(),
-                    key: kvcodec_redis::dictionaries::KEY,
-                    err,
-                    for_writing: write_with.is_some(),
-                }
-            })?;
+        let codec = kvcodec_redis::dictionaries::zstd_codec(con, level, None).map_err(|err| {
+            LiveError::Dictionaries {
+                addr: self.addr(),
+                key: kvcodec_redis::dictionaries::KEY,
+                err,
+                for_writing: false,
+            }
+        })?;
         Ok(Arc::new(codec))
     }
 }

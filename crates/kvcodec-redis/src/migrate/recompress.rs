@@ -185,9 +185,12 @@ pub fn judge(engine: &Engine, sources: Sources, value: &[u8]) -> Result<Verdict,
     };
     // Same codec: rewritten when it names another dictionary than the target's stored form,
     // or when that form is shorter; a form the policy keeps plain never replaces a shorter one.
-    let same_dictionary =
-        !has_header(&new) || dictionary(engine, value) == dictionary(engine, &new);
-    if header.codec == writer && new.len() >= value.len() && same_dictionary {
+    // The dictionaries are compared last: only for a value of the writer's codec that the new
+    // form does not beat.
+    if header.codec == writer
+        && new.len() >= value.len()
+        && (!has_header(&new) || dictionary(engine, value) == dictionary(engine, &new))
+    {
         return Ok(Verdict::Keep(Reason::AlreadyTarget));
     }
     Ok(Verdict::Rewrite(new))

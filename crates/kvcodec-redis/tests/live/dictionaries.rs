@@ -84,7 +84,7 @@ fn small(i: u64) -> Vec<u8> {
 fn small_dictionary(id: u32, seed: u64) -> Vec<u8> {
     let samples: Vec<Vec<u8>> = (0..600).map(|i| small(seed + i)).collect();
     let mut dict = kvcodec_zstd::train_dictionary(&samples, 4096).unwrap();
-    dict[4..8].copy_from_slice(&id.to_le_bytes());
+    kvcodec_zstd::set_dictionary_id(&mut dict, id).unwrap();
     dict
 }
 
@@ -161,7 +161,7 @@ fn a_running_reader_fetches_a_dictionary_pushed_after_it_started() {
         assert!(err.to_string().contains("dictionary"), "{err}");
         let dict9 = {
             let mut d = dict.clone();
-            d[4..8].copy_from_slice(&9u32.to_le_bytes());
+            kvcodec_zstd::set_dictionary_id(&mut d, 9).unwrap();
             d
         };
         dictionaries::push(&mut plain, 9, &dict9).unwrap();
