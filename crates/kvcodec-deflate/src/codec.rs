@@ -109,44 +109,34 @@ fn deflate_into(c: &mut Compress, input: &[u8], out: &mut Vec<u8>) -> Result<(),
     }
 }
 
-/// Inflates `body` into `out`'s spare capacity, which holds exactly `n` bytes, with `d` fresh
-/// from a reset: the stream must end, produce `n` bytes, and use all of `body`. After an
-/// error `out` may hold part of the output.
+/// Output room zlib's inflater wants past the end of a value: it decodes with `inflate_fast`
+/// while at least this much output room is left (`INFLATE_FAST_MIN_LEFT`, for the longest
+/// match), and symbol by symbol after. Given exactly the declared length, a value of a few
+/// hundred bytes never reaches the fast loop.
+const HEADROOM: usize = 260;
+
+/// Inflates `body` into `out`'s spare capacity, which has room for `n` + [`HEADROOM`] bytes,
+/// with `d` fresh from a reset: the stream must end, produce `n` bytes, and use all of
+/// `body`. A stream that holds more than `n` bytes fills some of the room and is a length
+/// mismatch. After an error `out` may hold part of the output.
 fn inflate_into(
     d: &mut Decompress,
     body: &[u8],
     n: usize,
     out: &mut Vec<u8>,
 ) -> Result<(), Box<Error>> {
-    let mut status = d
+    let status = d
         .decompress_vec(body, out, FlushDecompress::Finish)
         .map_err(|e| Error::corrupt(ID, format!("invalid deflate stream: {e}")))?;
-    if status != Status::StreamEnd && d.total_out() as usize == n {
-        // The output is full but the stream has not ended: it ends now, or holds more bytes.
-        let mut probe = [0u8; 1];
-        let rest = &body[d.total_in() as usize..];
-        // miniz_oxide refuses to continue after a first `Finish` call that ran out of
-        // output, so its answer here is an error whatever the rest holds.
-        status = d
-            .decompress(rest, &mut probe, FlushDecompress::Finish)
-            .map_err(|e| {
-                Error::corrupt(
-                    ID,
-                    format!(
-                        "expected the deflate stream to end after the declared {n} bytes; it \
-                         did not ({e})"
-                    ),
-                )
-            })?;
-        if d.total_out() as usize > n {
-            return Err(Box::new(Error::LengthMismatch {
-                codec: ID,
-                expected: n as u64,
-                found: d.total_out(), // a lower bound: decoding stopped here
-            }));
-        }
-    }
     let (consumed, produced) = (d.total_in() as usize, d.total_out() as usize);
+    if produced > n {
+        return Err(Box::new(Error::LengthMismatch {
+            codec: ID,
+            expected: n as u64,
+            // A lower bound if the stream has not ended: decoding stopped at the room's end.
+            found: produced as u64,
+        }));
+    }
     if status != Status::StreamEnd {
         return Err(Box::new(Error::corrupt(
             ID,
@@ -180,16 +170,17 @@ fn inflate_into(
 /// as it was.
 #[inline]
 fn inflate_exact(body: &[u8], n: usize, out: &mut Vec<u8>) -> Result<(), Box<Error>> {
-    out.try_reserve_exact(n).map_err(|_| {
+    let room = n.saturating_add(HEADROOM);
+    out.try_reserve_exact(room).map_err(|_| {
         Box::new(Error::AllocationFailed {
             codec: ID,
-            bytes: n as u64,
+            bytes: room as u64,
         })
     })?;
-    if out.capacity() - out.len() > n {
-        // flate2 writes into all the spare room it is given: give it exactly `n`, so the
-        // work and the error never depend on the caller's buffer.
-        let mut exact = Vec::with_capacity(n);
+    if out.capacity() - out.len() > room {
+        // flate2 writes into all the spare room it is given: give it `n` and its headroom, so
+        // the work and the error never depend on the caller's buffer.
+        let mut exact = Vec::with_capacity(room);
         inflate_exact(body, n, &mut exact)?;
         out.extend_from_slice(&exact);
         return Ok(());
@@ -250,6 +241,11 @@ impl Codec for DeflateCodec {
         // `check_declared` bounded `declared` by a `usize` limit.
         // Errors travel boxed inside (a pointer, not 64 bytes, through each layer).
         inflate_exact(body, declared as usize, out).map_err(|e| *e)
+    }
+
+    #[inline]
+    fn decode_headroom(&self, _declared: usize) -> usize {
+        HEADROOM
     }
 
     fn max_compressed_len(&self, input_len: usize) -> usize {

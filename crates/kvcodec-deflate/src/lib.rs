@@ -49,16 +49,16 @@
 //!   If both are on, flate2 uses zlib-rs. [`FLATE2_BACKEND`] names the one compiled in.
 //!
 //! Both write valid raw deflate that the other reads; the bytes differ between them.
-//! `zlib-rs` is the default because it was faster in 6 of the 8 figures below, including
-//! every 1 KiB case (the size of most cached values) and the default level 6.
-//! miniz_oxide wins one case clearly: level 1 on 64 KiB, where it compresses faster. Note
-//! also that zlib-rs' level 1 (zlib-ng's "quick" strategy, fixed Huffman codes) compresses
-//! less than miniz_oxide's level 1 at both sizes; at level 6 the ratios are equal.
+//! `zlib-rs` is the default because it was faster in all 8 figures below (it was in 6 of 8
+//! when it was chosen, on a busier machine; miniz_oxide then compressed 64 KiB at level 1
+//! faster). Note that zlib-rs' level 1 (zlib-ng's "quick" strategy, fixed Huffman codes)
+//! compresses less than miniz_oxide's level 1 at both sizes; at level 6 the ratios are equal.
 //!
 //! Measured with `benches/measure_backends.rs`: compress, then decompress, JSON-like text
-//! through this codec (contexts reused from the pools of the time); MB/s of uncompressed bytes, best of
-//! 7 rounds of 150 ms, median of 3 runs; release build on a shared 2-core machine under load,
-//! so read the figures as ratios, not as absolute speeds:
+//! through this codec (contexts reused from the per-thread pools, decoding with the
+//! codec's [`decode_headroom`](kvcodec::Codec::decode_headroom)); MB/s of uncompressed bytes,
+//! best of 7 rounds of 150 ms, median of 3 runs; release build on a shared 2-core machine, so
+//! read the figures as ratios, not as absolute speeds:
 //!
 //! ```text
 //! cargo bench -p kvcodec-deflate --bench measure_backends
@@ -66,10 +66,10 @@
 //!
 //!                       zlib-rs                      miniz_oxide
 //!   size level  ratio  compress  decompress   ratio  compress  decompress
-//!  1 KiB     1   2.61       139         467    3.35        67          90
-//!  1 KiB     6   3.71        67         279    3.70        44         121
-//! 64 KiB     1   3.14       223         406    4.61       305         261
-//! 64 KiB     6   6.76        36         950    6.68        18        1006
+//!  1 KiB     1   2.61       307         823    3.35        65         263
+//!  1 KiB     6   3.71        99         504    3.70        52         286
+//! 64 KiB     1   3.14       761        1008    4.61       410         755
+//! 64 KiB     6   6.76        48        1744    6.68        26        1474
 //! ```
 
 mod codec;

@@ -133,6 +133,11 @@ impl Codec for ZstdCodec {
         self.decode(input, bound, out)
     }
 
+    #[inline]
+    fn decode_headroom(&self, declared: usize) -> usize {
+        crate::decode::headroom(declared)
+    }
+
     fn max_compressed_len(&self, input_len: usize) -> usize {
         let bound = zstd_safe::compress_bound(input_len);
         if bound < input_len { input_len } else { bound }

@@ -28,6 +28,7 @@ use kvcodec::{Codec, CodecId, Error};
 use zstd::zstd_safe::{self, CCtx, CParameter, DCtx, DParameter, FrameFormat};
 
 use crate::context::check_level;
+use crate::decode::{decode_declared, headroom};
 use crate::dictionary::list_ids;
 use crate::frame::FrameHeader;
 use crate::store::Dictionaries;
@@ -305,44 +306,28 @@ impl Codec for ZstdDictCodec {
             }
             None => return Err(Error::corrupt(CodecId::ZSTD_DICT, "the frame is cut short")),
         }
-        let n = declared as usize;
-        let start = out.len();
-        out.reserve_exact(n);
-        if out.capacity() - start > n {
-            // zstd writes into all the room it is given: give it exactly `n`.
-            let mut exact = Vec::with_capacity(n);
-            self.decompress(input, DecodeBound::Exact(n), &mut exact)?;
-            out.extend_from_slice(&exact);
-            return Ok(());
-        }
-        let written = self.set.with_ddict(id, |ddict| {
-            let mut cursor = Cursor::new(&mut *out);
-            cursor.set_position(start as u64);
-            DCTX.with(|dctx| dctx.decompress_using_ddict(&mut cursor, frame, ddict))
-        });
-        match written {
-            None => Err(Error::UnknownDictionary {
-                codec: CodecId::ZSTD_DICT,
-                found: id,
-                registered: list_ids(self.set.ids()),
-            }),
-            Some(Ok(w)) if w == n => Ok(()),
-            Some(Ok(w)) => {
-                out.truncate(start);
-                Err(Error::LengthMismatch {
+        decode_declared(CodecId::ZSTD_DICT, declared as usize, out, |out| {
+            let written = self.set.with_ddict(id, |ddict| {
+                DCTX.with(|dctx| dctx.decompress_using_ddict(out, frame, ddict))
+            });
+            match written {
+                None => Err(Error::UnknownDictionary {
                     codec: CodecId::ZSTD_DICT,
-                    expected: declared,
-                    found: w as u64,
-                })
-            }
-            Some(Err(code)) => {
-                out.truncate(start);
-                Err(Error::corrupt(
+                    found: id,
+                    registered: list_ids(self.set.ids()),
+                }),
+                Some(Ok(w)) => Ok(w),
+                Some(Err(code)) => Err(Error::corrupt(
                     CodecId::ZSTD_DICT,
                     format_args!("frame does not decode: {}", zstd_safe::get_error_name(code)),
-                ))
+                )),
             }
-        }
+        })
+    }
+
+    #[inline]
+    fn decode_headroom(&self, declared: usize) -> usize {
+        headroom(declared)
     }
 
     fn max_compressed_len(&self, input_len: usize) -> usize {

@@ -9,7 +9,8 @@ use crate::{CodecId, Error};
 pub enum DecodeBound {
     /// The payload declared this length (see [`Codec::declared_len`]) and it is within the
     /// limit: produce exactly this many bytes or fail with [`Error::LengthMismatch`] /
-    /// [`Error::Corrupt`]. The output `Vec` already has this much spare capacity.
+    /// [`Error::Corrupt`]. The output `Vec` already has this much spare capacity, plus the
+    /// codec's [`decode_headroom`](Codec::decode_headroom).
     Exact(usize),
     /// The payload declares no length: produce at most this many bytes, or fail with
     /// [`Error::DecodedSizeTooLarge`] without growing the output past it.
@@ -101,6 +102,19 @@ pub trait Codec: Send + Sync {
         None
     }
 
+    /// Spare output room, beyond a payload's `declared` length, that keeps this codec's
+    /// decoder on its fast path up to the end of the value (default 0). Decoders copy in wide
+    /// strides and check the room left before each: zstd's sequences want 32 bytes past their
+    /// end (`WILDCOPY_OVERLENGTH`), zlib's `inflate_fast` 260 (`INFLATE_FAST_MIN_LEFT`); short
+    /// of it they take a byte-careful slow path, which on a value of a few hundred bytes is
+    /// much of the value. [`decode_with_limit`] allocates `declared` plus this, so the decoded
+    /// `Vec`'s capacity exceeds its length by at most this much. A codec that asks for room
+    /// must still produce exactly the declared length: the room is for speed, not output.
+    fn decode_headroom(&self, declared: usize) -> usize {
+        let _ = declared;
+        0
+    }
+
     /// The dictionary a payload of this codec was compressed with, for formats that name one
     /// (`None` otherwise, the default). Lets tools tell apart values of one codec written with
     /// different dictionaries: re-compression moves them to the writer's dictionary.
@@ -157,6 +171,9 @@ macro_rules! forward_codec {
             }
             fn dictionary_id(&self, payload: &[u8]) -> Option<u32> {
                 (**self).dictionary_id(payload)
+            }
+            fn decode_headroom(&self, declared: usize) -> usize {
+                (**self).decode_headroom(declared)
             }
             fn decode_sealed(&self, payload: &[u8], limit: usize, token: sealed::Token) -> Result<Vec<u8>, Error> {
                 (**self).decode_sealed(payload, limit, token)
@@ -224,8 +241,9 @@ pub fn write_u32_le_prefix(codec: CodecId, len: usize, out: &mut Vec<u8>) -> Res
 
 /// Decodes one payload with `codec`: checks the declared length against what the payload can
 /// hold ([`Codec::max_expansion`]; more is [`Error::Corrupt`]) and then against `limit` (more is
-/// [`Error::DeclaredSizeTooLarge`]) before allocating, then decodes into exactly that much, or
-/// within `limit` if none is declared.
+/// [`Error::DeclaredSizeTooLarge`]) before allocating, then decodes into exactly that much (in
+/// a buffer with the codec's [`decode_headroom`](Codec::decode_headroom) to spare), or within
+/// `limit` if none is declared.
 ///
 /// The order matters: a header followed by garbage that happens to declare 2 GiB is corrupt,
 /// not a value too large to read, so under [`crate::OnCorrupt::ReturnStored`] it comes back as
@@ -254,11 +272,12 @@ pub fn decode_with_limit<C: Codec + ?Sized>(
                 });
             }
             let n = declared as usize;
-            let mut out = if n <= INFALLIBLE_ALLOCATION {
-                Vec::with_capacity(n)
+            let room = n.saturating_add(codec.decode_headroom(n));
+            let mut out = if room <= INFALLIBLE_ALLOCATION {
+                Vec::with_capacity(room)
             } else {
                 let mut out = Vec::new();
-                out.try_reserve_exact(n)
+                out.try_reserve_exact(room)
                     .map_err(|_| Error::AllocationFailed {
                         codec: codec.id(),
                         bytes: declared,

@@ -24,7 +24,8 @@
 //!
 //! 1. round trip of empty, 1-byte, and 2 B…1 MiB inputs of text, zeros and random bytes, with
 //!    the payload *appended* after existing bytes in the output buffer;
-//! 2. `declared_len`, when `Some`, equals the input length;
+//! 2. `declared_len`, when `Some`, equals the input length, and the decoded value keeps no
+//!    more capacity than its length and the codec's [`Codec::decode_headroom`];
 //! 3. decoding into a buffer whose spare capacity holds `0xFF` gives the same bytes as into a
 //!    fresh one (no stale or uninitialised bytes leak into the output);
 //! 4. every truncation of a payload fails or at least never claims the original;
@@ -193,6 +194,16 @@ pub fn check(codec: &dyn Codec) {
         let decoded = decode_with_limit(codec, &payload, n.max(1) * 2)
             .unwrap_or_else(|e| panic!("{name}: decode({what}) failed: {e}"));
         assert!(decoded == input, "{name}: round trip of {what} differs");
+        if declared.is_some() {
+            // The decoder's headroom is the only spare room the decoded value keeps.
+            let most = n.saturating_add(codec.decode_headroom(n));
+            assert!(
+                decoded.capacity() <= most,
+                "{name}: decode({what}) kept {} bytes of capacity for {n}; at most {most} \
+                 (the length and the codec's decode_headroom)",
+                decoded.capacity()
+            );
+        }
 
         // 3: no stale bytes from the output buffer.
         let bound = match declared {

@@ -45,10 +45,13 @@ pub fn codec_names() -> Vec<String> {
 enum Kind {
     /// kvcodec: header + payload, policy, limits, metrics.
     Engine(Engine),
-    /// `zstd::bulk` with one reused compression and decompression context.
+    /// `zstd::bulk` with one reused compression and decompression context, decoding into a
+    /// buffer of the value's length (and, in `room/` contenders, the room this codec's
+    /// decoder is given in the engine).
     ZstdBulk(
         zstd::bulk::Compressor<'static>,
         zstd::bulk::Decompressor<'static>,
+        Room,
     ),
     /// GLIDE's path: `zstd::stream::encode_all` / `decode_all`, a new context per value.
     ZstdPerCall(i32),
@@ -61,8 +64,9 @@ enum Kind {
     GlideLz4(i32),
     /// `snap::raw` with a reused encoder and decoder.
     Snap(Box<snap::raw::Encoder>, snap::raw::Decoder),
-    /// flate2 raw deflate with a reused `Compress` / `Decompress`.
-    Deflate(Compress, Decompress),
+    /// flate2 raw deflate with a reused `Compress` / `Decompress`, inflating into a buffer of
+    /// the value's length (and room, as above).
+    Deflate(Compress, Decompress, Room),
 }
 
 /// One way of storing values, named `family/codec` (`engine/zstd-3`, `direct/zstd-3`).
@@ -124,6 +128,7 @@ impl Contender {
                 Kind::Deflate(
                     Compress::new(Compression::new(level as u32), false),
                     Decompress::new(false),
+                    None,
                 ),
             ));
         }
@@ -147,8 +152,37 @@ impl Contender {
                 zstd::bulk::Decompressor::new(),
             ),
         };
-        let kind = Kind::ZstdBulk(c.expect("zstd compressor"), d.expect("zstd decompressor"));
+        let kind = Kind::ZstdBulk(
+            c.expect("zstd compressor"),
+            d.expect("zstd decompressor"),
+            None,
+        );
         Self::new(name.into(), kind)
+    }
+
+    /// `room/<codec>`: `direct/<codec>` decoding into a buffer with the room past the value's
+    /// end that the engine gives this codec's decoder ([`Codec::decode_headroom`]), so that
+    /// the engine's own layers can be told apart from what the room saves. zstd and deflate
+    /// only (the codecs that ask for room).
+    pub fn direct_with_room(codec_name: &str) -> Self {
+        let room = Some(codec(codec_name));
+        let name = format!("room/{codec_name}");
+        let level = |prefix: &str| codec_name.strip_prefix(prefix).and_then(|l| l.parse().ok());
+        let kind = if let Some(l) = level("zstd-") {
+            match Self::zstd_bulk(&name, l, None).kind {
+                Kind::ZstdBulk(c, d, _) => Kind::ZstdBulk(c, d, room),
+                _ => unreachable!("zstd_bulk makes a ZstdBulk"),
+            }
+        } else if let Some(l) = level("deflate-") {
+            Kind::Deflate(
+                Compress::new(Compression::new(l as u32), false),
+                Decompress::new(false),
+                room,
+            )
+        } else {
+            panic!("room/{codec_name}: only zstd-N and deflate-N give their decoder room")
+        };
+        Self::new(name, kind)
     }
 
     /// The engine, if this contender is one.
@@ -164,7 +198,7 @@ impl Contender {
     pub fn encode<'a>(&'a mut self, input: &'a [u8]) -> Cow<'a, [u8]> {
         match &mut self.kind {
             Kind::Engine(engine) => engine.encode(input).expect("engine encode"),
-            Kind::ZstdBulk(c, _) => c.compress(input).expect("zstd compress").into(),
+            Kind::ZstdBulk(c, _, _) => c.compress(input).expect("zstd compress").into(),
             Kind::ZstdPerCall(level) => kvcodec_zstd::glide_frame(input, *level)
                 .expect("zstd encode_all")
                 .into(),
@@ -174,7 +208,7 @@ impl Contender {
                 .into(),
             Kind::GlideLz4(level) => glide::lz4_compress_value(input, *level),
             Kind::Snap(enc, _) => enc.compress_vec(input).expect("snap compress").into(),
-            Kind::Deflate(c, _) => deflate(c, input).into(),
+            Kind::Deflate(c, _, _) => deflate(c, input).into(),
         }
     }
 
@@ -183,10 +217,19 @@ impl Contender {
     pub fn decode<'a>(&'a mut self, stored: &'a [u8], original_len: usize) -> Cow<'a, [u8]> {
         match &mut self.kind {
             Kind::Engine(engine) => engine.decode(stored).expect("engine decode"),
-            Kind::ZstdBulk(_, d) => d
+            Kind::ZstdBulk(_, d, None) => d
                 .decompress(stored, original_len)
                 .expect("zstd decompress")
                 .into(),
+            Kind::ZstdBulk(_, d, room) => {
+                // As `decompress` sizes its buffer (the size the frame records), plus the room:
+                // `decompress` itself never allocates more than that size.
+                let n = zstd::bulk::Decompressor::upper_bound(stored).expect("a sized frame");
+                let mut out = Vec::with_capacity(n + room_for(room, n));
+                d.decompress_to_buffer(stored, &mut out)
+                    .expect("zstd decompress");
+                out.into()
+            }
             Kind::ZstdPerCall(_) => zstd::stream::decode_all(stored)
                 .expect("zstd decode_all")
                 .into(),
@@ -198,7 +241,9 @@ impl Contender {
                 .into(),
             Kind::GlideLz4(_) => glide::lz4_decompress_value(stored),
             Kind::Snap(_, dec) => dec.decompress_vec(stored).expect("snap decompress").into(),
-            Kind::Deflate(_, d) => inflate(d, stored, original_len).into(),
+            Kind::Deflate(_, d, room) => {
+                inflate(d, stored, original_len, room_for(room, original_len)).into()
+            }
         }
     }
 }
@@ -248,9 +293,18 @@ fn deflate(c: &mut Compress, input: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The `n` bytes `stored` inflates to, in a new buffer; `d` is reset for the next call.
-fn inflate(d: &mut Decompress, stored: &[u8], n: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(n);
+/// The codec whose [`Codec::decode_headroom`] a `room/` contender gives its decoder.
+type Room = Option<Arc<dyn Codec>>;
+
+/// The room past a value of `n` bytes that `room` asks for (none without a codec).
+fn room_for(room: &Room, n: usize) -> usize {
+    room.as_ref().map_or(0, |c| c.decode_headroom(n))
+}
+
+/// The `n` bytes `stored` inflates to, in a new buffer with `room` bytes to spare; `d` is
+/// reset for the next call.
+fn inflate(d: &mut Decompress, stored: &[u8], n: usize, room: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(n + room);
     let status = d
         .decompress_vec(stored, &mut out, FlushDecompress::Finish)
         .expect("inflate");

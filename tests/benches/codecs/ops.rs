@@ -12,6 +12,10 @@
 //!
 //! `pair` is one interleaved A/B timing (`ab.rs`) of two contenders on one input.
 //!
+//! Besides the contenders of `Contender::all`, `room/zstd-N` and `room/deflate-N` are
+//! `direct/…` decoding into a buffer with the room past the value that the engine gives that
+//! codec's decoder (`Codec::decode_headroom`): against them, the engine's own layers alone.
+//!
 //! `count` runs `valgrind --tool=cachegrind --cache-sim=no` on this program's `run` twice, with
 //! `GLIBC_TUNABLES` set so that memset and memcpy never use `rep stosb`/`rep movsb` (which
 //! cachegrind counts as one instruction per byte) and prints instructions per value. An input
@@ -88,6 +92,9 @@ fn parse(n: &str) -> usize {
 
 /// The named contender (`engine/zstd-3`, `direct/lz4`, …).
 pub fn contender(name: &str) -> Contender {
+    if let Some(codec) = name.strip_prefix("room/") {
+        return Contender::direct_with_room(codec);
+    }
     Contender::all()
         .into_iter()
         .find(|c| c.name == name)
