@@ -50,14 +50,24 @@ impl Target<'_> {
         if let Some(id) = self.dictionary {
             label.push_str(&format!(" dictionary={id}"));
         }
-        let default = match self.dictionary {
-            Some(_) => kvcodec_zstd::DICT_MIN_SIZE,
-            None => kvcodec::DEFAULT_MIN_COMPRESSION_SIZE,
-        };
-        if let Some(n) = self.min_size.filter(|&n| n != default) {
-            label.push_str(&format!(" min_size={n}"));
+        if self.effective_min_size() != self.default_min_size() {
+            label.push_str(&format!(" min_size={}", self.effective_min_size()));
         }
         label
+    }
+
+    /// The smallest value compressed: `--min-size`, or the default for the codec.
+    pub(crate) fn effective_min_size(&self) -> usize {
+        self.min_size.unwrap_or(self.default_min_size())
+    }
+
+    /// The compact dictionary codec's own minimum size with a dictionary (it saves bytes on
+    /// far smaller values), the engine's default without.
+    fn default_min_size(&self) -> usize {
+        match self.dictionary {
+            Some(_) => kvcodec_zstd::DICT_MIN_SIZE,
+            None => kvcodec::DEFAULT_MIN_COMPRESSION_SIZE,
+        }
     }
 }
 
@@ -69,18 +79,15 @@ pub(crate) fn compress_engine(
     target: &Target<'_>,
     cluster: bool,
 ) -> Result<Engine, CliError> {
-    let (spec, min_size, dictionary) = (target.spec, target.min_size, target.dictionary);
-    let Some(id) = dictionary else {
-        return Ok(spec.engine(min_size.unwrap_or(kvcodec::DEFAULT_MIN_COMPRESSION_SIZE))?);
+    let (spec, min_size) = (target.spec, target.effective_min_size());
+    let Some(id) = target.dictionary else {
+        return Ok(spec.engine(min_size)?);
     };
     let mut con = server.connect_to(cluster)?;
     let level = spec
         .effective_level()
         .unwrap_or(kvcodec_zstd::DEFAULT_LEVEL);
     let codec = server.dict_codec(&mut *con, level, id)?;
-    let min_size = min_size
-        .or(codec.min_size())
-        .unwrap_or(kvcodec_zstd::DICT_MIN_SIZE);
     Engine::builder()
         .policy(spec.config(min_size).policy())
         .codec(codec)
@@ -97,7 +104,7 @@ pub(crate) fn recompress_engine(
     target: &Target<'_>,
     cluster: bool,
 ) -> Result<Engine, CliError> {
-    let (spec, min_size, dictionary) = (target.spec, target.min_size, target.dictionary);
+    let (spec, dictionary) = (target.spec, target.dictionary);
     let mut con = server.connect_to(cluster)?;
     let level = |id: CodecId| {
         (spec.backend.id == id)
@@ -112,13 +119,8 @@ pub(crate) fn recompress_engine(
         ),
         None => (server.dict_reader(&mut *con)?, spec.backend.id),
     };
-    let min_size = match dictionary {
-        Some(_) => min_size.or(dict.min_size()),
-        None => min_size,
-    }
-    .unwrap_or(kvcodec::DEFAULT_MIN_COMPRESSION_SIZE);
     let mut builder = Engine::builder()
-        .policy(spec.config(min_size).policy())
+        .policy(spec.config(target.effective_min_size()).policy())
         .codec(server.zstd_codec(&mut *con, zstd_level)?)
         .codec(dict)
         .write_with(writer);

@@ -5,7 +5,8 @@
 //! (header id `0x05`) naming it, or a zstd value (`0x01`) whose frame names it. While any
 //! does, the command refuses (exit 3) and says how many; it refuses too when keys changed
 //! type or value while walked (not every value was seen); otherwise it deletes the
-//! dictionary's field from `kvcodec:dictionaries`. A list walked again counts afresh.
+//! dictionary's field from `kvcodec:dictionaries`. A list walked again counts afresh. A
+//! dictionary the server does not have is refused (exit 2) before any key is walked.
 //!
 //! Retire only after every writer has switched to another dictionary and the values written
 //! with this one were re-compressed (`kvcodec migrate --recompress`): a value written
@@ -95,6 +96,16 @@ impl Visit for Users {
 pub(crate) fn retire(args: &RetireArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let server = args.server.server()?;
     let (topology, nodes) = server.topology()?;
+    let mut con = server.connect_to(topology.cluster)?;
+    // A dictionary the server does not have is refused before any key is walked.
+    let exists: bool = redis::cmd("HEXISTS")
+        .arg(dictionaries::KEY)
+        .arg(args.id)
+        .query(&mut *con)
+        .map_err(|e| server.error("cannot read the dictionaries", e))?;
+    if !exists {
+        return Err(no_dictionary(args, &server.addr()));
+    }
     let mut users = Users {
         id: args.id,
         count: 0,
@@ -129,23 +140,27 @@ pub(crate) fn retire(args: &RetireArgs, out: &mut dyn Write) -> Result<(), CliEr
             users.walked
         )));
     }
-    let mut con = server.connect_to(topology.cluster)?;
     let removed: i64 = redis::cmd("HDEL")
         .arg(dictionaries::KEY)
         .arg(args.id)
         .query(&mut *con)
         .map_err(|e| server.error("cannot delete the dictionary", e))?;
     if removed == 0 {
-        return Err(CliError::usage(format!(
-            "no dictionary {} in {} on {}",
-            args.id,
-            dictionaries::KEY,
-            server.addr()
-        )));
+        // Another client deleted it during the walk.
+        return Err(no_dictionary(args, &server.addr()));
     }
     let line = format!(
         "dictionary {} retired: no stored value uses it ({} walked)\n",
         args.id, users.walked
     );
     write_out(out, line.as_bytes())
+}
+
+/// The dictionary to retire is not on the server.
+fn no_dictionary(args: &RetireArgs, addr: &str) -> CliError {
+    CliError::usage(format!(
+        "no dictionary {} in {} on {addr}: nothing to retire",
+        args.id,
+        dictionaries::KEY
+    ))
 }

@@ -148,6 +148,21 @@ fn dictionary_migration_saves_40_percent_of_small_json_and_retire_waits_for_its_
         3,
         &format!("dictionary 2 is still used by {compressed} stored values"),
     );
+    // A dictionary the server lacks is refused before any key is walked: with values still
+    // naming it (its field deleted by hand here), there is nothing to retire, not values to
+    // count (the walk would say "still used").
+    let _: i64 = redis::cmd("HDEL")
+        .arg(kvcodec_redis::dictionaries::KEY)
+        .arg(2)
+        .query(&mut con)
+        .unwrap();
+    fails(
+        &["dict", "retire", "2", "--url", &url],
+        b"",
+        2,
+        "no dictionary 2 in kvcodec:dictionaries",
+    );
+    ok(&["dict", "push", second_arg, "--url", &url], b"");
 
     // The fallback without --recompress: roll the values back, then retire.
     ok(
