@@ -105,7 +105,8 @@ impl Compression {
     /// Fetches dictionaries the engine lacks from the server, on the connection whose reply
     /// needs them, before decoding it (see [`crate::fetch`]): readers need no restart when a
     /// dictionary is pushed. `fetch` must fill the set the engine's
-    /// [`ZstdDictCodec`](kvcodec_zstd::ZstdDictCodec) decodes with (feature `zstd`).
+    /// [`ZstdDictCodec`](kvcodec_zstd::ZstdDictCodec) decodes with: make it with
+    /// [`DictionaryFetch::for_codec`](crate::fetch::DictionaryFetch::for_codec) (feature `zstd`).
     ///
     /// ```no_run
     /// # fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
@@ -115,10 +116,11 @@ impl Compression {
     ///
     /// let client = redis::Client::open("redis://127.0.0.1/")?;
     /// let mut con = client.get_connection()?;
-    /// let set = dictionaries::shared(&mut con)?; // what the server has now
-    /// let reader: Arc<dyn kvcodec::Codec> = Arc::new(ZstdDictCodec::reader(set.clone()));
+    /// let reader = ZstdDictCodec::reader(dictionaries::shared(&mut con)?); // what the server has now
+    /// let fetch = DictionaryFetch::for_codec(&reader); // grows the reader's own set
+    /// let reader: Arc<dyn kvcodec::Codec> = Arc::new(reader);
     /// let engine = kvcodec::Engine::builder().codec(reader).mode(kvcodec::Mode::DecompressOnly).build()?;
-    /// let compression = Compression::new(Arc::new(engine)).fetch_dictionaries(DictionaryFetch::new(set));
+    /// let compression = Compression::new(Arc::new(engine)).fetch_dictionaries(fetch);
     /// let mut con = compression.wrap(con); // decodes values of dictionaries pushed later too
     /// # Ok(()) }
     /// ```

@@ -71,7 +71,8 @@ pub(crate) enum Step {
 }
 
 impl DictionaryFetch {
-    /// Fetches into `set` (the one the engine's `ZstdDictCodec` decodes with).
+    /// Fetches into `set`, which must be the one the engine's `ZstdDictCodec` decodes with
+    /// ([`for_codec`](Self::for_codec) takes it from the codec).
     pub fn new(set: Arc<Dictionaries>) -> DictionaryFetch {
         DictionaryFetch {
             set,
@@ -82,6 +83,12 @@ impl DictionaryFetch {
                 window: (Instant::now(), 0),
             }),
         }
+    }
+
+    /// Fetches into the set `codec` decodes with: the codec and the fetch cannot end up with
+    /// different sets (a fetch into another set would leave the codec's values undecodable).
+    pub fn for_codec(codec: &kvcodec_zstd::ZstdDictCodec) -> DictionaryFetch {
+        DictionaryFetch::new(codec.dictionaries().clone())
     }
 
     /// Largest dictionary read from the server (default [`DEFAULT_MAX_DICTIONARY_SIZE`]),
@@ -230,6 +237,13 @@ mod tests {
         }
         v.extend_from_slice(&[0x20, 0x00, 0x01, 0x00, 0x00]);
         Value::BulkString(v)
+    }
+
+    #[test]
+    fn for_codec_fetches_into_the_codecs_own_set() {
+        let codec = kvcodec_zstd::ZstdDictCodec::reader(Dictionaries::new());
+        let fetch = DictionaryFetch::for_codec(&codec);
+        assert!(Arc::ptr_eq(fetch.dictionaries(), codec.dictionaries()));
     }
 
     #[test]

@@ -90,15 +90,15 @@ fn small_dictionary(id: u32, seed: u64) -> Vec<u8> {
 
 /// A reader of compact dictionary values that fetches unknown dictionaries.
 fn fetching_reader(plain: &mut redis::Connection, retry_after: std::time::Duration) -> Compression {
-    let set = dictionaries::shared(plain).unwrap();
+    let reader = ZstdDictCodec::reader(dictionaries::shared(plain).unwrap());
+    let fetch = DictionaryFetch::for_codec(&reader).retry_after(retry_after);
     let engine = Engine::builder()
-        .codec(Arc::new(ZstdDictCodec::reader(set.clone())) as Arc<dyn Codec>)
+        .codec(Arc::new(reader) as Arc<dyn Codec>)
         .on_corrupt(kvcodec::OnCorrupt::Error)
         .mode(kvcodec::Mode::DecompressOnly)
         .build()
         .unwrap();
-    Compression::new(Arc::new(engine))
-        .fetch_dictionaries(DictionaryFetch::new(set).retry_after(retry_after))
+    Compression::new(Arc::new(engine)).fetch_dictionaries(fetch)
 }
 
 /// A writer of compact values with dictionary `id`, loaded from the server now.
