@@ -118,7 +118,9 @@ fn a_running_reader_fetches_a_dictionary_pushed_after_it_started() {
         let server = Server::start(kind);
         let mut plain = server.connection();
         // The reader starts with no dictionary on the server, and keeps its connection.
-        let reader = fetching_reader(&mut plain, std::time::Duration::from_millis(300));
+        // The retry delay is long enough that the steps between two reads never outlast it
+        // on a loaded machine, short enough to wait out below.
+        let reader = fetching_reader(&mut plain, std::time::Duration::from_secs(1));
         let mut sync_reader = reader.wrap(server.connection());
         let _: () = plain.set("before", "plain value").unwrap();
         assert_eq!(
@@ -169,10 +171,51 @@ fn a_running_reader_fetches_a_dictionary_pushed_after_it_started() {
             sync_reader.get::<_, Vec<u8>>("bogus").is_err(),
             "still negative-cached"
         );
-        std::thread::sleep(std::time::Duration::from_millis(400));
+        std::thread::sleep(std::time::Duration::from_millis(1100));
         assert_eq!(
             sync_reader.get::<_, Vec<u8>>("bogus").unwrap(),
             small(10_003)
+        );
+
+        // A pipeline that leaves a MULTI open does not fetch: the fetch's commands would be
+        // queued in the transaction. Its value of an unknown dictionary fails to decode, the
+        // transaction holds only what the application queued, and the next read fetches.
+        dictionaries::push(&mut plain, 13, &small_dictionary(13, 9_000)).unwrap();
+        let mut writer = compact_writer(&mut plain, 13).wrap(server.connection());
+        let _: () = writer.set("m:1", small(91)).unwrap();
+        let opened: redis::RedisResult<(Vec<u8>, String)> = redis::pipe()
+            .cmd("GET")
+            .arg("m:1")
+            .cmd("MULTI")
+            .query(&mut sync_reader);
+        let err = opened.unwrap_err();
+        assert!(err.to_string().contains("dictionary"), "{kind:?}: {err}");
+        let queued: String = redis::cmd("SET")
+            .arg("after")
+            .arg("1")
+            .query(&mut sync_reader)
+            .unwrap();
+        assert_eq!(queued, "QUEUED", "{kind:?}: the MULTI is still open");
+        let executed: Vec<redis::Value> = redis::cmd("EXEC").query(&mut sync_reader).unwrap();
+        assert_eq!(
+            executed,
+            vec![redis::Value::Okay],
+            "{kind:?}: only the application's SET ran in the transaction"
+        );
+        assert!(
+            !reader
+                .dictionary_fetch()
+                .unwrap()
+                .dictionaries()
+                .contains(13)
+        );
+        assert_eq!(sync_reader.get::<_, Vec<u8>>("m:1").unwrap(), small(91));
+        assert!(
+            reader
+                .dictionary_fetch()
+                .unwrap()
+                .dictionaries()
+                .contains(13)
         );
 
         // An async reader, started before dictionary 11 existed, fetches it the same way.
