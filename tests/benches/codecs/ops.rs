@@ -10,7 +10,9 @@
 //! cargo bench -p kvcodec-tests --bench codecs -- ops pair engine/lz4 direct/lz4 decode json-1KiB
 //! ```
 //!
-//! `pair` is one interleaved A/B timing (`ab.rs`) of two contenders on one input.
+//! `pair` is one interleaved A/B timing (`ab.rs`) of two contenders on one input; `time` times
+//! one contender alone (fastest round, ns per value), for comparisons made one variant per
+//! process: `scripts/per-process.sh` runs it for the engine and the direct call in turn.
 //!
 //! Besides the contenders of `Contender::all`, `room/zstd-N` and `room/deflate-N` are
 //! `direct/…` decoding into a buffer with the room past the value that the engine gives that
@@ -73,12 +75,17 @@ pub fn main(args: &[String]) {
                 100.0 * (t.paired - 1.0)
             );
         }
+        ["time", contender, op, input] => {
+            let ns = crate::ab::alone(contender, op, input);
+            println!("{contender} {op} {input}: {ns:.1} ns per value (fastest round)");
+        }
         ["peak", contender, mib, kind] => crate::memory::peak(contender, parse(mib), kind),
         ["threads", codec, threads, ms] => {
             crate::scaling::print(&[codec.to_string()], parse(threads), parse(ms) as u64)
         }
         _ => panic!(
             "ops run|count CONTENDER OP INPUT N | ops table | ops pair A B OP INPUT | \
+             ops time CONTENDER OP INPUT | \
              ops peak CONTENDER MIB KIND | ops threads CODEC THREADS MS: see \
              tests/benches/codecs/ops.rs"
         ),
