@@ -14,12 +14,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rounds=${ROUNDS:-5}
-bin=$(cargo bench -p kvcodec-tests --bench codecs --no-run --message-format=json 2>/dev/null |
+# CARGO: the cargo to build with (a wrapper that serialises builds, say).
+bin=$("${CARGO:-cargo}" bench -p kvcodec-tests --bench codecs --no-run --message-format=json |
     python3 -c 'import json,sys
 for line in sys.stdin:
     m = json.loads(line)
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "codecs" and m.get("executable"):
         print(m["executable"])')
+if [ -z "$bin" ]; then
+    echo "per-process.sh: the codecs bench did not build (cargo bench -p kvcodec-tests --bench codecs --no-run)" >&2
+    exit 1
+fi
 
 specs=("$@")
 if [ ${#specs[@]} -eq 0 ]; then

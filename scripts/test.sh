@@ -12,7 +12,8 @@
 # 4. cargo test --workspace --doc           doc tests
 # 5. cargo doc -D warnings                  the API docs build without a broken link
 # 6. scripts/features.sh                    every crate builds with no features and with each
-#                                           feature alone
+#                                           feature alone; kvcodec-deflate's tests also run on
+#                                           its other flate2 backend (miniz_oxide)
 # 7. cargo package --workspace --exclude kvcodec-tests
 #                                           every publishable crate packages, and the packaged
 #                                           crates build (what crates.io would receive)
@@ -102,6 +103,7 @@ step "doc tests" timeout --kill-after=30s "$TEST_TIMEOUT" cargo test --workspace
 # --- 5, 6, 7. docs, features, packages ---------------------------------------------------------
 step "cargo doc -D warnings" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 step "features: none, and each alone" ./scripts/features.sh
+step "kvcodec-deflate tests on miniz_oxide" cargo test -p kvcodec-deflate --no-default-features --quiet
 # cargo package verifies each crate against the others' packaged sources, which it extracts
 # once per version into CARGO_HOME's local-registry folders (`registry/src/-<hash>/`) and
 # never again: at an unchanged 0.1.0 a second run would build against the first run's

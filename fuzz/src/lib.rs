@@ -157,9 +157,11 @@ pub fn decode_twice(
 ) -> Result<Vec<u8>, Error> {
     let mut fresh = Vec::new();
     let fresh = codec.decompress(payload, bound, &mut fresh).map(|()| fresh);
-    // Room for the whole output and then some (so zstd also takes its path for buffers
-    // larger than the bound), without filling the full bound on every run.
-    let room = fresh.as_ref().map_or(4096, Vec::len).min(bound.limit()) + 64;
+    // Room for the whole output, the codec's decode headroom and then some (so zstd and
+    // deflate also take their paths for buffers larger than they ask for), without filling
+    // the full bound on every run.
+    let len = fresh.as_ref().map_or(4096, Vec::len).min(bound.limit());
+    let room = len + codec.decode_headroom(len).min(kvcodec::codec::MAX_DECODE_HEADROOM) + 64;
     let mut dirty = vec![0xFF; PREFIX.len() + room];
     dirty.clear(); // keeps the 0xFF bytes in the spare capacity
     dirty.extend_from_slice(&PREFIX);
@@ -174,7 +176,7 @@ pub fn decode_twice(
     });
     // Identical outputs; errors of the same kind. (zstd's message for a corrupt frame can
     // depend on how much room the output has: "destination buffer is too small" when the
-    // corrupt block overruns exactly `n` bytes, "data corruption" when it is caught first.)
+    // corrupt block overruns the room it is given, "data corruption" when it is caught first.)
     match (&fresh, &dirty) {
         (Err(a), Err(b)) => assert_eq!(
             a.failure_kind(),

@@ -62,10 +62,14 @@ mod ops;
 mod ratios;
 #[path = "codecs/results.rs"]
 mod results;
+#[path = "codecs/room.rs"]
+mod room;
 #[path = "codecs/scaling.rs"]
 mod scaling;
 #[path = "codecs/summary.rs"]
 mod summary;
+#[path = "codecs/time.rs"]
+mod time;
 
 use std::borrow::Cow;
 use std::hint::black_box;

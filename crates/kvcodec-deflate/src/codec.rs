@@ -31,8 +31,9 @@ kvcodec::context_pool! {
 /// `flate2`'s [`Compress`] and [`Decompress`] need `&mut self` and are costly to create
 /// (hundreds of KiB of tables), so each thread keeps one decompressor and one compressor per
 /// level it uses ([`kvcodec::pool`]), `reset()` after each use and shared by every deflate
-/// codec on the thread. Decoding inflates into the output's spare capacity: it is never
-/// zero-filled first.
+/// codec on the thread. Decoding inflates into the output's spare capacity, with room past
+/// the value for zlib's fast loop; on zlib-rs (the default) it is never zero-filled first
+/// (flate2 zero-fills it on miniz_oxide).
 pub struct DeflateCodec {
     level: u32,
 }
@@ -109,10 +110,10 @@ fn deflate_into(c: &mut Compress, input: &[u8], out: &mut Vec<u8>) -> Result<(),
     }
 }
 
-/// Output room zlib's inflater wants past the end of a value: it decodes with `inflate_fast`
+/// Output room zlib-rs' inflater wants past the end of a value: it decodes with `inflate_fast`
 /// while at least this much output room is left (`INFLATE_FAST_MIN_LEFT`, for the longest
-/// match), and symbol by symbol after. Given exactly the declared length, a value of a few
-/// hundred bytes never reaches the fast loop.
+/// match; zlib's own is 258), and symbol by symbol after. Given exactly the declared length,
+/// a value of a few hundred bytes never reaches the fast loop.
 const HEADROOM: usize = 260;
 
 /// Inflates `body` into `out`'s spare capacity, which has room for `n` + [`HEADROOM`] bytes,

@@ -31,7 +31,9 @@
 //!
 //! Deflate streams do not record their decoded length, so kvcodec puts it in front: the
 //! [`kvcodec::Engine`] checks it against `max_decompressed_size` *before* allocating, and
-//! the decoder inflates into exactly `len` bytes. A stream that stops before its final
+//! the decoder inflates into `len` bytes and 260 bytes of room for zlib's fast loop
+//! ([`kvcodec::Codec::decode_headroom`]); it must produce exactly `len`. A stream that stops
+//! before its final
 //! block, decodes to more or fewer than `len` bytes, or is followed by extra bytes is an
 //! error. Any raw-deflate reader (`flate2::read::DeflateDecoder`, zlib with
 //! `windowBits = -15`, Python's `zlib.decompress(body, -15)`) reads the body after the

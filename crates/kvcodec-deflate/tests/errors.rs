@@ -122,3 +122,26 @@ fn empty_input_round_trips_and_prefix_only_fails() {
     let (r, _) = decode(&p[..4], DecodeBound::Exact(0));
     assert!(r.is_err(), "a prefix without a stream is truncated");
 }
+
+#[test]
+fn the_engine_path_gives_inflate_260_bytes_of_room_and_keeps_them() {
+    // zlib-rs' `inflate_fast` runs while 260 bytes of output room are left: the decoded value
+    // is allocated with them (and keeps them), whatever its size.
+    for n in [60, 300, 1000, 70_000] {
+        let input = kvcodec::conformance::text(n, 4);
+        let p = payload(&input);
+        let out = kvcodec::decode_with_limit(&DeflateCodec::default(), &p, n).unwrap();
+        assert_eq!(out, input);
+        assert_eq!(out.capacity(), n + 260, "{n} bytes");
+    }
+    // A caller's buffer with more room than that: the decoder still gets exactly the room
+    // (the result never depends on the buffer), and the bytes before are kept.
+    let input = kvcodec::conformance::text(500, 5);
+    let mut roomy = Vec::with_capacity(4 + 500 + 4096);
+    roomy.extend_from_slice(b"kept");
+    DeflateCodec::default()
+        .decompress(&payload(&input), DecodeBound::Exact(500), &mut roomy)
+        .unwrap();
+    assert_eq!(&roomy[..4], b"kept");
+    assert_eq!(&roomy[4..], &input[..]);
+}

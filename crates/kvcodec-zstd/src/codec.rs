@@ -135,7 +135,7 @@ impl Codec for ZstdCodec {
 
     #[inline]
     fn decode_headroom(&self, declared: usize) -> usize {
-        crate::decode::headroom(declared)
+        crate::declared::headroom(declared)
     }
 
     fn max_compressed_len(&self, input_len: usize) -> usize {

@@ -28,7 +28,7 @@ use kvcodec::{Codec, CodecId, Error};
 use zstd::zstd_safe::{self, CCtx, CParameter, DCtx, DParameter, FrameFormat};
 
 use crate::context::check_level;
-use crate::decode::{decode_declared, headroom};
+use crate::declared::{decode_declared, headroom};
 use crate::dictionary::list_ids;
 use crate::frame::FrameHeader;
 use crate::store::Dictionaries;

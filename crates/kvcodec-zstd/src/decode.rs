@@ -3,7 +3,8 @@
 //! Three paths:
 //!
 //! - **The frame declares its content size** (kvcodec's frames): after checking it against the
-//!   bound, decode the whole frame in one call straight into `out`'s spare capacity.
+//!   bound, decode the whole frame in one call into `out`'s spare capacity, with room past
+//!   the value for zstd's fast path ([`crate::declared`]).
 //! - **It does not** (GLIDE's frames, written by `zstd::encode_all`), **and its block headers
 //!   bound it to [`SCRATCH_MAX`]** (a value of up to 128 KiB is one block): decode it in one
 //!   call into the thread's scratch buffer, then copy the bytes it produced to `out` — the
@@ -24,6 +25,7 @@ use zstd::zstd_safe::{DCtx, DDict, InBuffer, OutBuffer, ResetDirective};
 
 use crate::codec::ZstdCodec;
 use crate::context::{DCTX, zstd_error};
+use crate::declared::decode_declared;
 use crate::frame::FrameHeader;
 
 /// Largest output a frame without content size may need (by its block headers) to be decoded
@@ -111,58 +113,6 @@ impl ZstdCodec {
             }
             result
         })
-    }
-}
-
-/// Output room zstd's sequence decoder wants past the end of a value: it copies literals and
-/// matches in 32-byte strides while at least this much room is left (`WILDCOPY_OVERLENGTH`),
-/// and byte by byte after. Given exactly the content size, the last sequences of every value
-/// take the slow path: about 170 instructions per value, 1.3 % of a 200-byte value's decode.
-const HEADROOM: usize = 32;
-
-/// Values below this size get [`HEADROOM`]. Above it the slow tail is under 0.6 % of the work
-/// and not worth a larger allocation (glibc serves blocks of up to 1 KiB from a per-thread
-/// cache: 1 KiB plus headroom costs it some 250 instructions more).
-const HEADROOM_BELOW: usize = 1024 - HEADROOM;
-
-/// The output room, beyond the content size `n`, that a one-shot decode is given.
-pub(crate) fn headroom(n: usize) -> usize {
-    if n < HEADROOM_BELOW { HEADROOM } else { 0 }
-}
-
-/// One-shot decode of a single frame that declares `n` content bytes (already checked against
-/// the bound) onto the end of `out`, by `decompress`: one of zstd's one-shot calls writing an
-/// empty `Vec` with room for `n` + [`headroom`] bytes. zstd verifies that the frame decodes
-/// to its content size; this checks the count it returns. On error `out` is as it was.
-pub(crate) fn decode_declared(
-    codec: CodecId,
-    n: usize,
-    out: &mut Vec<u8>,
-    decompress: impl FnOnce(&mut Vec<u8>) -> Result<usize, Error>,
-) -> Result<(), Error> {
-    let room = n.saturating_add(headroom(n));
-    if !out.is_empty() || out.capacity() > room {
-        // zstd-safe writes a `Vec` from its start, into all its capacity: decode into one of
-        // exactly the room, so the work and the error never depend on the caller's buffer.
-        let mut exact = Vec::with_capacity(room);
-        decode_declared(codec, n, &mut exact, decompress)?;
-        out.extend_from_slice(&exact);
-        return Ok(());
-    }
-    out.reserve_exact(room);
-    match decompress(out) {
-        Ok(written) if written == n => Ok(()),
-        result => {
-            out.clear();
-            Err(match result {
-                Ok(written) => Error::LengthMismatch {
-                    codec,
-                    expected: n as u64,
-                    found: written as u64,
-                },
-                Err(e) => e,
-            })
-        }
     }
 }
 

@@ -76,6 +76,7 @@ mod builder;
 mod codec;
 mod compact;
 mod context;
+mod declared;
 mod decode;
 mod dictionary;
 mod frame;

@@ -4,13 +4,20 @@ use std::sync::Arc;
 
 use crate::{CodecId, Error};
 
+mod limit;
+mod prefix;
+
+pub use limit::{MAX_DECODE_HEADROOM, decode_with_limit};
+pub use prefix::{decode_exact, read_u32_le_prefix, write_u32_le_prefix};
+
 /// How much output [`Codec::decompress`] may produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DecodeBound {
     /// The payload declared this length (see [`Codec::declared_len`]) and it is within the
     /// limit: produce exactly this many bytes or fail with [`Error::LengthMismatch`] /
-    /// [`Error::Corrupt`]. The output `Vec` already has this much spare capacity, plus the
-    /// codec's [`decode_headroom`](Codec::decode_headroom).
+    /// [`Error::Corrupt`]. Called by [`decode_with_limit`] (the engine's path), the output
+    /// `Vec` already has this much spare capacity, plus the codec's
+    /// [`decode_headroom`](Codec::decode_headroom); other callers may pass any `Vec`.
     Exact(usize),
     /// The payload declares no length: produce at most this many bytes, or fail with
     /// [`Error::DecodedSizeTooLarge`] without growing the output past it.
@@ -105,10 +112,12 @@ pub trait Codec: Send + Sync {
     /// Spare output room, beyond a payload's `declared` length, that keeps this codec's
     /// decoder on its fast path up to the end of the value (default 0). Decoders copy in wide
     /// strides and check the room left before each: zstd's sequences want 32 bytes past their
-    /// end (`WILDCOPY_OVERLENGTH`), zlib's `inflate_fast` 260 (`INFLATE_FAST_MIN_LEFT`); short
-    /// of it they take a byte-careful slow path, which on a value of a few hundred bytes is
-    /// much of the value. [`decode_with_limit`] allocates `declared` plus this, so the decoded
-    /// `Vec`'s capacity exceeds its length by at most this much. A codec that asks for room
+    /// end (`WILDCOPY_OVERLENGTH`), zlib-rs' and zlib-ng's `inflate_fast` 260
+    /// (`INFLATE_FAST_MIN_LEFT`; 258 in zlib); short of it they take a byte-careful slow path,
+    /// which on a value of a few hundred bytes is much of the value. [`decode_with_limit`]
+    /// allocates `declared` plus this, up to [`MAX_DECODE_HEADROOM`] (a larger answer is cut
+    /// to it, so no codec can make a reader allocate far past its limit), and the decoded
+    /// `Vec`'s capacity exceeds its length by at most that much. A codec that asks for room
     /// must still produce exactly the declared length: the room is for speed, not output.
     fn decode_headroom(&self, declared: usize) -> usize {
         let _ = declared;
@@ -183,146 +192,3 @@ macro_rules! forward_codec {
 }
 
 forward_codec!(&T, Box<T>, Arc<T>);
-
-/// Reads the 4-byte little-endian length prefix that the lz4 and deflate framings share.
-///
-/// Returns the declared length and the rest of the payload, or [`Error::Truncated`].
-pub fn read_u32_le_prefix(codec: CodecId, payload: &[u8]) -> Result<(u64, &[u8]), Error> {
-    match payload {
-        [a, b, c, d, rest @ ..] => Ok((u64::from(u32::from_le_bytes([*a, *b, *c, *d])), rest)),
-        _ => Err(Error::Truncated {
-            codec,
-            expected: 4,
-            found: payload.len(),
-        }),
-    }
-}
-
-/// The decode step of codecs whose framing declares the decoded length: checks `declared`
-/// against `bound` before allocating, hands `decode` exactly `declared` bytes (zeroed) at the
-/// end of `out`, and requires it to fill all of them; `decode` returns how many it wrote. On
-/// error `out` is left as it was.
-pub fn decode_exact(
-    codec: CodecId,
-    declared: u64,
-    bound: DecodeBound,
-    out: &mut Vec<u8>,
-    decode: impl FnOnce(&mut [u8]) -> Result<usize, Error>,
-) -> Result<(), Error> {
-    bound.check_declared(codec, declared)?;
-    // `check_declared` bounded `declared` by a `usize` limit.
-    let n = declared as usize;
-    let start = out.len();
-    out.resize(start + n, 0);
-    let result = match decode(&mut out[start..]) {
-        Ok(written) if written == n => return Ok(()),
-        Ok(written) => Err(Error::LengthMismatch {
-            codec,
-            expected: declared,
-            found: written as u64,
-        }),
-        Err(e) => Err(e),
-    };
-    out.truncate(start);
-    result
-}
-
-/// Appends the 4-byte little-endian length prefix, or fails with [`Error::InputTooLarge`].
-#[inline]
-pub fn write_u32_le_prefix(codec: CodecId, len: usize, out: &mut Vec<u8>) -> Result<(), Error> {
-    let len32 = u32::try_from(len).map_err(|_| Error::InputTooLarge {
-        codec,
-        found: len as u64,
-        limit: u64::from(u32::MAX),
-    })?;
-    out.extend_from_slice(&len32.to_le_bytes());
-    Ok(())
-}
-
-/// Decodes one payload with `codec`: checks the declared length against what the payload can
-/// hold ([`Codec::max_expansion`]; more is [`Error::Corrupt`]) and then against `limit` (more is
-/// [`Error::DeclaredSizeTooLarge`]) before allocating, then decodes into exactly that much (in
-/// a buffer with the codec's [`decode_headroom`](Codec::decode_headroom) to spare), or within
-/// `limit` if none is declared.
-///
-/// The order matters: a header followed by garbage that happens to declare 2 GiB is corrupt,
-/// not a value too large to read, so under [`crate::OnCorrupt::ReturnStored`] it comes back as
-/// stored (as GLIDE returns it).
-#[inline]
-pub fn decode_with_limit<C: Codec + ?Sized>(
-    codec: &C,
-    payload: &[u8],
-    limit: usize,
-) -> Result<Vec<u8>, Error> {
-    match codec.declared_len(payload)? {
-        Some(declared) => {
-            if let Some(per_byte) = codec.max_expansion() {
-                let most = (payload.len() as u64)
-                    .saturating_mul(per_byte)
-                    .saturating_add(EXPANSION_SLACK);
-                if declared > most {
-                    return Err(impossible(codec.id(), payload.len(), declared, most));
-                }
-            }
-            if declared > limit as u64 {
-                return Err(Error::DeclaredSizeTooLarge {
-                    codec: codec.id(),
-                    declared,
-                    limit: limit as u64,
-                });
-            }
-            let n = declared as usize;
-            let room = n.saturating_add(codec.decode_headroom(n));
-            let mut out = if room <= INFALLIBLE_ALLOCATION {
-                Vec::with_capacity(room)
-            } else {
-                let mut out = Vec::new();
-                out.try_reserve_exact(room)
-                    .map_err(|_| Error::AllocationFailed {
-                        codec: codec.id(),
-                        bytes: declared,
-                    })?;
-                out
-            };
-            codec.decompress(payload, DecodeBound::Exact(n), &mut out)?;
-            if out.len() != n {
-                return Err(Error::LengthMismatch {
-                    codec: codec.id(),
-                    expected: declared,
-                    found: out.len() as u64,
-                });
-            }
-            Ok(out)
-        }
-        None => {
-            let mut out = Vec::new();
-            codec.decompress(payload, DecodeBound::AtMost(limit), &mut out)?;
-            if out.len() > limit {
-                return Err(Error::DecodedSizeTooLarge {
-                    codec: codec.id(),
-                    limit: limit as u64,
-                });
-            }
-            Ok(out)
-        }
-    }
-}
-
-/// A payload that declares more than it can hold.
-#[cold]
-fn impossible(id: CodecId, payload_len: usize, declared: u64, most: u64) -> Error {
-    Error::corrupt(
-        id,
-        format_args!(
-            "payload of {payload_len} bytes declares {declared} decoded bytes; the format holds at most {most}"
-        ),
-    )
-}
-
-/// Allowance over `payload.len() × max_expansion` for fixed framing bytes.
-const EXPANSION_SLACK: u64 = 64;
-
-/// Outputs up to this size are allocated the infallible (and shorter) way: a process that
-/// cannot get 1 MiB is failing whatever kvcodec does. Larger ones fail with
-/// [`Error::AllocationFailed`].
-const INFALLIBLE_ALLOCATION: usize = 1 << 20;

@@ -18,12 +18,12 @@ use crate::ops;
 use crate::results::time;
 
 /// Target duration of one batch of calls, and of a whole comparison.
-const BATCH_NS: f64 = 100_000.0;
-const PAIR_NS: f64 = 250_000_000.0;
-const ROUNDS: std::ops::RangeInclusive<usize> = 30..=400;
+pub(crate) const BATCH_NS: f64 = 100_000.0;
+pub(crate) const PAIR_NS: f64 = 250_000_000.0;
+pub(crate) const ROUNDS: std::ops::RangeInclusive<usize> = 30..=400;
 
 /// Nanoseconds per call of `f`, over `k` calls.
-fn batch(k: usize, f: &mut impl FnMut() -> usize) -> f64 {
+pub(crate) fn batch(k: usize, f: &mut impl FnMut() -> usize) -> f64 {
     let start = Instant::now();
     for _ in 0..k {
         black_box(f());
@@ -92,37 +92,6 @@ pub fn pair_named(a: &str, b: &str, op: &str, input: &str) -> Timing {
     let mut all = vec![ops::contender(a), ops::contender(b)];
     let values = ops::values(a, input);
     pair_all(&mut all, a, b, &values, op == "decode")
-}
-
-/// Times contender `name` alone doing `op` (`encode`, `decode`) on the values of `input`:
-/// the fastest of rounds of batches, in ns per value. One side of a comparison made one
-/// variant per process (`ops time`, run alternately for each side by a script), where
-/// neither side's code or data shares the caches with the other's.
-pub fn alone(name: &str, op: &str, input: &str) -> f64 {
-    let mut c = ops::contender(name);
-    let values = ops::values(name, input);
-    let stored: Vec<Vec<u8>> = values.iter().map(|v| c.encode(v).into_owned()).collect();
-    let decode = op == "decode";
-    let mut f = || -> usize {
-        if decode {
-            (stored.iter().zip(&values))
-                .map(|(s, v)| c.decode(s, v.len()).len())
-                .sum()
-        } else {
-            values.iter().map(|v| c.encode(v).len()).sum()
-        }
-    };
-    for _ in 0..3 {
-        batch(1, &mut f);
-    }
-    let estimate = batch(1, &mut f).max(1.0);
-    let k = ((BATCH_NS / estimate).ceil() as usize).clamp(1, 1_000_000);
-    let rounds =
-        ((PAIR_NS / (2.0 * k as f64 * estimate)) as usize).clamp(*ROUNDS.start(), *ROUNDS.end());
-    let fastest = (0..rounds)
-        .map(|_| batch(k, &mut f))
-        .fold(f64::INFINITY, f64::min);
-    fastest / values.len() as f64
 }
 
 /// Times `a` against `b` encoding (`decode = false`) or decoding `data`.

@@ -16,6 +16,7 @@ use kvcodec_snappy::SnappyCodec;
 use kvcodec_zstd::ZstdCodec;
 
 use crate::glide;
+use crate::room::{Room, room_for};
 
 /// The library `engine/lz4*` and `direct/lz4` run: kvcodec-lz4's default C liblz4, or lz4_flex
 /// in a `--no-default-features` build (kvcodec-tests' `liblz4` feature).
@@ -42,7 +43,7 @@ pub fn codec_names() -> Vec<String> {
     all
 }
 
-enum Kind {
+pub(crate) enum Kind {
     /// kvcodec: header + payload, policy, limits, metrics.
     Engine(Engine),
     /// `zstd::bulk` with one reused compression and decompression context, decoding into a
@@ -72,7 +73,7 @@ enum Kind {
 /// One way of storing values, named `family/codec` (`engine/zstd-3`, `direct/zstd-3`).
 pub struct Contender {
     pub name: String,
-    kind: Kind,
+    pub(crate) kind: Kind,
 }
 
 /// An engine writing with `codec` under the default policy (min size 64, keep if smaller).
@@ -84,7 +85,7 @@ pub fn engine(codec: Arc<dyn Codec>) -> Engine {
 }
 
 impl Contender {
-    fn new(name: String, kind: Kind) -> Self {
+    pub(crate) fn new(name: String, kind: Kind) -> Self {
         Contender { name, kind }
     }
 
@@ -158,31 +159,6 @@ impl Contender {
             None,
         );
         Self::new(name.into(), kind)
-    }
-
-    /// `room/<codec>`: `direct/<codec>` decoding into a buffer with the room past the value's
-    /// end that the engine gives this codec's decoder ([`Codec::decode_headroom`]), so that
-    /// the engine's own layers can be told apart from what the room saves. zstd and deflate
-    /// only (the codecs that ask for room).
-    pub fn direct_with_room(codec_name: &str) -> Self {
-        let room = Some(codec(codec_name));
-        let name = format!("room/{codec_name}");
-        let level = |prefix: &str| codec_name.strip_prefix(prefix).and_then(|l| l.parse().ok());
-        let kind = if let Some(l) = level("zstd-") {
-            match Self::zstd_bulk(&name, l, None).kind {
-                Kind::ZstdBulk(c, d, _) => Kind::ZstdBulk(c, d, room),
-                _ => unreachable!("zstd_bulk makes a ZstdBulk"),
-            }
-        } else if let Some(l) = level("deflate-") {
-            Kind::Deflate(
-                Compress::new(Compression::new(l as u32), false),
-                Decompress::new(false),
-                room,
-            )
-        } else {
-            panic!("room/{codec_name}: only zstd-N and deflate-N give their decoder room")
-        };
-        Self::new(name, kind)
     }
 
     /// The engine, if this contender is one.
@@ -291,14 +267,6 @@ fn deflate(c: &mut Compress, input: &[u8]) -> Vec<u8> {
     }
     c.reset();
     out
-}
-
-/// The codec whose [`Codec::decode_headroom`] a `room/` contender gives its decoder.
-type Room = Option<Arc<dyn Codec>>;
-
-/// The room past a value of `n` bytes that `room` asks for (none without a codec).
-fn room_for(room: &Room, n: usize) -> usize {
-    room.as_ref().map_or(0, |c| c.decode_headroom(n))
 }
 
 /// The `n` bytes `stored` inflates to, in a new buffer with `room` bytes to spare; `d` is

@@ -76,7 +76,7 @@ pub fn main(args: &[String]) {
             );
         }
         ["time", contender, op, input] => {
-            let ns = crate::ab::alone(contender, op, input);
+            let ns = crate::time::alone(contender, op, input);
             println!("{contender} {op} {input}: {ns:.1} ns per value (fastest round)");
         }
         ["peak", contender, mib, kind] => crate::memory::peak(contender, parse(mib), kind),

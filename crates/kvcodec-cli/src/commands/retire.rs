@@ -96,12 +96,11 @@ impl Visit for Users {
 pub(crate) fn retire(args: &RetireArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let server = args.server.server()?;
     let (topology, nodes) = server.topology()?;
-    let mut con = server.connect_to(topology.cluster)?;
     // A dictionary the server does not have is refused before any key is walked.
     let exists: bool = redis::cmd("HEXISTS")
         .arg(dictionaries::KEY)
         .arg(args.id)
-        .query(&mut *con)
+        .query(&mut *server.connect_to(topology.cluster)?)
         .map_err(|e| server.error("cannot read the dictionaries", e))?;
     if !exists {
         return Err(no_dictionary(args, &server.addr()));
@@ -140,6 +139,9 @@ pub(crate) fn retire(args: &RetireArgs, out: &mut dyn Write) -> Result<(), CliEr
             users.walked
         )));
     }
+    // Connected after the walk: a connection opened before it could have idled past the
+    // server's timeout.
+    let mut con = server.connect_to(topology.cluster)?;
     let removed: i64 = redis::cmd("HDEL")
         .arg(dictionaries::KEY)
         .arg(args.id)
