@@ -134,15 +134,6 @@ impl Totals {
     }
 }
 
-/// The totals of `corpus` under `spec` at `min_size`.
-pub(crate) fn project(
-    spec: &CodecSpec,
-    corpus: &Corpus,
-    min_size: usize,
-) -> Result<Totals, AssessError> {
-    Ok(Totals::of(corpus, &encode_all(spec, corpus, min_size)?))
-}
-
 /// The fastest of `passes` runs of `f`.
 fn best_of(passes: usize, mut f: impl FnMut()) -> Duration {
     (0..passes)

@@ -219,9 +219,13 @@ pub(crate) fn recommend_on(
     let spec = &specs[index];
     let bands = recommend::bands(&measure::lengths(spec, corpus, MIN_SIZE_STEPS[0])?);
     let min_size = recommend::choose_min_size(&bands);
-    let projected = measure::project(spec, corpus, min_size)?;
+    let stored = measure::encode_all(spec, corpus, min_size)?;
+    let projected = measure::Totals::of(corpus, &stored);
+    // Rule 6 compares a dictionary's savings on the held-out half with this configuration's
+    // on the same values.
+    let held_out = dictionary::test_half_savings(corpus, &stored);
     Ok(recommend::recommendation(
-        &candidates[index], met_speed_floors, bands, projected, candidates,
+        &candidates[index], met_speed_floors, bands, projected, held_out, candidates,
     ))
 }
 

@@ -95,6 +95,8 @@ pub(crate) struct DictionaryConfig {
     pub(crate) min_size: usize,
     /// Savings on the held-out half (the dictionary trained on the other half), in percent.
     pub(crate) held_out_savings_pct: f64,
+    /// Savings of the recommendation without a dictionary on the same values, in percent.
+    pub(crate) held_out_without_pct: f64,
     /// Values of the held-out half it was measured on.
     pub(crate) tested_on: usize,
     /// What to run.
@@ -109,11 +111,11 @@ pub(crate) const DICTIONARY_TRADE_OFF: &str = "Valkey GLIDE clients cannot read 
      fetch it from the server)";
 
 /// Rule 6: the dictionary configuration, when the best zstd dictionary's savings on the
-/// held-out half beat `projected` (the recommendation without one) by at least
-/// [`dictionary::ADVANTAGE_PP`] points.
+/// held-out half beat `without` (the recommendation without one, on the same values) by at
+/// least [`dictionary::ADVANTAGE_PP`] points.
 pub(crate) fn dictionary_config(
     candidates: &[CandidateResult],
-    projected: f64,
+    without: f64,
 ) -> Option<DictionaryConfig> {
     // The speed floors of rule 1 hold here too (a dictionary does not make zstd:19 fast),
     // judged as rule 1 judges them: over every candidate, not the zstd ones alone.
@@ -123,13 +125,14 @@ pub(crate) fn dictionary_config(
         .filter(|c| !met || meets_floors(c))
         .filter_map(|c| Some((c.codec.as_str(), c.dictionary.as_ref()?)))
         .max_by(|a, b| a.1.savings_pct.total_cmp(&b.1.savings_pct))?;
-    if d.savings_pct < projected + dictionary::ADVANTAGE_PP {
+    if d.savings_pct < without + dictionary::ADVANTAGE_PP {
         return None;
     }
     Some(DictionaryConfig {
         codec: codec.to_owned(),
         min_size: kvcodec_zstd::DICT_MIN_SIZE,
         held_out_savings_pct: d.savings_pct,
+        held_out_without_pct: without,
         tested_on: d.tested_on,
         steps: format!(
             "kvcodec dict train --url URL --out my.dict; kvcodec dict push my.dict --url URL \
@@ -228,14 +231,16 @@ pub(crate) fn choose_min_size(bands: &[Band]) -> usize {
         .map_or(MIN_SIZE_STEPS[MIN_SIZE_STEPS.len() - 1], |b| b.lo)
 }
 
-/// Rules 4 and 5 on top of 1–3: the recommendation of candidate `chosen` of `candidates`
+/// Rules 4 to 6 on top of 1–3: the recommendation of candidate `chosen` of `candidates`
 /// (rules 1 and 2, [`choose`]), at `min_size` picked from its `bands` (rule 3,
-/// [`choose_min_size`]), with `projected`, the corpus stored at that minimum size.
+/// [`choose_min_size`]), with `projected`, the corpus stored at that minimum size, and
+/// `held_out_savings_pct`, what that saves on the held-out half a dictionary is measured on.
 pub(crate) fn recommendation(
     chosen: &CandidateResult,
     met_speed_floors: bool,
     bands: Vec<Band>,
     projected: Totals,
+    held_out_savings_pct: f64,
     candidates: &[CandidateResult],
 ) -> Recommendation {
     let min_size = choose_min_size(&bands);
@@ -246,7 +251,7 @@ pub(crate) fn recommendation(
         .collect();
     let dictionary = dictionary::advice(chosen.dictionary.as_ref(), &zstd_rows, chosen.min_size);
     let projected_savings_pct = pct(plain - projected.stored_bytes as f64, plain);
-    let with_dictionary = dictionary_config(candidates, projected_savings_pct);
+    let with_dictionary = dictionary_config(candidates, held_out_savings_pct);
     Recommendation {
         codec: chosen.codec.clone(),
         backend: chosen.backend,

@@ -44,11 +44,12 @@ pub(crate) fn render(a: &Assessment, provenance: &Provenance) -> String {
     if let Some(d) = &r.with_dictionary {
         let _ = writeln!(
             out,
-            "<div class=\"rec\"><h2>Recommended: {} with a trained dictionary, min size {}</h2><p>Saved <b>{}</b> on {} held-out values (the dictionary trained on the other half); not readable by Valkey GLIDE clients.</p><p>Steps: {}.</p><p>Trade-off: {}.</p></div>",
+            "<div class=\"rec\"><h2>Recommended: {} with a trained dictionary, min size {}</h2><p>Saved <b>{}</b> on {} held-out values, {} without a dictionary (the dictionary trained on the other half); not readable by Valkey GLIDE clients.</p><p>Steps: {}.</p><p>Trade-off: {}.</p></div>",
             esc(&d.codec),
             esc(&human_bytes(d.min_size as u64)),
             esc(&percent(d.held_out_savings_pct)),
             d.tested_on,
+            esc(&percent(d.held_out_without_pct)),
             prose(&d.steps),
             prose(d.trade_off)
         );

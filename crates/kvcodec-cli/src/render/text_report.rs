@@ -57,11 +57,13 @@ pub(crate) fn render(a: &Assessment, provenance: &Provenance) -> String {
         let _ = writeln!(
             out,
             "\nRecommended: {} with a trained dictionary, min size {} -> {} saved on {} held-out \
-             values (dictionary trained on the other half), not readable by GLIDE clients",
+             values, {} without (dictionary trained on the other half), not readable by GLIDE \
+             clients",
             d.codec,
             human_bytes(d.min_size as u64),
             percent(d.held_out_savings_pct),
-            d.tested_on
+            d.tested_on,
+            percent(d.held_out_without_pct)
         );
         let _ = writeln!(out, "  steps: {}", d.steps);
         let _ = writeln!(out, "  trade-off: {}", d.trade_off);
