@@ -212,11 +212,8 @@ pub fn compact_dictionary_id(payload: &[u8]) -> Option<u32> {
 /// `None` for values of other codecs, plain values, zstd frames without a dictionary, and
 /// bytes too short to say.
 pub fn stored_dictionary_id(stored: &[u8]) -> Option<u32> {
-    if !kvcodec::header::has_header(stored) {
-        return None;
-    }
-    let payload = &stored[5..];
-    match CodecId(stored[4]) {
+    let (header, payload) = kvcodec::Header::parse(stored)?;
+    match header.codec {
         CodecId::ZSTD_DICT => compact_dictionary_id(payload),
         CodecId::ZSTD => FrameHeader::parse(payload)
             .ok()
