@@ -127,12 +127,8 @@ pub(crate) fn assess(corpus: &Corpus, options: &AssessOptions) -> Result<Assessm
         .map(|spec| measure::measure(spec, corpus, options.min_size, passes, &reference))
         .collect::<Result<Vec<_>, _>>()?;
     let dictionary_note = with_dictionaries(corpus, options, &mut candidates)?;
-    let recommendation = recommend_on(corpus, &options.candidates, &candidates)?;
+    let (recommendation, stored) = recommend_on(corpus, &options.candidates, &candidates)?;
     let r = &recommendation;
-    let stored = match (&options.group_by, &corpus.server) {
-        (None, None) => Vec::new(),
-        _ => recommended_lengths(corpus, options, r)?,
-    };
     let prefixes = (options.group_by.as_ref())
         .map(|sep| groups::group(corpus, &stored, sep, &r.codec, r.min_size));
     let capacity = (corpus.server.as_ref())
@@ -158,24 +154,6 @@ pub(crate) fn assess(corpus: &Corpus, options: &AssessOptions) -> Result<Assessm
         prefixes,
         capacity,
     })
-}
-
-/// The stored length of every value under the recommended codec and min size.
-fn recommended_lengths(
-    corpus: &Corpus,
-    options: &AssessOptions,
-    r: &Recommendation,
-) -> Result<Vec<usize>, AssessError> {
-    let spec = options
-        .candidates
-        .iter()
-        .find(|s| s.to_string() == r.codec)
-        .ok_or(AssessError::NoCandidates)?;
-    let stored: Vec<usize> = measure::lengths(spec, corpus, r.min_size)?
-        .into_iter()
-        .map(|(_, stored)| stored)
-        .collect();
-    Ok(stored)
 }
 
 /// Fills the dictionary figures of the zstd candidates; returns why there are none when a
@@ -208,12 +186,13 @@ fn with_dictionaries(
 /// The rule of [`recommend`] applied to measured `candidates` of `specs`, with the figures
 /// its later steps need measured here: the chosen codec's stored sizes with every value from
 /// the smallest step up tried (rule 3's bands), then the corpus at the chosen minimum size
-/// (rule 4's projection).
+/// (rule 4's projection, rule 6's comparison). Returns the recommendation and the stored
+/// length of each value under it (the prefix groups and the capacity projection use them).
 pub(crate) fn recommend_on(
     corpus: &Corpus,
     specs: &[CodecSpec],
     candidates: &[CandidateResult],
-) -> Result<Recommendation, AssessError> {
+) -> Result<(Recommendation, Vec<usize>), AssessError> {
     let (index, met_speed_floors) =
         recommend::choose(candidates).ok_or(AssessError::NoCandidates)?;
     let spec = &specs[index];
@@ -224,9 +203,10 @@ pub(crate) fn recommend_on(
     // Rule 6 compares a dictionary's savings on the held-out half with this configuration's
     // on the same values.
     let held_out = dictionary::test_half_savings(corpus, &stored);
-    Ok(recommend::recommendation(
+    let recommendation = recommend::recommendation(
         &candidates[index], met_speed_floors, bands, projected, held_out, candidates,
-    ))
+    );
+    Ok((recommendation, stored.iter().map(Vec::len).collect()))
 }
 
 #[cfg(test)]
