@@ -161,7 +161,7 @@ pub fn decode_twice(
     // deflate also take their paths for buffers larger than they ask for), without filling
     // the full bound on every run.
     let len = fresh.as_ref().map_or(4096, Vec::len).min(bound.limit());
-    let room = len + codec.decode_headroom(len).min(kvcodec::codec::MAX_DECODE_HEADROOM) + 64;
+    let room = kvcodec::codec::decode_capacity(codec, len) + 64;
     let mut dirty = vec![0xFF; PREFIX.len() + room];
     dirty.clear(); // keeps the 0xFF bytes in the spare capacity
     dirty.extend_from_slice(&PREFIX);

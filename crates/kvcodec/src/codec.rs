@@ -7,7 +7,7 @@ use crate::{CodecId, Error};
 mod limit;
 mod prefix;
 
-pub use limit::{MAX_DECODE_HEADROOM, decode_with_limit};
+pub use limit::{MAX_DECODE_HEADROOM, decode_capacity, decode_with_limit};
 pub use prefix::{decode_exact, read_u32_le_prefix, write_u32_le_prefix};
 
 /// How much output [`Codec::decompress`] may produce.

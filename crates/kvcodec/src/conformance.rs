@@ -196,7 +196,7 @@ pub fn check(codec: &dyn Codec) {
         assert!(decoded == input, "{name}: round trip of {what} differs");
         if declared.is_some() {
             // The decoder's headroom is the only spare room the decoded value keeps.
-            let most = n.saturating_add(codec.decode_headroom(n));
+            let most = crate::codec::decode_capacity(codec, n);
             assert!(
                 decoded.capacity() <= most,
                 "{name}: decode({what}) kept {} bytes of capacity for {n}; at most {most} \
@@ -212,10 +212,7 @@ pub fn check(codec: &dyn Codec) {
         };
         // More room than the value and the codec's headroom: the codec's path for a caller's
         // buffer larger than it asks for is taken too.
-        let headroom = codec
-            .decode_headroom(n)
-            .min(crate::codec::MAX_DECODE_HEADROOM);
-        let mut dirty = vec![0xFF; n + headroom + 64];
+        let mut dirty = vec![0xFF; crate::codec::decode_capacity(codec, n) + 64];
         dirty.truncate(3);
         codec
             .decompress(&payload, bound, &mut dirty)

@@ -18,9 +18,9 @@ use crate::ops;
 use crate::results::time;
 
 /// Target duration of one batch of calls, and of a whole comparison.
-pub(crate) const BATCH_NS: f64 = 100_000.0;
-pub(crate) const PAIR_NS: f64 = 250_000_000.0;
-pub(crate) const ROUNDS: std::ops::RangeInclusive<usize> = 30..=400;
+const BATCH_NS: f64 = 100_000.0;
+const PAIR_NS: f64 = 250_000_000.0;
+const ROUNDS: std::ops::RangeInclusive<usize> = 30..=400;
 
 /// Nanoseconds per call of `f`, over `k` calls.
 pub(crate) fn batch(k: usize, f: &mut impl FnMut() -> usize) -> f64 {
@@ -38,16 +38,23 @@ pub struct Timing {
     pub paired: f64,
 }
 
+/// Calls per batch and rounds per side for a call of about `estimate` ns: batches of about
+/// `BATCH_NS`, and half of `PAIR_NS` for each side.
+pub(crate) fn schedule(estimate: f64) -> (usize, usize) {
+    let estimate = estimate.max(1.0);
+    let k = ((BATCH_NS / estimate).ceil() as usize).clamp(1, 1_000_000);
+    let rounds =
+        ((PAIR_NS / (2.0 * k as f64 * estimate)) as usize).clamp(*ROUNDS.start(), *ROUNDS.end());
+    (k, rounds)
+}
+
 /// Times `a` against `b` in alternating rounds.
 pub fn compare(mut a: impl FnMut() -> usize, mut b: impl FnMut() -> usize) -> Timing {
     for _ in 0..3 {
         batch(1, &mut a);
         batch(1, &mut b);
     }
-    let estimate = batch(1, &mut a).max(batch(1, &mut b)).max(1.0);
-    let k = ((BATCH_NS / estimate).ceil() as usize).clamp(1, 1_000_000);
-    let rounds =
-        ((PAIR_NS / (2.0 * k as f64 * estimate)) as usize).clamp(*ROUNDS.start(), *ROUNDS.end());
+    let (k, rounds) = schedule(batch(1, &mut a).max(batch(1, &mut b)));
     let (mut ta, mut tb) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
     for round in 0..rounds {
         if round % 2 == 0 {

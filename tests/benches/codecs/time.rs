@@ -1,7 +1,7 @@
 //! One contender timed alone (`ops time`): one side of a comparison made one variant per
 //! process, which `scripts/per-process.sh` runs for the engine and the direct call in turn.
 
-use crate::ab::{BATCH_NS, PAIR_NS, ROUNDS, batch};
+use crate::ab::{batch, schedule};
 use crate::ops;
 
 /// Times contender `name` alone doing `op` (`encode`, `decode`) on the values of `input`:
@@ -25,11 +25,8 @@ pub fn alone(name: &str, op: &str, input: &str) -> f64 {
     for _ in 0..3 {
         batch(1, &mut f);
     }
-    let estimate = batch(1, &mut f).max(1.0);
-    let k = ((BATCH_NS / estimate).ceil() as usize).clamp(1, 1_000_000);
-    // The time one side gets in a pair (`compare` gives each half of `PAIR_NS`).
-    let rounds =
-        ((PAIR_NS / (2.0 * k as f64 * estimate)) as usize).clamp(*ROUNDS.start(), *ROUNDS.end());
+    // The batches and rounds one side gets in a pair.
+    let (k, rounds) = schedule(batch(1, &mut f));
     let fastest = (0..rounds)
         .map(|_| batch(k, &mut f))
         .fold(f64::INFINITY, f64::min);

@@ -36,7 +36,7 @@ pub fn decode_with_limit<C: Codec + ?Sized>(
                 });
             }
             let n = declared as usize;
-            let room = n.saturating_add(codec.decode_headroom(n).min(MAX_DECODE_HEADROOM));
+            let room = decode_capacity(codec, n);
             let mut out = if room <= INFALLIBLE_ALLOCATION {
                 Vec::with_capacity(room)
             } else {
@@ -81,6 +81,14 @@ fn impossible(id: CodecId, payload_len: usize, declared: u64, most: u64) -> Erro
             "payload of {payload_len} bytes declares {declared} decoded bytes; the format holds at most {most}"
         ),
     )
+}
+
+/// The capacity [`decode_with_limit`] allocates for a payload that declares `declared` bytes:
+/// those and the codec's [`decode_headroom`](Codec::decode_headroom), at most
+/// [`MAX_DECODE_HEADROOM`] of it.
+#[inline]
+pub fn decode_capacity<C: Codec + ?Sized>(codec: &C, declared: usize) -> usize {
+    declared.saturating_add(codec.decode_headroom(declared).min(MAX_DECODE_HEADROOM))
 }
 
 /// The most output room past the declared length that [`decode_with_limit`] gives a codec's
